@@ -1,0 +1,228 @@
+package dev.warpjourney.stage01;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stage 01: one thread, one poll(2) selector, every socket.
+ *
+ * <p>Every wake-up hands the kernel the whole list of descriptors and gets it back scanned
+ * (that is what poll(2) does), then walks every connection to check its deadline. Both costs
+ * grow with the number of connections, idle or not: the bottleneck that stage 02 removes.
+ */
+public final class Server implements AutoCloseable {
+
+    /** The JDK's poll(2)-based selector; there is no select(2)-based one on Linux. */
+    public static final String POLL_SELECTOR = "sun.nio.ch.PollSelectorProvider";
+
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final StaticFiles files;
+    private final Thread loop;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    final long headerTimeoutNanos;
+    final long idleTimeoutNanos;
+
+    private volatile boolean draining;
+    private volatile long drainDeadline;
+    private volatile boolean closing;
+
+    private Server(Config config) throws IOException {
+        Path root = config.root();
+        if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+            throw new IOException("document root is not a readable directory: " + root);
+        }
+        // tag::selector[]
+        SelectorProvider provider = SelectorProvider.provider();
+        if (!provider.getClass().getName().equals(POLL_SELECTOR)) {
+            // The property must be set before the first NIO call of the JVM; Main does that.
+            throw new IllegalStateException("stage 01 needs -Djava.nio.channels.spi.SelectorProvider="
+                    + POLL_SELECTOR + ", got " + provider.getClass().getName());
+        }
+        this.selector = provider.openSelector();
+        // end::selector[]
+        this.files = new StaticFiles(root);
+        this.headerTimeoutNanos = config.requestHeaderTimeout().toNanos();
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.listener = provider.openServerSocketChannel();
+        try {
+            listener.bind(new InetSocketAddress(config.host(), config.port()));
+            listener.configureBlocking(false);
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            selector.close();
+            throw e;
+        }
+        this.loop = Thread.ofPlatform().name("stage01-loop").unstarted(this::run);
+    }
+
+    /** Binds, then starts the loop thread. */
+    public static Server start(Config config) throws IOException {
+        Server server = new Server(config);
+        server.loop.start();
+        return server;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
+    }
+
+    public String selectorName() {
+        return selector.provider().getClass().getName();
+    }
+
+    StaticFiles files() {
+        return files;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    // tag::loop[]
+    private void run() {
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (closing || (draining && (selector.keys().isEmpty() || now > drainDeadline))) {
+                    break;
+                }
+                // Wake at least once a second so that deadlines are checked even when nothing happens.
+                selector.select(1000);
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept();
+                    } else {
+                        Connection c = (Connection) key.attachment();
+                        try {
+                            if (key.isReadable()) {
+                                c.onReadable();
+                            }
+                            if (key.isValid() && key.isWritable()) {
+                                c.onWritable();
+                            }
+                        } catch (IOException e) {
+                            c.close(); // reset by peer, broken pipe: this client is gone, the others are not
+                        } catch (RuntimeException e) {
+                            System.err.println("stage01: closing a connection after an unexpected error: " + e);
+                            c.close();
+                        }
+                    }
+                }
+                expireDeadlines();
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closing) {
+                System.err.println("stage01: event loop failed: " + e);
+            }
+        } finally {
+            closeEverything();
+            stopped.countDown();
+        }
+    }
+
+    /** Naive: walks every registered connection on every wake-up, O(connections) each time. */
+    private void expireDeadlines() {
+        long now = System.nanoTime();
+        for (SelectionKey key : new ArrayList<>(selector.keys())) {
+            if (key.attachment() instanceof Connection c && key.isValid()) {
+                if (draining && c.isIdle()) {
+                    c.close(); // shutting down: an idle keep-alive connection has nothing in flight
+                } else if (now - c.deadline > 0) {
+                    try {
+                        c.onTimeout();
+                    } catch (IOException | RuntimeException e) {
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
+    // end::loop[]
+
+    private void accept() {
+        try {
+            SocketChannel ch = listener.accept(); // one per wake-up: poll(2) will report the rest
+            if (ch == null) {
+                return;
+            }
+            ch.configureBlocking(false);
+            // The head and the body go out in two writes; without TCP_NODELAY the second waits for
+            // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+            key.attach(new Connection(ch, key, this));
+        } catch (IOException e) {
+            // EMFILE and friends: a production server would stop accepting for a moment.
+            System.err.println("stage01: accept failed: " + e);
+        }
+    }
+
+    /**
+     * Graceful stop: no new connections, idle ones closed, responses in flight finished
+     * (each now ends with Connection: close). Waits at most {@code grace}.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        drainDeadline = System.nanoTime() + grace.toNanos();
+        draining = true;
+        selector.wakeup();
+        try {
+            // Stop accepting at once: closing from another thread is safe, the key is simply cancelled.
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (!stopped.await(grace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+            close();
+        }
+    }
+
+    /** Immediate stop: every connection is closed. */
+    @Override
+    public void close() {
+        closing = true;
+        selector.wakeup();
+        try {
+            if (Thread.currentThread() != loop && loop.isAlive()) {
+                stopped.await(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeEverything() {
+        try {
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof Connection c) {
+                    c.close();
+                }
+            }
+            listener.close();
+            selector.close();
+        } catch (IOException | ClosedSelectorException e) {
+            // closing anyway
+        }
+    }
+}
