@@ -866,17 +866,12 @@ public abstract class HttpContract {
         List<RawClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 1000; i++) {
-                // Send at once: a connection that sits idle longer than the idle timeout is rightly closed.
+                // Send at once: opening 1,000 connections can outlast the idle timeout, and an idle
+                // connection is rightly closed. All 1,000 stay open until every response is read.
                 clients.add(client().send(get("/hello.txt")));
             }
             for (RawClient c : clients) {
                 assertThat(c.read().bodyText()).isEqualTo(Docroot.HELLO);
-            }
-            for (RawClient c : clients) { // and each is still alive
-                c.send(get("/empty.txt"));
-            }
-            for (RawClient c : clients) {
-                assertThat(c.read().status()).isEqualTo(200);
             }
         } finally {
             clients.forEach(RawClient::close);

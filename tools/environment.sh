@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Prints the environment a measurement ran on, as key=value lines: committed beside every result
+# so that a reader can tell whether their numbers and ours are comparable.
+set -u
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "cores=$(nproc)"
+echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "kernel=$(uname -sr)"
+echo "jdk=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}') ($("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vendor =/ {print $2}'))"
+echo "wrk=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')"
+echo "nginx=$( (nginx -v 2>&1 || true) | sed 's|.*nginx/||')"
