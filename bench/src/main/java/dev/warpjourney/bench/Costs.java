@@ -1,0 +1,173 @@
+package dev.warpjourney.bench;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Per-request costs, each measured in a pass of its own: they disturb throughput. */
+final class Costs {
+    private Costs() {
+    }
+
+    /** Clock ticks per second for /proc/PID/stat; 100 on every Linux in practice. */
+    private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+    private static long ticksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    /** utime + stime of all threads of these processes, in microseconds (from /proc/PID/stat). */
+    static long cpuMicros(List<Long> pids) {
+        long ticks = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+            } catch (IOException e) {
+                // the process is gone
+            }
+        }
+        return ticks * 1_000_000 / TICKS_PER_SECOND;
+    }
+
+    /** Resident set size of these processes, in KiB (VmRSS from /proc/PID/status). */
+    static long rssKib(List<Long> pids) {
+        long kib = 0;
+        for (long pid : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+        }
+        return kib;
+    }
+
+    /** Java heap in use after a full GC, in KiB (jcmd GC.run, then GC.heap_info); -1 when not a JVM. */
+    static long heapUsedAfterGcKib(long pid) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        run(List.of(jcmd, String.valueOf(pid), "GC.run"));
+        long used = 0;
+        boolean any = false;
+        for (String line : run(List.of(jcmd, String.valueOf(pid), "GC.heap_info")).split("\n")) {
+            if (line.contains("Metaspace") || line.contains("class space")) {
+                continue;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(line);
+            if (m.find()) {
+                used += Long.parseLong(m.group(1));
+                any = true;
+            }
+        }
+        return any ? used : -1;
+    }
+
+    private static String run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
+    /** strace -f -c attached to the given processes (all their threads) until {@link #stop()}. */
+    static final class Strace {
+        private final Process process;
+        private final Path output;
+
+        Strace(List<Long> pids, Path output) throws IOException, InterruptedException {
+            this.output = output;
+            List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-c", "-q", "-o", output.toString()));
+            for (long pid : pids) {
+                cmd.add("-p");
+                cmd.add(String.valueOf(pid));
+            }
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.resolveSibling(output.getFileName() + ".log").toFile()).start();
+            Thread.sleep(1000); // attaching to every thread of a JVM takes a moment
+            if (!process.isAlive()) {
+                throw new IOException("strace could not attach (exit " + process.exitValue() + "); is ptrace allowed?");
+            }
+        }
+
+        /** Detaches and returns the calls by name. */
+        Map<String, Long> stop() throws IOException, InterruptedException {
+            process.destroy(); // SIGTERM: strace detaches and writes its summary
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            return parse(Files.readString(output));
+        }
+
+        /** Reads strace -c's table: "% time seconds usecs/call calls errors syscall". */
+        static Map<String, Long> parse(String table) {
+            Map<String, Long> calls = new LinkedHashMap<>();
+            for (String line : table.split("\n")) {
+                String[] t = line.trim().split("\\s+");
+                if (t.length < 5 || !t[0].matches("[0-9.]+") || t[t.length - 1].equals("total")) {
+                    continue;
+                }
+                calls.merge(t[t.length - 1], Long.parseLong(t[3]), Long::sum);
+            }
+            return calls;
+        }
+    }
+
+    /**
+     * async-profiler loaded into a running JVM server through the attach API (what its asprof
+     * launcher does), so that the profile covers exactly the measured window.
+     */
+    static final class Profiler {
+        private final Path library;
+
+        Profiler(Path workDir) throws IOException {
+            library = workDir.resolve("libasyncProfiler.so");
+            if (!Files.exists(library)) {
+                try (InputStream in = Costs.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
+                    if (in == null) {
+                        throw new IOException("libasyncProfiler.so (linux-x64) not found on the class path");
+                    }
+                    Files.createDirectories(workDir);
+                    Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+
+        /** itimer sampling works without perf_events, which containers and VMs often forbid. */
+        void start(long pid) throws Exception {
+            load(pid, "start,event=itimer,interval=1ms");
+        }
+
+        void stop(long pid, Path html) throws Exception {
+            load(pid, "stop,file=" + html.toAbsolutePath() + ",title=" + html.getFileName());
+        }
+
+        private void load(long pid, String args) throws Exception {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+            try {
+                vm.loadAgentPath(library.toString(), args);
+            } finally {
+                vm.detach();
+            }
+        }
+    }
+}

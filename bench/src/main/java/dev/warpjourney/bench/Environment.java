@@ -1,0 +1,29 @@
+package dev.warpjourney.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The environment a run was measured on, as key=value lines: CPU, kernel, JDK, wrk, nginx, options. */
+final class Environment {
+    private Environment() {
+    }
+
+    static String describe(Options o) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", o.repoRoot().resolve("tools/environment.sh").toString())
+                .redirectErrorStream(true).start();
+        String machine = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return machine
+                + "servers=" + String.join(",", o.servers()) + "\n"
+                + "scenarios=" + String.join(",", o.scenarios()) + "\n"
+                + "rounds=" + o.rounds() + "\n"
+                + "duration_s=" + o.duration().toSeconds() + "\n"
+                + "warmup_s=" + o.warmup().toSeconds() + "\n"
+                + "server_cpus=" + o.serverCpus() + "\n"
+                + "wrk_cpus=" + o.wrkCpus() + "\n"
+                + "idle=" + o.idleCounts().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("") + "\n"
+                + "wrk_mode=" + o.wrkMode() + "\n"
+                + "quick=" + o.quick() + "\n"
+                + "out=" + o.repoRoot().relativize(o.out().toAbsolutePath()).toString().replace(Path.of("").toString(), "") + "\n";
+    }
+}
