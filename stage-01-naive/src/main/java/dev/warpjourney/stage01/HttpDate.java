@@ -20,7 +20,7 @@ final class HttpDate {
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
-    /** Formats now, on every call: stage 01 pays the formatter for every response. */
+    /** Formats now, on every call: every response pays the formatter for every response. */
     static String now() {
         return IMF_FIXDATE.format(ZonedDateTime.now(ZoneOffset.UTC));
     }

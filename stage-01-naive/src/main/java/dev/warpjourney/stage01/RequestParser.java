@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Parses a complete request head (request line and header fields, RFC 9112 §3 and §5).
  *
- * <p>Stage 01 is deliberately naive here: the head arrives as one {@code String} (ISO-8859-1, so every
+ * <p>Deliberately naive here: the head arrives as one {@code String} (ISO-8859-1, so every
  * byte is one char), is split into lines, and every field becomes a lower-cased String pair in a map.
  * Correct, and allocation-heavy: a later stage parses bytes in place.
  */

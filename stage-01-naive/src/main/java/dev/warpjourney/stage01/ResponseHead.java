@@ -3,7 +3,7 @@ package dev.warpjourney.stage01;
 /**
  * Composes the status line and header fields of a response.
  *
- * <p>Stage 01 uses a {@code StringBuilder} and formats the Date on every call, then encodes the
+ * <p>This stage uses a {@code StringBuilder} and formats the Date on every call, then encodes the
  * String to bytes: three copies of every header byte and a formatter run per response.
  */
 final class ResponseHead {

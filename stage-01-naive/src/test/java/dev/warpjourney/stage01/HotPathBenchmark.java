@@ -60,7 +60,7 @@ public class HotPathBenchmark {
         return r;
     }
 
-    /** Stage 01 decodes the bytes to a String, then parses the String. */
+    /** This stage decodes the bytes to a String, then parses the String. */
     @Benchmark
     public Request parseWrkRequest() throws HttpException {
         return RequestParser.parse(new String(WRK_REQUEST, StandardCharsets.ISO_8859_1));
