@@ -31,6 +31,7 @@ final class Costs {
         }
     }
 
+    // tag::cpu[]
     /** utime + stime of all threads of these processes, in microseconds (from /proc/PID/stat). */
     static long cpuMicros(List<Long> pids) {
         long ticks = 0;
@@ -46,6 +47,7 @@ final class Costs {
         }
         return ticks * 1_000_000 / TICKS_PER_SECOND;
     }
+    // end::cpu[]
 
     /** Resident set size of these processes, in KiB (VmRSS from /proc/PID/status). */
     static long rssKib(List<Long> pids) {

@@ -22,6 +22,9 @@ import java.util.Map;
  * over N rounds; costs (CPU, system calls, profile) in passes of their own.
  */
 public final class Journey {
+    /** Connections wrk keeps open during the system-call pass (see costPass). */
+    private static final int STRACE_CONNECTIONS = 50;
+
     private final Options options;
     private final Results results = new Results();
     private final Path corpus;
@@ -139,6 +142,7 @@ public final class Journey {
                 }
                 doneSeconds += options.warmup().toSeconds();
             }
+            // tag::rounds[]
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Launcher.RunningServer server : running.values()) { // A B A B: the same order every round
                     if (options.servers().contains(server.name()) && results.failures.containsKey(key(s, server.name(), idle))) {
@@ -161,6 +165,7 @@ public final class Journey {
                     doneSeconds += options.duration().toSeconds();
                 }
             }
+            // end::rounds[]
         } finally {
             stopAll(running);
         }
@@ -188,7 +193,12 @@ public final class Journey {
                     Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
                     WrkResult sysRun;
                     try {
-                        sysRun = wrk.run(s, server.port(), d, scripts);
+                        // Under strace a server answers a few thousand requests in a run: if wrk opened
+                        // 1,000 connections, their setup (accept, fcntl, epoll_ctl...) would be counted
+                        // against those few requests. Keep-alive scenarios therefore use at most 50
+                        // connections here; the close scenario keeps its own, setup is what it measures.
+                        Scenario traced = s.close() ? s : s.withConnections(Math.min(STRACE_CONNECTIONS, s.connections()));
+                        sysRun = wrk.run(traced, server.port(), d, scripts);
                     } finally {
                         Map<String, Long> calls = strace.stop();
                         results.costs.add(new Results.Cost(s.name(), name, cpuRun.requests(), cpu / (double) Math.max(1, cpuRun.requests()),

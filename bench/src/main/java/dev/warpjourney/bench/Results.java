@@ -79,6 +79,7 @@ final class Results {
         return out;
     }
 
+    // tag::ratio[]
     /** The median of the per-round ratios: each round's pair ran back to back, so drift cancels. */
     private double ratio(List<Run> mine, String scenario, int idle, String peer) {
         List<Double> ratios = new ArrayList<>();
@@ -89,6 +90,7 @@ final class Results {
         }
         return median(ratios);
     }
+    // end::ratio[]
 
     Cost cost(String scenario, String server) {
         return costs.stream().filter(c -> c.scenario().equals(scenario) && c.server().equals(server)).findFirst().orElse(null);

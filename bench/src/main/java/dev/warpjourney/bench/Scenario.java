@@ -25,6 +25,11 @@ record Scenario(String name, String path, int connections, boolean close, boolea
         };
     }
 
+    /** The same scenario on fewer connections. */
+    Scenario withConnections(int n) {
+        return new Scenario(name, path, n, close, manyFiles, what);
+    }
+
     /** The floor server answers every request with the same 151 bytes: only meaningful where that is the file asked for. */
     boolean floorApplies() {
         return path.equals("/index.html");

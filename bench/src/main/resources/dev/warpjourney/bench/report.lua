@@ -1,3 +1,4 @@
+-- tag::report[]
 -- Appended to every wrk script the journey runs: one machine-readable line when wrk is done.
 -- Latencies are in microseconds; "status" counts non-2xx/3xx responses, the others socket errors.
 function done(summary, latency, requests)
@@ -8,3 +9,4 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.mean))
 end
+-- end::report[]

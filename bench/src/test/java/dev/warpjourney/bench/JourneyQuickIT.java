@@ -21,6 +21,7 @@ class JourneyQuickIT {
     @Timeout(900)
     void quickJourneyWritesResultsAndCharts() throws Exception {
         assumeTrue(Wrk.onPath("wrk") || DockerWrk.available(), "neither wrk nor Docker: the journey cannot run here");
+        assumeTrue(Wrk.onPath("strace") && Wrk.onPath("taskset"), "the journey needs strace and taskset (.ci/run installs them)");
         Path repo = Path.of("..").toAbsolutePath().normalize();
         Path out = repo.resolve("bench/target/journey-quick");
         Options options = Options.parse(new String[] {"--quick", "--servers", "stage-01-naive,floor", "--out", out.toString()},
