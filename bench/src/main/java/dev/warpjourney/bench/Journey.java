@@ -192,6 +192,7 @@ public final class Journey {
                     Path straceOut = work.resolve("strace-" + s.name() + "-" + name + ".txt");
                     Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
                     WrkResult sysRun;
+                    Map<String, Long> calls;
                     try {
                         // Under strace a server answers a few thousand requests in a run: if wrk opened
                         // 1,000 connections, their setup (accept, fcntl, epoll_ctl...) would be counted
@@ -200,13 +201,10 @@ public final class Journey {
                         Scenario traced = s.close() ? s : s.withConnections(Math.min(STRACE_CONNECTIONS, s.connections()));
                         sysRun = wrk.run(traced, server.port(), d, scripts);
                     } finally {
-                        Map<String, Long> calls = strace.stop();
-                        results.costs.add(new Results.Cost(s.name(), name, cpuRun.requests(), cpu / (double) Math.max(1, cpuRun.requests()),
-                                0, calls));
+                        calls = strace.stop(); // detach even when wrk failed: a traced server crawls
                     }
-                    Results.Cost partial = results.costs.removeLast();
-                    results.costs.add(new Results.Cost(partial.scenario(), name, partial.cpuRequests(), partial.cpuMicrosPerRequest(),
-                            sysRun.requests(), partial.syscalls()));
+                    results.costs.add(new Results.Cost(s.name(), name, cpuRun.requests(),
+                            cpu / (double) Math.max(1, cpuRun.requests()), sysRun.requests(), calls));
                     doneSeconds += d.toSeconds() + 2;
 
                     if (s.name().equals("warp") && server.java()) {

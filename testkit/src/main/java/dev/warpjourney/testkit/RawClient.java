@@ -151,6 +151,31 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads and drops whatever arrives (an error response, say) until the server closes the
+     * connection. True if it closed (EOF or reset) within the timeout, false if it stayed open.
+     */
+    public boolean drainUntilClosed(int timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        try {
+            byte[] sink = new byte[4096];
+            while (true) {
+                int left = (int) ((deadline - System.nanoTime()) / 1_000_000L);
+                if (left <= 0) {
+                    return false;
+                }
+                socket.setSoTimeout(left);
+                if (in.read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // connection reset: closed as well
+        }
+    }
+
     public InputStream input() {
         return in;
     }
