@@ -83,10 +83,6 @@ final class IdleConnections implements AutoCloseable {
         selector.selectNow(); // flush the cancelled keys so the channels can go back to blocking use later
     }
 
-    int size() {
-        return open.size();
-    }
-
     /** How many the server has not closed: a non-blocking read returns 0 on an open, idle connection. */
     int stillOpen() {
         int alive = 0;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Everything a journey measured, and the files it writes from it. */
 final class Results {
@@ -179,10 +178,5 @@ final class Results {
             failures.forEach((k, v) -> b.append("  ").append(k).append(": ").append(v.lines().findFirst().orElse("")).append('\n'));
         }
         return b.toString();
-    }
-
-    /** Servers in the order they were measured. */
-    List<String> servers(String scenario) {
-        return runs.stream().filter(r -> r.scenario().equals(scenario)).map(Run::server).distinct().collect(Collectors.toList());
     }
 }
