@@ -3,6 +3,7 @@ package dev.warpjourney.stage01;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -30,6 +31,7 @@ public final class Server implements AutoCloseable {
     public static final String POLL_SELECTOR = "sun.nio.ch.PollSelectorProvider";
 
     private final ServerSocketChannel listener;
+    private final SelectionKey listenerKey;
     private final Selector selector;
     private final StaticFiles files;
     private final Thread loop;
@@ -40,6 +42,15 @@ public final class Server implements AutoCloseable {
     private volatile boolean draining;
     private volatile long drainDeadline;
     private volatile boolean closing;
+
+    /** Open client connections (the selector's keys also count the listener, and cancelled keys linger). */
+    private int connections;
+    /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
+    private boolean acceptPaused;
+    private long acceptResumeAt;
+    /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
+    private long acceptFailingSince;
+    private int acceptFailures;
 
     private Server(Config config) throws IOException {
         Path root = config.root();
@@ -62,7 +73,7 @@ public final class Server implements AutoCloseable {
         try {
             listener.bind(new InetSocketAddress(config.host(), config.port()));
             listener.configureBlocking(false);
-            listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             listener.close();
             selector.close();
@@ -94,16 +105,25 @@ public final class Server implements AutoCloseable {
         return draining;
     }
 
+    void connectionOpened() {
+        connections++;
+    }
+
+    void connectionClosed() {
+        connections--;
+    }
+
     // tag::loop[]
     private void run() {
         try {
             while (true) {
                 long now = System.nanoTime();
-                if (closing || (draining && (selector.keys().isEmpty() || now > drainDeadline))) {
+                if (closing || (draining && (connections == 0 || now > drainDeadline))) {
                     break;
                 }
-                // Wake at least once a second so that deadlines are checked even when nothing happens.
-                selector.select(1000);
+                // Wake at least once a second so that deadlines are checked even when nothing happens
+                // (sooner while accepting is paused: its end is a deadline too).
+                selector.select(acceptPaused ? Math.clamp((acceptResumeAt - now) / 1_000_000 + 1, 1, 1000) : 1000);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -145,10 +165,13 @@ public final class Server implements AutoCloseable {
     /** Naive: walks every registered connection on every wake-up, O(connections) each time. */
     private void expireDeadlines() {
         long now = System.nanoTime();
+        if (acceptPaused && now - acceptResumeAt >= 0) {
+            resumeAccepting();
+        }
         for (SelectionKey key : new ArrayList<>(selector.keys())) {
             if (key.attachment() instanceof Connection c && key.isValid()) {
                 if (draining && c.isIdle()) {
-                    c.close(); // shutting down: an idle keep-alive connection has nothing in flight
+                    c.closeIdle(); // shutting down: an idle keep-alive connection has nothing in flight
                 } else if (now - c.deadline > 0) {
                     try {
                         c.onTimeout();
@@ -161,12 +184,20 @@ public final class Server implements AutoCloseable {
     }
     // end::loop[]
 
+    // tag::accept[]
     private void accept() {
+        SocketChannel ch;
         try {
-            SocketChannel ch = listener.accept(); // one per wake-up: poll(2) will report the rest
-            if (ch == null) {
-                return;
-            }
+            ch = listener.accept(); // one per wake-up: poll(2) will report the rest
+        } catch (IOException e) {
+            acceptFailed(e);
+            return;
+        }
+        if (ch == null) {
+            return;
+        }
+        acceptSucceeded();
+        try {
             ch.configureBlocking(false);
             // The head and the body go out in two writes; without TCP_NODELAY the second waits for
             // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
@@ -174,8 +205,69 @@ public final class Server implements AutoCloseable {
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
             key.attach(new Connection(ch, key, this));
         } catch (IOException e) {
-            // EMFILE and friends: a production server would stop accepting for a moment.
-            System.err.println("stage01: accept failed: " + e);
+            closeQuietly(ch); // the client reset in between: that connection is lost, nothing else
+        }
+    }
+
+    /**
+     * A failed accept(2) leaves the connection in the backlog and the listener readable: trying
+     * again at the next wake-up fails again at once, and the loop spins at 100% CPU. So the
+     * listener leaves the selector's interest set for {@link Limits#ACCEPT_BACKOFF}, and the
+     * deadline check puts it back; one line is logged when the failures begin, one when an
+     * accept works again. Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
+     * buffers or memory the others. An accept that fails for one connection's sake costs a pause
+     * too, never a refusal: the JDK already retries ECONNABORTED (a client that reset while queued),
+     * and the clients in the backlog simply wait.
+     */
+    private void acceptFailed(IOException e) {
+        if (!listener.isOpen()) {
+            return; // closed on purpose: shutdown() stops accepting that way
+        }
+        long now = System.nanoTime();
+        if (acceptFailures++ == 0) {
+            acceptFailingSince = now;
+            System.err.println("stage01: accept failed (" + e.getMessage() + "), retrying every "
+                    + Limits.ACCEPT_BACKOFF.toMillis() + " ms until it works");
+        }
+        acceptPaused = true;
+        acceptResumeAt = now + Limits.ACCEPT_BACKOFF.toNanos();
+        setListenerInterest(0);
+    }
+
+    private void resumeAccepting() {
+        acceptPaused = false;
+        setListenerInterest(SelectionKey.OP_ACCEPT);
+    }
+
+    private void acceptSucceeded() {
+        if (acceptFailures > 0) {
+            System.err.println("stage01: accepting again after " + acceptFailures + " failed attempts in "
+                    + (System.nanoTime() - acceptFailingSince) / 1_000_000 + " ms");
+            acceptFailures = 0;
+        }
+    }
+    // end::accept[]
+
+    private void setListenerInterest(int ops) {
+        try {
+            listenerKey.interestOps(ops);
+        } catch (CancelledKeyException e) {
+            // shutdown() has closed the listener: nothing to pause or resume
+        }
+    }
+
+    /** Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's text only. */
+    static boolean isOutOfResources(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
+                || m.contains("Cannot allocate memory"));
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to release
         }
     }
 
@@ -186,13 +278,14 @@ public final class Server implements AutoCloseable {
     public void shutdown(Duration grace) throws InterruptedException {
         drainDeadline = System.nanoTime() + grace.toNanos();
         draining = true;
-        selector.wakeup();
         try {
             // Stop accepting at once: closing from another thread is safe, the key is simply cancelled.
+            // The descriptor itself is released at the loop's next select, which the wakeup brings.
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
         }
+        selector.wakeup();
         if (!stopped.await(grace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
             close();
         }
