@@ -22,4 +22,9 @@ class Stage01ContractTest extends HttpContract {
             }
         };
     }
+
+    @Override
+    public String mainClass() {
+        return Main.class.getName();
+    }
 }

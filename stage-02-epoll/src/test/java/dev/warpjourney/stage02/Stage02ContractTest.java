@@ -22,4 +22,9 @@ class Stage02ContractTest extends HttpContract {
             }
         };
     }
+
+    @Override
+    public String mainClass() {
+        return Main.class.getName();
+    }
 }
