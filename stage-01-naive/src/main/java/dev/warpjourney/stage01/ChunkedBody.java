@@ -15,7 +15,9 @@ package dev.warpjourney.stage01;
  * this parser is strict: CRLF and nothing else ends a line, no whitespace the grammar does not
  * allow, every chunk extension and trailer field checked against its grammar. Anything else is
  * an {@link HttpException}: 400 and close, because after a framing error nothing that follows
- * can be trusted.
+ * can be trusted. A body, chunk line or trailer section over our limits is framing we refuse to
+ * follow to its end, so it gets the same 400 and close (413 or 431 would say it too; one status
+ * for "we do not know where your next request starts" is simpler to rely on).
  *
  * <p>Incremental: {@link #feed} consumes whole lines and as much chunk data as it is given, and
  * leaves an incomplete line for the next call, so bytes may arrive in any split, one at a time
@@ -48,7 +50,7 @@ final class ChunkedBody {
         while (pos < length && phase != Phase.DONE) {
             switch (phase) {
                 case SIZE_LINE -> {
-                    int lf = lineEnd(buf, pos, length, Limits.MAX_CHUNK_LINE, 400);
+                    int lf = lineEnd(buf, pos, length, Limits.MAX_CHUNK_LINE);
                     if (lf < 0) {
                         return pos;
                     }
@@ -56,7 +58,7 @@ final class ChunkedBody {
                     count(lf + 1 - pos);
                     if (total + size > Limits.MAX_DISCARDED_BODY) {
                         // Refused before a byte of it is read: waiting for it would only cost time.
-                        throw new HttpException(413, "chunked body over the limit");
+                        throw new HttpException(400, "chunked body over the limit");
                     }
                     pos = lf + 1;
                     chunkLeft = size;
@@ -87,7 +89,7 @@ final class ChunkedBody {
                 case TRAILER -> {
                     // trailer-section = *( field-line CRLF ), then the CRLF that ends the body. Bounded
                     // like the header section (the final empty line comes on top, as it does there).
-                    int lf = lineEnd(buf, pos, length, Limits.MAX_HEADER_SECTION + 2 - trailerBytes, 431);
+                    int lf = lineEnd(buf, pos, length, Limits.MAX_HEADER_SECTION + 2 - trailerBytes);
                     if (lf < 0) {
                         return pos;
                     }
@@ -110,16 +112,16 @@ final class ChunkedBody {
     private void count(int n) throws HttpException {
         total += n;
         if (total > Limits.MAX_DISCARDED_BODY) {
-            throw new HttpException(413, "chunked body over the limit");
+            throw new HttpException(400, "chunked body over the limit");
         }
     }
 
     /**
      * The index of the LF that ends the line starting at {@code from}, checked to follow a CR;
      * -1 when the line is incomplete but may still end within {@code max} octets (CRLF included);
-     * an error with {@code status} when it cannot.
+     * an error when it cannot.
      */
-    private static int lineEnd(byte[] buf, int from, int length, int max, int status) throws HttpException {
+    private static int lineEnd(byte[] buf, int from, int length, int max) throws HttpException {
         int end = Math.min(length, from + max);
         for (int i = from; i < end; i++) {
             if (buf[i] == '\n') {
@@ -132,7 +134,7 @@ final class ChunkedBody {
             }
         }
         if (length - from >= max) {
-            throw new HttpException(status, "chunk line or trailer section too long");
+            throw new HttpException(400, "chunk line or trailer section too long");
         }
         return -1;
     }
@@ -146,7 +148,7 @@ final class ChunkedBody {
             // (leading zeros are legal and cost nothing).
             size = size * 16 + hex(buf[i]);
             if (size > Limits.MAX_DISCARDED_BODY) {
-                throw new HttpException(413, "chunk larger than the body limit");
+                throw new HttpException(400, "chunk larger than the body limit");
             }
             i++;
         }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -264,7 +265,7 @@ final class Connection {
         outHead = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
         if (r.file != null && !r.omitBody && r.fileLength > 0) {
             try {
-                outFile = FileChannel.open(r.file, StandardOpenOption.READ);
+                outFile = openFile(r.file);
             } catch (IOException e) {
                 if (Server.isOutOfResources(e)) {
                     // Out of descriptors: the file is there and cannot be opened now. 503 says "try
@@ -282,6 +283,17 @@ final class Connection {
         closeAfterResponse = !keepAlive;
         state = State.WRITING;
         writeResponse();
+    }
+
+    private FileChannel openFile(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            if (Server.isOutOfResources(e) && server.releaseReserve()) {
+                return FileChannel.open(file, StandardOpenOption.READ); // in the reserve descriptor's place
+            }
+            throw e;
+        }
     }
 
     private void writeResponse() throws IOException {
@@ -342,6 +354,7 @@ final class Connection {
                 // nothing useful to do: the descriptor is released either way
             }
             outFile = null;
+            server.restoreReserve();
         }
     }
 
@@ -358,5 +371,6 @@ final class Connection {
         } catch (IOException ignored) {
             // already gone
         }
+        server.restoreReserve();
     }
 }

@@ -159,14 +159,18 @@ final class RequestParser {
                 other = true;
             }
         }
-        if (!chunkedLast) {
+        if (chunked && !chunkedLast) {
             // RFC 9112 §6.3: chunked is not the final coding, so the body's length cannot be
             // determined; the server MUST answer 400 and close.
             throw new HttpException(400, "chunked is not the final transfer coding");
         }
         if (other) {
-            // RFC 9112 §6.1: a coding we do not know (gzip, compress, ...) before the chunked one
+            // RFC 9112 §6.1: a coding we do not know (gzip, compress, ...) gets 501. Where the body
+            // ends is then unknown too, and the close that follows every HttpException covers that.
             throw new HttpException(501, "transfer coding not implemented");
+        }
+        if (!chunked) {
+            throw new HttpException(400, "empty Transfer-Encoding");
         }
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -30,6 +32,9 @@ public final class Server implements AutoCloseable {
     /** The JDK's poll(2)-based selector; there is no select(2)-based one on Linux. */
     public static final String POLL_SELECTOR = "sun.nio.ch.PollSelectorProvider";
 
+    /** What the reserve descriptor is open on: any file will do, this one always exists. */
+    private static final Path RESERVE = Path.of("/dev/null");
+
     private final ServerSocketChannel listener;
     private final SelectionKey listenerKey;
     private final Selector selector;
@@ -51,6 +56,14 @@ public final class Server implements AutoCloseable {
     /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
     private long acceptFailingSince;
     private int acceptFailures;
+    /**
+     * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
+     * and serving it costs one more, for the file: without a reserve the last connection accepted
+     * could only get a 503. With it, that file opens in the reserve's place, and accept(2) is what
+     * fails first: the server stops taking clients it could not serve. (libuv keeps a reserve
+     * descriptor for the same kind of reason.) Null while spent.
+     */
+    private FileChannel reserve;
 
     private Server(Config config) throws IOException {
         Path root = config.root();
@@ -79,6 +92,7 @@ public final class Server implements AutoCloseable {
             selector.close();
             throw e;
         }
+        restoreReserve();
         this.loop = Thread.ofPlatform().name("stage01-loop").unstarted(this::run);
     }
 
@@ -111,6 +125,27 @@ public final class Server implements AutoCloseable {
 
     void connectionClosed() {
         connections--;
+    }
+
+    /** Gives the reserve descriptor back to the process so that a file can open; false if it is spent. */
+    boolean releaseReserve() {
+        if (reserve == null) {
+            return false;
+        }
+        closeQuietly(reserve);
+        reserve = null;
+        return true;
+    }
+
+    /** Takes the reserve again once it is spent and a descriptor has come back (a file or a connection closed). */
+    void restoreReserve() {
+        if (reserve == null) {
+            try {
+                reserve = FileChannel.open(RESERVE);
+            } catch (IOException e) {
+                // still out of descriptors: the next one to come back will do
+            }
+        }
     }
 
     // tag::loop[]
@@ -263,7 +298,7 @@ public final class Server implements AutoCloseable {
                 || m.contains("Cannot allocate memory"));
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    private static void closeQuietly(Channel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -314,6 +349,7 @@ public final class Server implements AutoCloseable {
             }
             listener.close();
             selector.close();
+            releaseReserve();
         } catch (IOException | ClosedSelectorException e) {
             // closing anyway
         }
