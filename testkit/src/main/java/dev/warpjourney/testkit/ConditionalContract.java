@@ -134,9 +134,10 @@ public interface ConditionalContract extends ContractFixture {
     }
 
     @Test
-    @DisplayName("a date in the right format but with a wrong weekday, month or field is no date")
+    @DisplayName("a date in a known format but with a wrong month name, field value or zone is no date")
     default void invalidDatesAreIgnored() {
-        for (String date : List.of("Mon, 05 Mar 2024 07:08:09 GMT", "Tue, 05 Mzr 2024 07:08:09 GMT",
+        // (A day name that does not fit the date is left alone: RFC 9110 does not ask recipients to check it.)
+        for (String date : List.of("Tue, 05 Mzr 2024 07:08:09 GMT",
                 "Tue, 05 Mar 2024 24:08:09 GMT", "Tue, 05 Mar 2024 07:60:09 GMT", "Tue, 05 Mar 2024 07:08:09 UTC",
                 "Tue, 5 Mar 2024 07:08:09 GMT", "Tuesday, 05-Mar-2024 07:08:09 GMT", "Tue Mar 05 07:08:09 2024 GMT")) {
             assertThat(fetch("/data.bin", "If-Modified-Since: " + date).status()).as(date).isEqualTo(200);

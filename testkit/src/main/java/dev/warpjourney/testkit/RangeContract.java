@@ -74,7 +74,7 @@ public interface RangeContract extends ContractFixture {
     default void nonDigitRangeBoundsServeTheWholeFile() {
         for (String range : List.of("bytes=1a-5", "bytes=0-x", "bytes=-x", "bytes=+1-2", "bytes=1-+2", "bytes=-+2",
                 "bytes=0x1-2", "bytes=1.0-2", "bytes=1 -2", "bytes=--2", "bytes=a-", "bytes=1-2a", "bytes=\u0661-2",
-                "bytes=99999999999999999999-", "bytes=-99999999999999999999x")) {
+                "bytes=-99999999999999999999x")) {
             HttpResponse r = fetch("/data.bin", "Range: " + range);
             assertThat(r.status()).as(range).isEqualTo(200);
             assertThat(r.body()).as(range).isEqualTo(Docroot.data());

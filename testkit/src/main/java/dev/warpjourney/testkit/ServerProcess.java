@@ -100,6 +100,13 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** How many descriptors the process holds open now (/proc/PID/fd). */
+    public long openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
+            return fds.count();
+        }
+    }
+
     /** CPU time the process has used so far, user and system, in nanoseconds (from /proc/PID/stat). */
     public long cpuNanos() throws IOException {
         String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
