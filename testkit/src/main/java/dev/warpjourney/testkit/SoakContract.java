@@ -60,19 +60,21 @@ public interface SoakContract extends ContractFixture {
         try {
             String etag = etagOf("/data.bin");
             runMix(2_000, etag); // warm-up: classes loaded, code compiled, caches filled
-            long fdBefore = settledDescriptorCount();
+            // Collect first, on both sides: a channel dropped without close() is closed by its
+            // cleaner when collected, and would make the counts depend on when GC last ran.
             long heapBefore = liveHeap();
+            long fdBefore = settledDescriptorCount();
             long t0 = System.nanoTime();
             AtomicLong done = runMix(SOAK_REQUESTS, etag);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
+            long heapAfter = liveHeap();
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             long fdAfter = openDescriptors();
-            while (fdAfter > fdBefore && System.nanoTime() < deadline) {
+            while (fdAfter > fdBefore && System.nanoTime() < deadline) { // lingering closes take a moment
                 Thread.sleep(100);
                 fdAfter = openDescriptors();
             }
-            long heapAfter = liveHeap();
             System.out.printf("soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %.1f MiB -> %.1f MiB%n",
                     done.get(), took.toMillis(), SOAK_CLIENTS, fdBefore, fdAfter, heapBefore / 1048576.0,
                     heapAfter / 1048576.0);
