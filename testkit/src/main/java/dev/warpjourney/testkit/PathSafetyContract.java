@@ -53,7 +53,7 @@ public interface PathSafetyContract extends ContractFixture {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"/a\"b", "/a<b", "/a>b", "/a\\b", "/a{b", "/a}b", "/a|b", "/a^b", "/a`b", "/\"", "/<",
-        "/\\", "/{", "/|", "/hello.txt\"", "/dir/<script>"})
+        "/\\", "/{", "/|", "/hello.txt\"", "/dir/<script>", "/..\\secret.txt"})
     @DisplayName("a byte that RFC 3986 does not allow in a path, sent raw: strictly 400")
     default void rawDisallowedBytesInThePathAre400(String target) {
         try (RawClient c = client()) {
