@@ -7,5 +7,5 @@ public interface StaticServer extends AutoCloseable {
 
     /** Stops it and releases every socket it holds. */
     @Override
-    void close() throws Exception;
+    void close();
 }
