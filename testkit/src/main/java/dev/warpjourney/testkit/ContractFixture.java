@@ -32,6 +32,12 @@ public interface ContractFixture {
     int port();
 
     /**
+     * Starts another in-process server of the stage on 127.0.0.1, on a free port, serving
+     * {@code root}, for a section that needs timeouts of its own; the caller closes it.
+     */
+    StaticServer start(Path root, Duration headerTimeout, Duration idleTimeout) throws Exception;
+
+    /**
      * The stage's main class, run as {@code java -cp <test class path> MAIN --root DIR --port 0}
      * by the sections that need a process of its own (descriptor limits, signals).
      */

@@ -30,7 +30,8 @@ public abstract class HttpContract implements GetHeadContract, ConnectionContrac
     private int port;
 
     /** Starts the stage's server on 127.0.0.1, on a free port, serving {@code root}. */
-    protected abstract StaticServer start(Path root, Duration headerTimeout, Duration idleTimeout) throws Exception;
+    @Override
+    public abstract StaticServer start(Path root, Duration headerTimeout, Duration idleTimeout) throws Exception;
 
     @Override
     public final Path base() {

@@ -26,27 +26,50 @@ import org.junit.jupiter.api.Test;
 public interface SlowlorisContract extends ContractFixture {
 
     int SLOWLORIS_CONNECTIONS = 1000;
-    int SLOWLORIS_ROUNDS = 3;
+    int SLOWLORIS_ROUNDS = 2;
+    /**
+     * The attack's own server keeps idle connections this long: however slowly a stage accepts
+     * 1,000 connections (stage 01's listen backlog of 50 drops SYNs, and a dropped SYN waits a
+     * second), they are all still there when the requests start; then the header timeout applies.
+     */
+    Duration SLOWLORIS_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** A robustness bound, not a latency goal: an unloaded server answers in well under a millisecond. */
     Duration FRESH_CLIENT_BOUND = Duration.ofSeconds(1);
-    /** Each trickling connection sends one more header byte this often. */
-    Duration TRICKLE_EVERY = Duration.ofMillis(100);
+    /**
+     * Each trickling connection sends one more header byte this often: three drips inside the
+     * header timeout, so a server that counted activity instead of the whole head would never
+     * close them. (slowhttptest drips every 10 s against real timeouts; this is the same ratio.)
+     */
+    Duration TRICKLE_EVERY = Duration.ofMillis(500);
+    /**
+     * Connections are opened in batches this big with a short pause between: a stage with the
+     * JDK's default listen backlog of 50 (stage 01) would drop the SYNs of a faster burst, and each
+     * dropped SYN costs its client a second; that is a chapter of its own, not this test.
+     */
+    int CONNECT_BATCH = 25;
+    long CONNECT_PAUSE_MILLIS = 10;
 
     @Test
     @DisplayName("1,000 trickling connections: a fresh GET is answered within 1 s, and the header timeout closes them")
     default void slowlorisAtScale() throws Exception {
+        try (StaticServer server = start(root(), HEADER_TIMEOUT, SLOWLORIS_IDLE_TIMEOUT)) {
+            slowlorisRounds(server.port());
+        }
+    }
+
+    private void slowlorisRounds(int port) throws Exception {
         List<Long> allProbes = new ArrayList<>();
         for (int round = 0; round < SLOWLORIS_ROUNDS; round++) {
             AtomicInteger trickling = new AtomicInteger();
             AtomicBoolean attackOver = new AtomicBoolean();
             List<Long> probes = Collections.synchronizedList(new ArrayList<>());
-            Trickle attack = new Trickle(port(), SLOWLORIS_CONNECTIONS, trickling);
+            Trickle attack = new Trickle(port, SLOWLORIS_CONNECTIONS, trickling);
             Thread prober = Thread.ofPlatform().name("slowloris-prober").start(() -> {
                 // Probe only while nearly all of the attack is on: those are the answers that count.
                 while (!attackOver.get()) {
                     if (trickling.get() >= SLOWLORIS_CONNECTIONS * 9 / 10) {
                         long t0 = System.nanoTime();
-                        try (RawClient c = new RawClient(port(), (int) FRESH_CLIENT_BOUND.toMillis() * 5)) {
+                        try (RawClient c = new RawClient(port, (int) FRESH_CLIENT_BOUND.toMillis() * 5)) {
                             HttpResponse r = c.send(Wire.get("/hello.txt")).read();
                             if (r.status() == 200 && r.bodyText().equals(Docroot.HELLO)) {
                                 probes.add(System.nanoTime() - t0);
@@ -72,23 +95,24 @@ public interface SlowlorisContract extends ContractFixture {
                 prober.join(10_000);
                 attack.close();
             }
+            List<Long> got = new ArrayList<>(probes);
+            System.out.printf("slowloris round %d: %d connections opened in %d ms, %d fresh GETs during the attack "
+                            + "(median %.2f ms, max %.2f ms); the trickling connections closed %d ms after they started, "
+                            + "%d left open%n", round, result.opened(), result.openTime().toMillis(), got.size(),
+                    got.isEmpty() ? 0 : median(got) / 1e6, got.isEmpty() ? 0 : Collections.max(got) / 1e6,
+                    result.lastClose().toMillis(), result.stillOpen());
             assertThat(result.opened()).as("round " + round + ": connections opened").isEqualTo(SLOWLORIS_CONNECTIONS);
             assertThat(result.stillOpen()).as("round " + round + ": trickling connections the server left open "
                     + "well past the header timeout of " + HEADER_TIMEOUT).isZero();
             assertThat(result.badReplies()).as("round " + round + ": a trickler gets nothing or a 408").isEmpty();
-            assertThat(result.lastClose()).as("round " + round + ": the last trickler closed after its start")
-                    .isLessThan(HEADER_TIMEOUT.multipliedBy(3).plus(result.openTime()));
-            List<Long> got = new ArrayList<>(probes);
+            assertThat(result.lastClose()).as("round " + round + ": when the last trickler was closed")
+                    .isLessThan(HEADER_TIMEOUT.multipliedBy(3));
             assertThat(got).as("round " + round + ": fresh GETs made while 90% of the attack was on").hasSizeGreaterThanOrEqualTo(3);
             for (long nanos : got) {
                 assertThat(nanos).as("round " + round + ": a fresh GET during the attack (ns); all: " + got)
                         .isLessThan(FRESH_CLIENT_BOUND.toNanos());
             }
             allProbes.addAll(got);
-            System.out.printf("slowloris round %d: %d connections opened in %d ms, %d fresh GETs during the attack, "
-                            + "median %.2f ms, max %.2f ms; all trickling connections closed %d ms after the first opened%n",
-                    round, result.opened(), result.openTime().toMillis(), got.size(), median(got) / 1e6,
-                    Collections.max(got) / 1e6, result.lastClose().toMillis());
         }
         System.out.printf("slowloris: %d fresh GETs in %d rounds, median %.2f ms, max %.2f ms%n", allProbes.size(),
                 SLOWLORIS_ROUNDS, median(allProbes) / 1e6, Collections.max(allProbes) / 1e6);
@@ -107,8 +131,8 @@ public interface SlowlorisContract extends ContractFixture {
         private static final byte[] DRIP = "X-Slowloris: 1\r\n".getBytes(StandardCharsets.US_ASCII);
 
         /**
-         * What the attack saw. {@code lastClose} is measured from when the first connection was opened,
-         * {@code openTime} is how long opening them all took.
+         * What the attack saw. {@code openTime} is how long connecting them all took; {@code lastClose}
+         * is measured from when they all started their requests.
          */
         record Result(int opened, int stillOpen, List<String> badReplies, Duration openTime, Duration lastClose) {
         }
@@ -133,16 +157,33 @@ public interface SlowlorisContract extends ContractFixture {
         }
 
         Result run(Duration limit) throws IOException {
-            long start = System.nanoTime();
+            // Connect all first, silently, then start every request at once: the header timeout then
+            // runs for all of them together, and the attack is at full strength while it lasts.
+            long open = System.nanoTime();
             for (int i = 0; i < count; i++) {
+                if (i % CONNECT_BATCH == CONNECT_BATCH - 1) {
+                    try {
+                        Thread.sleep(CONNECT_PAUSE_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
                 SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                 channels.add(ch);
-                ch.write(ByteBuffer.wrap(START));
                 ch.configureBlocking(false);
                 ch.register(selector, SelectionKey.OP_READ, new Drip());
+            }
+            Duration openTime = Duration.ofNanos(System.nanoTime() - open);
+            long start = System.nanoTime();
+            for (SelectionKey key : selector.keys()) {
+                try {
+                    ((SocketChannel) key.channel()).write(ByteBuffer.wrap(START));
+                } catch (IOException e) {
+                    // closed while the others connected: the read side reports it
+                }
                 trickling.incrementAndGet();
             }
-            Duration openTime = Duration.ofNanos(System.nanoTime() - start);
             long deadline = start + limit.toNanos();
             long nextDrip = System.nanoTime();
             long lastClose = start;
