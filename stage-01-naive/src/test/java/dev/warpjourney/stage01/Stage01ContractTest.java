@@ -23,6 +23,7 @@ class Stage01ContractTest extends HttpContract {
         };
     }
 
+    /** The stage as a process of its own, for the descriptor-limit and SIGTERM sections. */
     @Override
     public String mainClass() {
         return Main.class.getName();
