@@ -159,4 +159,12 @@ public interface ConnectionContract extends ContractFixture {
                     .isLessThan(Duration.ofSeconds(60));
         }
     }
+
+    @Test
+    @DisplayName("10,000 of the shortest requests in one stream: as many per read as fit, all answered in order")
+    default void deepPipelineOfShortestRequests() throws Exception {
+        try (RawClient c = client()) {
+            Wire.assertShortestPipeline(c, DEEP_PIPELINE);
+        }
+    }
 }

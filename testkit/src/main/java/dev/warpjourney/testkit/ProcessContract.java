@@ -242,4 +242,27 @@ public interface ProcessContract extends ContractFixture {
         return millis < DRAIN_CLOSE_BOUND.toMillis() ? ""
                 : "the connection was closed " + millis + " ms after its last response, not at once";
     }
+
+    /**
+     * A thread stack far smaller than the default (1 MiB) but ample for serving one request. A
+     * keep-alive loop that recurses once per pipelined request in a read overflows it; a loop
+     * that is a loop does not care how many requests one read delivers.
+     */
+    String SMALL_STACK = "-Xss256k";
+
+    @Test
+    @DisplayName("10,000 pipelined requests with a 256 KiB thread stack: the keep-alive loop is a loop")
+    default void deepPipelineWithASmallStack() throws Exception {
+        List<String> jvm = new ArrayList<>(CHILD_JVM);
+        jvm.add(SMALL_STACK);
+        try (ServerProcess server = ServerProcess.start(mainClass(), root(), List.of(), jvm);
+                RawClient c = new RawClient(server.port())) {
+            try {
+                Wire.assertShortestPipeline(c, ConnectionContract.DEEP_PIPELINE);
+            } catch (AssertionError | UncheckedIOException e) {
+                throw new AssertionError("deep pipeline failed; the server's stderr: " + server.stderr(), e);
+            }
+            assertThat(server.stderr()).as("stderr").isEmpty();
+        }
+    }
 }

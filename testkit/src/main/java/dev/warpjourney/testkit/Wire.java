@@ -70,4 +70,24 @@ public final class Wire {
         }
         return previous;
     }
+
+    /**
+     * Sends {@code count} of the shortest requests (33 and 34 bytes) in one stream from another
+     * thread and reads every answer, in order; then one more request. A full read buffer holds
+     * hundreds of them, which is what makes a keep-alive loop written as recursion go deep. The
+     * alternation of a 14-byte and an empty body proves the order.
+     */
+    public static void assertShortestPipeline(RawClient c, int count) throws InterruptedException {
+        String pair = "GET /hello.txt HTTP/1.1\r\nHost:x\r\n\r\nGET /empty.txt HTTP/1.1\r\nHost:x\r\n\r\n";
+        Thread writer = Thread.ofPlatform().name("pipeline-writer").start(() -> c.send(pair.repeat(count / 2)));
+        for (int i = 0; i < count / 2 * 2; i++) {
+            HttpResponse r = c.read();
+            int expected = i % 2 == 0 ? Docroot.HELLO.length() : 0;
+            if (r.status() != 200 || r.body().length != expected) {
+                throw new AssertionError("response " + i + " of " + count + ": " + r);
+            }
+        }
+        writer.join(10_000);
+        assertThat(c.send(get("/dir/")).read().bodyText()).isEqualTo("<p>dir index\n");
+    }
 }
