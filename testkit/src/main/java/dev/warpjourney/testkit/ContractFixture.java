@@ -22,6 +22,13 @@ public interface ContractFixture {
     Duration HEADER_TIMEOUT = Duration.ofMillis(1500);
     Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
 
+    /**
+     * Tag of the tests that take seconds each or start a JVM of their own (soak, Slowloris at
+     * scale, the child-process sections): a quick run, or a mutation-testing run whose mutants
+     * live in this JVM only, can leave them out with {@code -DexcludedGroups=heavy}.
+     */
+    String HEAVY = "heavy";
+
     /** The temporary directory that holds the document root and the secrets beside it. */
     Path base();
 

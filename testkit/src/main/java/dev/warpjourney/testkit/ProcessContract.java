@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ public interface ProcessContract extends ContractFixture {
     List<String> CHILD_JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     @Test
+    @Tag(HEAVY)
     @DisplayName("out of descriptors: no spinning, no flood on stderr, and it serves again once clients leave")
     default void descriptorExhaustion() throws Exception {
         List<RawClient> clients = new ArrayList<>();
@@ -119,6 +121,7 @@ public interface ProcessContract extends ContractFixture {
     Duration DRAIN_CLOSE_BOUND = Duration.ofSeconds(2);
 
     @Test
+    @Tag(HEAVY)
     @DisplayName("SIGTERM under load: every response in flight completes byte-exact, new connections are refused, exit 0")
     default void gracefulShutdownUnderLoad() throws Exception {
         Path file = root().resolve("shutdown.bin");
@@ -251,6 +254,7 @@ public interface ProcessContract extends ContractFixture {
     String SMALL_STACK = "-Xss256k";
 
     @Test
+    @Tag(HEAVY)
     @DisplayName("10,000 pipelined requests with a 256 KiB thread stack: the keep-alive loop is a loop")
     default void deepPipelineWithASmallStack() throws Exception {
         List<String> jvm = new ArrayList<>(CHILD_JVM);

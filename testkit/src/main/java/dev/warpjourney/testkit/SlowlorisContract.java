@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +51,7 @@ public interface SlowlorisContract extends ContractFixture {
     long CONNECT_PAUSE_MILLIS = 10;
 
     @Test
+    @Tag(HEAVY)
     @DisplayName("1,000 trickling connections: a fresh GET is answered within 1 s, and the header timeout closes them")
     default void slowlorisAtScale() throws Exception {
         try (StaticServer server = start(root(), HEADER_TIMEOUT, SLOWLORIS_IDLE_TIMEOUT)) {

@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,6 +51,7 @@ public interface SoakContract extends ContractFixture {
     int SOAK_BIG_FILE = 1 << 20;
 
     @Test
+    @Tag(HEAVY)
     @Timeout(180)
     @DisplayName("soak: 100,000 mixed requests; descriptors and live heap return to their start, the loop lives")
     default void soak() throws Exception {
@@ -75,9 +77,9 @@ public interface SoakContract extends ContractFixture {
                 Thread.sleep(100);
                 fdAfter = openDescriptors();
             }
-            System.out.printf("soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %.1f MiB -> %.1f MiB%n",
-                    done.get(), took.toMillis(), SOAK_CLIENTS, fdBefore, fdAfter, heapBefore / 1048576.0,
-                    heapAfter / 1048576.0);
+            System.out.printf("soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %d KiB -> %d KiB "
+                            + "(%+d KiB, tolerance %d KiB)%n", done.get(), took.toMillis(), SOAK_CLIENTS, fdBefore, fdAfter,
+                    heapBefore >> 10, heapAfter >> 10, (heapAfter - heapBefore) >> 10, HEAP_TOLERANCE >> 10);
             SoftAssertions soft = new SoftAssertions(); // report every figure that is off, not just the first
             soft.assertThat(done.get()).isGreaterThanOrEqualTo(SOAK_REQUESTS);
             soft.assertThat(fdAfter).as("open descriptors after the soak (before: " + fdBefore + ")")
