@@ -88,8 +88,9 @@ public interface ProcessContract extends ContractFixture {
             double cpu = (double) (server.cpuNanos() - cpu0) / (System.nanoTime() - t0);
             List<String> lines = server.stderr();
             System.out.printf("descriptor exhaustion: %d connections served under --nofile=%d; CPU while exhausted "
-                            + "%.3f of a core over %d ms; %d stderr lines in all, %d during the window%n",
-                    served, NOFILE_LIMIT, cpu, EXHAUSTED_WINDOW.toMillis(), lines.size(), lines.size() - linesBefore);
+                            + "%.3f of a core over %d ms; %d stderr lines in all, %d during the window: %s%n",
+                    served, NOFILE_LIMIT, cpu, EXHAUSTED_WINDOW.toMillis(), lines.size(), lines.size() - linesBefore,
+                    lines.subList(0, Math.min(lines.size(), MAX_EXHAUSTED_STDERR_LINES)));
             assertThat(cpu).as("CPU used by the exhausted server (cores)").isLessThan(MAX_EXHAUSTED_CPU);
             assertThat(lines).as("stderr of the exhausted server").hasSizeLessThanOrEqualTo(MAX_EXHAUSTED_STDERR_LINES);
 
