@@ -45,7 +45,8 @@ record Options(
               --server-cpus LIST    CPUs for the servers, taskset syntax (default 1)
               --wrk-cpus LIST       CPUs for wrk and the idle-connection holder (default 0)
               --idle N,N,...        idle connections for the c10k curve (default 0,1000,5000,10000)
-              --no-costs            skip the CPU, system-call and flame-graph passes
+              --no-costs            skip the system-call (strace) and flame-graph passes (CPU, memory
+                                    and TCP counters are read in every round regardless)
               --wrk=local|docker    wrk from PATH (default), or in a container via Testcontainers
               --out DIR             where results go (default target/journey)
               --quick               1 round, 2 s runs, 2 s warm-up runs (up to 6), 100 idle connections,

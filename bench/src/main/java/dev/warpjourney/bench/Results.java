@@ -344,6 +344,11 @@ final class Results {
         return Spread.of(costs(scenario, server).stream().map(Cost::syscallsPerRequest).toList());
     }
 
+    /** Free text in a CSV cell: the files are read without quoting, so no commas. */
+    static String text(String s) {
+        return s.replace(',', ';').replace('\n', ' ');
+    }
+
     static String fmt(double v, int decimals) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
@@ -393,7 +398,7 @@ final class Results {
                     fmt(m.cpuMicrosPerRequest().min(), 1), fmt(m.cpuMicrosPerRequest().max(), 1),
                     m.serverCpus() == 0 ? "" : String.valueOf(m.serverCpus()),
                     fmt(m.utilization().median(), 3), fmt(m.utilization().min(), 3), fmt(m.utilization().max(), 3),
-                    fmt(m.wrkUtilization(), 3), m.bound(), m.ranked() ? "yes" : "no", m.unranked(), m.ratioNote(),
+                    fmt(m.wrkUtilization(), 3), m.bound(), m.ranked() ? "yes" : "no", text(m.unranked()), text(m.ratioNote()),
                     String.valueOf(m.warmupRuns()), m.steady() ? "yes" : "no",
                     fmt(sys.min(), 2), fmt(sys.max(), 2),
                     rounds.isEmpty() ? "" : String.valueOf(rounds.getFirst().connections()), rounds.isEmpty() ? "" : String.valueOf(rounds.size()),
