@@ -76,7 +76,6 @@ final class Slowloris {
             throws IOException, InterruptedException {
         List<Slow> slow = new ArrayList<>();
         List<Long> closedAfter = new ArrayList<>();
-        int answered = 0;
         try (Selector selector = Selector.open()) {
             for (int done = 0; done < count; done += BATCH) {
                 open(selector, port, Math.min(BATCH, count - done), slow, closedAfter);
@@ -104,9 +103,8 @@ final class Slowloris {
                         } catch (IOException e) {
                             r = -1; // reset
                         }
-                        if (r > 0 && !s.answered) {
+                        if (r > 0) {
                             s.answered = true; // e.g. a 408: counted, and the close that follows is timed
-                            answered++;
                         }
                         if (r < 0) {
                             closed(s, key, closedAfter);
@@ -134,6 +132,7 @@ final class Slowloris {
                 prober.join(PROBE_TIMEOUT_MS + 2000L);
             }
             int stillOpen = (int) slow.stream().filter(s -> s.open).count();
+            int answered = (int) slow.stream().filter(s -> s.answered).count();
             long[] lat = probe.latencies().stream().mapToLong(Long::longValue).sorted().toArray();
             return new Result(server, round, count, slow.size(), hold.toMillis() / 1000.0, trickle.toMillis(), lat.length, probe.ok(),
                     percentile(lat, 50), percentile(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1],
@@ -200,7 +199,10 @@ final class Slowloris {
 
     private static void closedIfEof(Slow s, SelectionKey key, List<Long> closedAfter) {
         try {
-            if (((SocketChannel) key.channel()).read(ByteBuffer.allocate(4096)) < 0) {
+            int r = ((SocketChannel) key.channel()).read(ByteBuffer.allocate(4096));
+            if (r > 0) {
+                s.answered = true;
+            } else if (r < 0) {
                 closed(s, key, closedAfter);
             }
         } catch (IOException e) {
