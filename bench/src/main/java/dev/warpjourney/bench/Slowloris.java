@@ -33,6 +33,8 @@ final class Slowloris {
             .getBytes(StandardCharsets.US_ASCII);
     /** Below the JDK's default listen backlog of 50, as in {@link IdleConnections}. */
     private static final int BATCH = 40;
+    /** The longest the slow connections may take to open, all batches together. */
+    private static final Duration OPEN_CAP = Duration.ofSeconds(30);
     /** A probe succeeds when a whole 200 response arrives within this: the robustness bound of issue 9. */
     static final Duration PROBE_DEADLINE = Duration.ofSeconds(1);
     /** A probe gives up after this; its latency is then recorded as this long. */
@@ -77,8 +79,11 @@ final class Slowloris {
         List<Slow> slow = new ArrayList<>();
         List<Long> closedAfter = new ArrayList<>();
         try (Selector selector = Selector.open()) {
-            for (int done = 0; done < count; done += BATCH) {
-                open(selector, port, Math.min(BATCH, count - done), slow, closedAfter);
+            // A server that stops accepting would hold the opening for 10 s per batch: the opening
+            // as a whole stops after OPEN_CAP, and slow_opened records how many it reached.
+            long openDeadline = System.nanoTime() + OPEN_CAP.toNanos();
+            for (int done = 0; done < count && System.nanoTime() < openDeadline; done += BATCH) {
+                open(selector, port, Math.min(BATCH, count - done), slow, closedAfter, openDeadline);
             }
             Probe probe = new Probe(port);
             Thread prober = Thread.ofPlatform().name("slowloris-probe").start(probe);
@@ -157,7 +162,8 @@ final class Slowloris {
     }
 
     /** Connects a batch and sends each its first two lines; connections that fail to open are not counted as opened. */
-    private static void open(Selector selector, int port, int n, List<Slow> slow, List<Long> closedAfter) throws IOException {
+    private static void open(Selector selector, int port, int n, List<Slow> slow, List<Long> closedAfter, long openDeadline)
+            throws IOException {
         List<SelectionKey> pending = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SocketChannel ch = SocketChannel.open();
@@ -166,7 +172,7 @@ final class Slowloris {
             Slow s = new Slow(ch);
             pending.add(ch.register(selector, SelectionKey.OP_CONNECT, s));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = Math.min(openDeadline, System.nanoTime() + Duration.ofSeconds(10).toNanos());
         Set<SelectionKey> waiting = new LinkedHashSet<>(pending);
         while (!waiting.isEmpty() && System.nanoTime() < deadline) {
             selector.select(100);
@@ -191,7 +197,7 @@ final class Slowloris {
                 }
             }
         }
-        for (SelectionKey key : waiting) { // never connected within 10 s: not counted as opened
+        for (SelectionKey key : waiting) { // never connected within 10 s (or the cap): not counted as opened
             key.cancel();
             ((SocketChannel) key.channel()).close();
         }
