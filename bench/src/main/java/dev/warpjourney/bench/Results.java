@@ -494,17 +494,19 @@ final class Results {
     /** The table printed at the end of a journey. */
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-10s %6s %-16s %10s %13s %6s %-14s %8s %8s %7s %9s %9s%n",
-                "scenario", "idle", "server", "median/s", "min-max", "util", "bound", "vs nginx", "vs floor", "errors", "cpu us/r", "sys/r"));
+        b.append(String.format(Locale.ROOT, "%-10s %6s %-16s %10s %13s %6s %-14s %8s %8s %7s %9s %9s %7s%n",
+                "scenario", "idle", "server", "median/s", "min-max", "util", "bound", "vs nginx", "vs floor", "errors", "cpu us/r", "sys/r",
+                "syn rtx"));
         List<String> reasons = new ArrayList<>();
         for (Summary m : summaries()) {
             boolean traced = m.idle() == maxIdle(m.scenario());
             Spread sys = traced ? syscallsPerRequest(m.scenario(), m.server()) : new Spread(Double.NaN, Double.NaN, Double.NaN, 0);
-            b.append(String.format(Locale.ROOT, "%-10s %6d %-16s %10s %13s %6s %-14s %8s %8s %7d %9s %9s%n",
+            Long synRetrans = m.net().get("TcpExtTCPSynRetrans");
+            b.append(String.format(Locale.ROOT, "%-10s %6d %-16s %10s %13s %6s %-14s %8s %8s %7d %9s %9s %7s%n",
                     m.scenario(), m.idle(), m.server() + (m.ranked() ? "" : " *"), fmt(m.median(), 0),
                     fmt(m.min(), 0) + "-" + fmt(m.max(), 0), fmt(m.utilization().median(), 2), m.bound(),
                     m.ranked() ? fmt(m.vsNginx(), 2) : "-", m.ranked() ? fmt(m.vsFloor(), 2) : "-", m.errors(),
-                    fmt(m.cpuMicrosPerRequest().median(), 1), fmt(sys.median(), 2)));
+                    fmt(m.cpuMicrosPerRequest().median(), 1), fmt(sys.median(), 2), synRetrans == null ? "" : synRetrans));
             if (!m.ranked()) {
                 reasons.add(m.scenario() + (m.idle() > 0 ? " idle=" + m.idle() : "") + " " + m.server() + ": " + m.unranked());
             }
@@ -512,7 +514,8 @@ final class Results {
                 reasons.add(m.scenario() + (m.idle() > 0 ? " idle=" + m.idle() : "") + " " + m.server() + ": " + m.ratioNote());
             }
         }
-        b.append("util: server CPU seconds per second (1.00 = one CPU busy). bound: which side was the limit.\n");
+        b.append("util: server CPU seconds per second (1.00 = one CPU busy). bound: which side was the limit.\n"
+                + "syn rtx: SYN retransmits over all rounds (a full listen queue; each costs the client 1 s, then 2 s more).\n");
         b.append("Ratios are printed only for ranked rows: no errors, the server was the bottleneck, and its warm-up\n"
                 + "reached a steady state (two consecutive warm-up runs within " + Math.round(STEADY * 100) + "%).\n");
         Set<String> straced = new TreeSet<>();
