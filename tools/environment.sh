@@ -5,7 +5,9 @@ set -u
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+# cores: CPUs this process may run on (the harness pins itself to the wrk CPUs first); cpus_online: the machine's.
 echo "cores=$(nproc)"
+echo "cpus_online=$(nproc --all)"
 echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 echo "kernel=$(uname -sr)"
 echo "jdk=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}') ($("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vendor =/ {print $2}'))"

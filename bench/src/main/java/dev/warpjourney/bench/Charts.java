@@ -34,10 +34,13 @@ final class Charts {
             }
             written.add(save(throughput(scenario, idle, rows), dir.resolve("throughput-" + scenario + ".svg")));
             written.add(save(latency(scenario, results, rows), dir.resolve("latency-" + scenario + ".svg")));
-            List<Results.Cost> costs = rows.stream().map(r -> results.cost(scenario, r.server())).filter(c -> c != null).toList();
-            if (!costs.isEmpty()) {
-                written.add(save(syscalls(scenario, costs), dir.resolve("syscalls-" + scenario + ".svg")));
-                written.add(save(cpu(scenario, costs), dir.resolve("cpu-" + scenario + ".svg")));
+            List<Results.Summary> traced = rows.stream().filter(r -> !results.costs(scenario, r.server()).isEmpty()).toList();
+            if (!traced.isEmpty()) {
+                written.add(save(syscalls(scenario, results, traced), dir.resolve("syscalls-" + scenario + ".svg")));
+            }
+            List<Results.Summary> timed = rows.stream().filter(r -> !Double.isNaN(r.cpuMicrosPerRequest().median())).toList();
+            if (!timed.isEmpty()) {
+                written.add(save(cpu(scenario, timed), dir.resolve("cpu-" + scenario + ".svg")));
             }
         }
         if (summaries.stream().anyMatch(s -> s.scenario().equals("c10k"))) {
@@ -46,10 +49,16 @@ final class Charts {
         return written;
     }
 
+    /** A server's label on an axis: marked with * when its row is not ranked (see summary.csv's unranked_reason). */
+    static String label(Results.Summary row) {
+        return row.ranked() ? row.server() : row.server() + " *";
+    }
+
     private static CategoryChart throughput(String scenario, int idle, List<Results.Summary> rows) {
+        boolean any = rows.stream().anyMatch(r -> !r.ranked());
         CategoryChart c = base("Throughput, " + scenario + (scenario.equals("c10k") ? " (" + idle + " idle)" : "") + ": median of rounds",
-                "server", "requests per second");
-        List<String> servers = rows.stream().map(Results.Summary::server).toList();
+                any ? "server (* not ranked: errors, not the bottleneck, or not steady)" : "server", "requests per second");
+        List<String> servers = rows.stream().map(Charts::label).toList();
         c.addSeries("median req/s", servers, rows.stream().map(r -> (Number) r.median()).toList());
         for (String peer : List.of("nginx", "floor")) {
             rows.stream().filter(r -> r.server().equals(peer)).findFirst().ifPresent(p -> {
@@ -65,44 +74,55 @@ final class Charts {
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setOverlapped(false);
         c.getStyler().setYAxisMin(1.0); // bars start from the axis minimum, which a log axis cannot put at zero
-        List<String> servers = rows.stream().map(Results.Summary::server).toList();
+        List<String> names = rows.stream().map(Results.Summary::server).toList();
+        List<String> servers = rows.stream().map(Charts::label).toList();
         Map<String, java.util.function.ToLongFunction<WrkResult>> percentiles = new LinkedHashMap<>();
         percentiles.put("p50", WrkResult::p50);
         percentiles.put("p90", WrkResult::p90);
         percentiles.put("p99", WrkResult::p99);
         percentiles.put("p99.9", WrkResult::p999);
         int idle = results.maxIdle(scenario);
-        percentiles.forEach((name, f) -> c.addSeries(name, servers, servers.stream().map(server -> (Number) Math.max(1, Results.median(
+        percentiles.forEach((name, f) -> c.addSeries(name, servers, names.stream().map(server -> (Number) Math.max(1, Results.median(
                 results.runs.stream().filter(r -> r.scenario().equals(scenario) && r.server().equals(server)
                                 && r.idle() == (scenario.equals("c10k") ? idle : 0))
                         .map(r -> (double) f.applyAsLong(r.wrk())).toList()))).toList()));
         return c;
     }
 
-    /** Stacked by system call name: the eight most frequent overall, the rest as "other". */
-    private static CategoryChart syscalls(String scenario, List<Results.Cost> costs) {
-        CategoryChart c = base("System calls per request, " + scenario + " (strace -f -c)", "server", "calls per request");
+    /** Stacked by system call name (medians over the strace rounds): the eight most frequent overall, the rest as "other". */
+    private static CategoryChart syscalls(String scenario, Results results, List<Results.Summary> rows) {
+        int connections = results.costs(scenario, rows.getFirst().server()).getFirst().connections();
+        CategoryChart c = base("System calls per request, " + scenario + " (strace -f -c on " + connections + " connections, median of rounds)",
+                "server", "calls per request");
         c.getStyler().setStacked(true);
+        Map<String, Map<String, Double>> perServer = new LinkedHashMap<>();
         Map<String, Double> total = new LinkedHashMap<>();
-        for (Results.Cost cost : costs) {
-            cost.syscalls().forEach((k, v) -> total.merge(k, v / (double) Math.max(1, cost.syscallRequests()), Double::sum));
+        for (Results.Summary row : rows) {
+            Map<String, Double> mine = new LinkedHashMap<>();
+            for (Results.SyscallStat st : results.syscallStats(scenario, row.server())) {
+                mine.put(st.name(), st.perRequest().median());
+                total.merge(st.name(), st.perRequest().median(), Double::sum);
+            }
+            perServer.put(row.server(), mine);
         }
         List<String> top = total.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(8).map(Map.Entry::getKey).toList();
-        List<String> servers = costs.stream().map(Results.Cost::server).toList();
+        List<String> servers = rows.stream().map(Charts::label).toList();
         for (String name : top) {
-            c.addSeries(name, servers, costs.stream().map(cost ->
-                    (Number) (cost.syscalls().getOrDefault(name, 0L) / (double) Math.max(1, cost.syscallRequests()))).toList());
+            c.addSeries(name, servers, rows.stream().map(r -> (Number) perServer.get(r.server()).getOrDefault(name, 0.0)).toList());
         }
-        c.addSeries("other", servers, costs.stream().map(cost -> (Number) cost.syscalls().entrySet().stream()
-                .filter(e -> !top.contains(e.getKey())).mapToDouble(e -> e.getValue() / (double) Math.max(1, cost.syscallRequests())).sum()).toList());
+        c.addSeries("other", servers, rows.stream().map(r -> (Number) perServer.get(r.server()).entrySet().stream()
+                .filter(e -> !top.contains(e.getKey())).mapToDouble(Map.Entry::getValue).sum()).toList());
         return c;
     }
 
-    private static CategoryChart cpu(String scenario, List<Results.Cost> costs) {
-        CategoryChart c = base("Server CPU time per request, " + scenario + " (utime + stime)", "server", "CPU microseconds per request");
-        c.addSeries("CPU us/request", costs.stream().map(Results.Cost::server).toList(),
-                costs.stream().map(cost -> (Number) cost.cpuMicrosPerRequest()).toList());
+    /** CPU per request from the throughput rounds, with the rounds' min-max as error bars. */
+    private static CategoryChart cpu(String scenario, List<Results.Summary> rows) {
+        CategoryChart c = base("Server CPU time per request, " + scenario + " (utime + stime, median of rounds, min-max)",
+                "server", "CPU microseconds per request");
+        List<Number> medians = rows.stream().map(r -> (Number) r.cpuMicrosPerRequest().median()).toList();
+        List<Number> errors = rows.stream().map(r -> (Number) ((r.cpuMicrosPerRequest().max() - r.cpuMicrosPerRequest().min()) / 2)).toList();
+        c.addSeries("CPU us/request", rows.stream().map(Charts::label).toList(), medians, errors);
         return c;
     }
 

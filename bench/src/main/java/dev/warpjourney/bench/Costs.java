@@ -49,6 +49,23 @@ final class Costs {
     }
     // end::cpu[]
 
+    /**
+     * Waits until these processes use less than 5% of a CPU over 200 ms (at most {@code capMillis}):
+     * after a run, a server still closes the connections wrk dropped, and under strace those calls
+     * would both be counted against the next run's requests and slow its start. Returns whether it settled.
+     */
+    static boolean waitUntilIdle(List<Long> pids, long capMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + capMillis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            long before = cpuMicros(pids);
+            Thread.sleep(200);
+            if (cpuMicros(pids) - before < 10_000) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Resident set size of these processes, in KiB (VmRSS from /proc/PID/status). */
     static long rssKib(List<Long> pids) {
         long kib = 0;
@@ -112,7 +129,7 @@ final class Costs {
         }
 
         /** Detaches and returns the calls by name. */
-        Map<String, Long> stop() throws IOException, InterruptedException {
+        Map<String, Results.Syscall> stop() throws IOException, InterruptedException {
             process.destroy(); // SIGTERM: strace detaches and writes its summary
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -120,15 +137,22 @@ final class Costs {
             return parse(Files.readString(output));
         }
 
-        /** Reads strace -c's table: "% time seconds usecs/call calls errors syscall". */
-        static Map<String, Long> parse(String table) {
-            Map<String, Long> calls = new LinkedHashMap<>();
+        /**
+         * Reads strace -c's table: "% time seconds usecs/call calls errors syscall", the errors
+         * column blank when none failed. "seconds" is the system (kernel CPU) time strace measured
+         * in the call, itself inflated by tracing: compare it between servers, not with wall time.
+         */
+        static Map<String, Results.Syscall> parse(String table) {
+            Map<String, Results.Syscall> calls = new LinkedHashMap<>();
             for (String line : table.split("\n")) {
                 String[] t = line.trim().split("\\s+");
                 if (t.length < 5 || !t[0].matches("[0-9.]+") || t[t.length - 1].equals("total")) {
                     continue;
                 }
-                calls.merge(t[t.length - 1], Long.parseLong(t[3]), Long::sum);
+                Results.Syscall one = new Results.Syscall(Long.parseLong(t[3]), t.length >= 6 ? Long.parseLong(t[4]) : 0,
+                        Double.parseDouble(t[1]));
+                calls.merge(t[t.length - 1], one,
+                        (a, b) -> new Results.Syscall(a.calls() + b.calls(), a.errors() + b.errors(), a.seconds() + b.seconds()));
             }
             return calls;
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +17,18 @@ import java.util.Map;
  * The journey command: every scenario against every server, then the per-request costs, then
  * result files, charts and a summary table. See {@link Options#USAGE}.
  *
- * <p>Method: servers pinned to one CPU set and wrk (with this harness) to another; a warm-up run
- * per server before measuring (the JIT); compared servers measured in the same run, A B A B,
- * over N rounds; costs (CPU, system calls, profile) in passes of their own.
+ * <p>Method: servers pinned to one CPU set and wrk (with this harness) to another; warm-up runs
+ * per server until its throughput is steady (the JIT); compared servers measured in the same run,
+ * A B A B, over N rounds, with the server's CPU time, wrk's and the kernel's TCP counters read
+ * around every round; system calls (strace) and profiles in passes of their own, since they slow
+ * the server down. Results.java decides which rows may be ranked; RESULTS.adoc documents the files.
  */
 public final class Journey {
     /** Connections wrk keeps open during the system-call pass (see costPass). */
     private static final int STRACE_CONNECTIONS = 50;
+    /** A strace round with fewer requests than this is dropped (its fixed costs would dominate). */
+    private static final int MIN_TRACED_REQUESTS = 50;
+    private static final Duration MIN_TRACE = Duration.ofSeconds(5);
 
     private final Options options;
     private final Results results = new Results();
@@ -109,16 +115,27 @@ public final class Journey {
     }
 
     private void measure() throws Exception {
-        // An estimate for the progress line: warm-up plus rounds plus cost passes, per server and idle count.
+        // An estimate for the progress line: warm-up (about two runs) plus rounds plus cost passes, per server and idle count.
+        long d = options.duration().toSeconds();
         for (String name : options.scenarios()) {
             Scenario s = Scenario.of(name);
-            int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
-            long perServer = idles * (options.warmup().toSeconds() + options.rounds() * options.duration().toSeconds())
-                    + (options.costs() ? 2 * options.duration().toSeconds() + 4 : 0);
+            long perServer;
+            if (!s.wrk()) {
+                perServer = options.rounds() * (options.slowlorisHold().toSeconds() + 3);
+            } else {
+                int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
+                perServer = idles * (2 * options.warmup().toSeconds() + options.rounds() * d)
+                        + (options.costs() ? options.warmup().toSeconds() + options.straceRounds() * (d + 2) + (name.equals("warp") || name.equals("c10k") ? d : 0) : 0);
+            }
             plannedSeconds += perServer * serversFor(s).size();
         }
+        results.wrkCpus(Options.cpuCount(options.wrkCpus()));
         for (String name : options.scenarios()) {
             Scenario s = Scenario.of(name);
+            if (!s.wrk()) {
+                slowlorisPass(s);
+                continue;
+            }
             List<Integer> idles = name.equals("c10k") ? options.idleCounts() : List.of(0);
             for (int idle : idles) {
                 throughputPass(s, idle);
@@ -129,17 +146,39 @@ public final class Journey {
         }
     }
 
+    // tag::warmup[]
+    /**
+     * Warm-up runs until two consecutive throughputs agree within {@link Results#STEADY} (the JIT
+     * has compiled the hot path), or until the cap; each run is recorded. A server that never
+     * settles is measured anyway but not ranked: its ratios would compare a JIT still at work.
+     */
+    private void warmUp(Scenario s, int idle, Launcher.RunningServer server) throws IOException, InterruptedException {
+        Duration each = options.warmup().isZero() ? Duration.ofSeconds(1) : options.warmup();
+        List<Double> seen = new ArrayList<>();
+        for (int run = 1; run <= options.warmupRuns() && !Results.steady(seen); run++) {
+            progress(s, idle, server.name(), "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
+            WrkResult r = wrk.run(s, server.port(), each, scripts);
+            seen.add(r.requestsPerSecond());
+            results.warmups.add(new Results.WarmUp(s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
+            doneSeconds += run <= 2 ? each.toSeconds() : 0;
+        }
+        if (!Results.steady(seen)) {
+            System.out.printf(Locale.ROOT, "    %s: throughput not steady after %d warm-up runs (%s req/s): not ranked%n", server.name(),
+                    seen.size(), seen.stream().map(v -> Results.fmt(v, 0)).reduce((a, b) -> a + ", " + b).orElse(""));
+        }
+    }
+    // end::warmup[]
+
     private void throughputPass(Scenario s, int idle) throws InterruptedException {
         Map<String, Launcher.RunningServer> running = startAll(s);
+        int cpus = Options.cpuCount(options.serverCpus());
         try {
             for (Launcher.RunningServer server : running.values()) {
-                progress(s, idle, server.name(), "warm-up");
                 try {
-                    wrk.run(s, server.port(), options.warmup().isZero() ? Duration.ofSeconds(1) : options.warmup(), scripts);
+                    warmUp(s, idle, server);
                 } catch (Exception e) {
                     fail(s.name() + "/" + server.name() + "/warm-up", e);
                 }
-                doneSeconds += options.warmup().toSeconds();
             }
             // tag::rounds[]
             for (int round = 1; round <= options.rounds(); round++) {
@@ -149,14 +188,28 @@ public final class Journey {
                     }
                     progress(s, idle, server.name(), "round " + round + "/" + options.rounds());
                     try (IdleConnections held = idle > 0 ? IdleConnections.open(server.port(), idle, 120_000) : null) {
-                        if (s.name().equals("c10k") && round == 1) {
-                            recordMemory(server, idle);
+                        if (s.name().equals("c10k")) {
+                            recordMemory(server, idle, round);
                         }
+                        // CPU time and TCP counters over the same window as wrk: utilization and tails per round.
+                        List<Long> pids = server.pids();
+                        Map<String, Long> net0 = NetCounters.read();
+                        long cpu0 = Costs.cpuMicros(pids);
+                        long t0 = System.nanoTime();
                         WrkResult r = wrk.run(s, server.port(), options.duration(), scripts);
+                        long cpu1 = Costs.cpuMicros(pids);
+                        long t1 = System.nanoTime();
+                        Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
                         int alive = held == null ? 0 : held.stillOpen();
-                        results.runs.add(new Results.Run(s.name(), idle, server.name(), round, r, alive));
-                        if (r.nonSuccess() + r.socketErrors() > 0) {
-                            System.out.printf("    %s: %d non-2xx/3xx responses, %d socket errors%n", server.name(), r.nonSuccess(), r.socketErrors());
+                        results.add(new Results.Run(s.name(), idle, server.name(), round, r, alive,
+                                (cpu1 - cpu0) / 1e6, (t1 - t0) / 1e9, cpus, net)); // throws on an impossible reading
+                        if (r.errors() > 0) {
+                            System.out.printf("    %s: %d non-2xx/3xx responses, %d socket errors: not ranked%n", server.name(), r.nonSuccess(), r.socketErrors());
+                        }
+                        long overflows = net.getOrDefault("TcpExtListenOverflows", 0L);
+                        long synRetrans = net.getOrDefault("TcpExtTCPSynRetrans", 0L);
+                        if (overflows + synRetrans > 0) {
+                            System.out.printf("    %s: %d listen-queue overflows, %d SYN retransmits during the run%n", server.name(), overflows, synRetrans);
                         }
                     } catch (Exception e) {
                         fail(key(s, server.name(), idle), e);
@@ -170,6 +223,10 @@ public final class Journey {
         }
     }
 
+    /**
+     * System calls (strace, over rounds) and, for the JVM servers in warp and c10k, a flame graph.
+     * CPU per request comes from the throughput rounds; strace slows a server too much to time it.
+     */
     private void costPass(Scenario s, int idle) throws InterruptedException {
         Map<String, Launcher.RunningServer> running = startAll(s);
         Duration d = options.duration();
@@ -179,34 +236,42 @@ public final class Journey {
                 try (IdleConnections held = idle > 0 ? IdleConnections.open(server.port(), idle, 120_000) : null) {
                     progress(s, idle, name, "warm-up for costs");
                     wrk.run(s, server.port(), options.warmup().isZero() ? Duration.ofSeconds(1) : options.warmup(), scripts);
+                    doneSeconds += options.warmup().toSeconds();
 
-                    progress(s, idle, name, "CPU per request");
-                    List<Long> pids = server.pids();
-                    long cpu0 = Costs.cpuMicros(pids);
-                    WrkResult cpuRun = wrk.run(s, server.port(), d, scripts);
-                    long cpu = Costs.cpuMicros(pids) - cpu0;
-                    doneSeconds += d.toSeconds();
-
-                    progress(s, idle, name, "system calls per request (strace; slow)");
-                    Path straceOut = work.resolve("strace-" + s.name() + "-" + name + ".txt");
-                    Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
-                    WrkResult sysRun;
-                    Map<String, Long> calls;
-                    try {
-                        // Under strace a server answers a few thousand requests in a run: if wrk opened
-                        // 1,000 connections, their setup (accept, fcntl, epoll_ctl...) would be counted
-                        // against those few requests. Keep-alive scenarios therefore use at most 50
-                        // connections here; the close scenario keeps its own, setup is what it measures.
-                        Scenario traced = s.close() ? s : s.withConnections(Math.min(STRACE_CONNECTIONS, s.connections()));
-                        sysRun = wrk.run(traced, server.port(), d, scripts);
-                    } finally {
-                        calls = strace.stop(); // detach even when wrk failed: a traced server crawls
+                    // Under strace a server answers a few thousand requests in a run: if wrk opened
+                    // 1,000 connections, their setup (accept, fcntl, epoll_ctl...) would be counted
+                    // against those few requests. Keep-alive scenarios therefore use at most 50
+                    // connections here (recorded as a column); close keeps its own, setup is what it measures.
+                    Scenario traced = s.close() ? s : s.withConnections(Math.min(STRACE_CONNECTIONS, s.connections()));
+                    // A traced server crawls: at least 5 s, so that even a quick run collects enough requests.
+                    Duration traceFor = d.compareTo(MIN_TRACE) < 0 ? MIN_TRACE : d;
+                    for (int round = 1; round <= options.straceRounds(); round++) {
+                        progress(s, idle, name, "system calls, strace round " + round + "/" + options.straceRounds() + " (slow)");
+                        Path straceOut = work.resolve("strace-" + s.name() + "-" + name + "-" + round + ".txt");
+                        Costs.waitUntilIdle(server.pids(), 10_000); // the previous run's connections closed first
+                        Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
+                        WrkResult sysRun;
+                        Map<String, Results.Syscall> calls;
+                        try {
+                            sysRun = wrk.run(traced, server.port(), traceFor, scripts);
+                        } finally {
+                            calls = strace.stop(); // detach even when wrk failed: a traced server crawls
+                        }
+                        if (sysRun.requests() >= MIN_TRACED_REQUESTS) {
+                            results.costs.add(new Results.Cost(s.name(), idle, name, round, traced.connections(), sysRun.requests(), calls));
+                        } else {
+                            // A handful of requests cannot carry the start-up calls of a run: per request they would be noise.
+                            System.out.printf("    %s: only %d requests answered under strace in round %d: round dropped%n",
+                                    name, sysRun.requests(), round);
+                        }
+                        doneSeconds += traceFor.toSeconds() + 2;
                     }
-                    results.costs.add(new Results.Cost(s.name(), name, cpuRun.requests(),
-                            cpu / (double) Math.max(1, cpuRun.requests()), sysRun.requests(), calls));
-                    doneSeconds += d.toSeconds() + 2;
+                    if (results.costs(s.name(), name).isEmpty()) {
+                        fail(s.name() + "/" + name + "/strace", new IOException("every strace round answered fewer than "
+                                + MIN_TRACED_REQUESTS + " requests: no system-call figures (machine overloaded, or --duration too short)"));
+                    }
 
-                    if (s.name().equals("warp") && server.java()) {
+                    if ((s.name().equals("warp") || s.name().equals("c10k")) && server.java()) {
                         progress(s, idle, name, "flame graph (async-profiler)");
                         Costs.Profiler profiler = new Costs.Profiler(work);
                         Path html = options.out().resolve("flame-" + s.name() + "-" + name + ".html");
@@ -217,8 +282,8 @@ public final class Journey {
                         } finally {
                             profiler.stop(server.process().pid(), html);
                         }
+                        doneSeconds += d.toSeconds();
                     }
-                    doneSeconds += 2;
                 } catch (Exception e) {
                     fail(s.name() + "/" + name + "/costs", e);
                 }
@@ -228,11 +293,55 @@ public final class Journey {
         }
     }
 
+    // tag::slowloris[]
+    /** Slow connections trickle headers while a fresh client probes; rounds A B A B like the others. */
+    private void slowlorisPass(Scenario s) throws InterruptedException {
+        Map<String, Launcher.RunningServer> running = startAll(s);
+        int cpus = Options.cpuCount(options.serverCpus());
+        Duration trickle = Duration.ofSeconds(2);
+        try {
+            for (int round = 1; round <= options.rounds(); round++) {
+                for (Launcher.RunningServer server : running.values()) {
+                    String what = s.name() + "/" + server.name();
+                    if (results.failures.containsKey(what)) {
+                        continue;
+                    }
+                    progress(s, 0, server.name(), options.slowConnections() + " slow connections, round " + round + "/" + options.rounds());
+                    try {
+                        List<Long> pids = server.pids();
+                        long cpu0 = Costs.cpuMicros(pids);
+                        long t0 = System.nanoTime();
+                        Slowloris.Result r = Slowloris.run(server.name(), round, server.port(), options.slowConnections(),
+                                options.slowlorisHold(), trickle);
+                        double cpuSeconds = (Costs.cpuMicros(pids) - cpu0) / 1e6;
+                        double wall = (System.nanoTime() - t0) / 1e9;
+                        String why = Results.impossible(server.name(), cpuSeconds, wall, cpus);
+                        if (why != null) {
+                            throw new IllegalStateException(why);
+                        }
+                        results.slowloris.add(r.withUtilization(cpuSeconds / wall));
+                        // Let the server see the slow connections go before the next one's round.
+                        Thread.sleep(1000);
+                        if (!Launcher.answers(server.port())) {
+                            throw new IOException(server.name() + " no longer answers after the slowloris round");
+                        }
+                    } catch (Exception e) {
+                        fail(what, e);
+                    }
+                    doneSeconds += options.slowlorisHold().toSeconds() + 3;
+                }
+            }
+        } finally {
+            stopAll(running);
+        }
+    }
+    // end::slowloris[]
+
     /** RSS, and for a JVM the heap after a full GC, with this many idle connections held. */
-    private void recordMemory(Launcher.RunningServer server, int idle) {
+    private void recordMemory(Launcher.RunningServer server, int idle, int round) {
         try {
             long heap = server.java() ? Costs.heapUsedAfterGcKib(server.process().pid()) : -1;
-            results.memory.add(new Results.Memory(server.name(), idle, Costs.rssKib(server.pids()), heap));
+            results.memory.add(new Results.Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
         } catch (IOException | InterruptedException e) {
             fail("memory/" + server.name(), e);
         }
@@ -288,6 +397,11 @@ public final class Journey {
         }
         System.out.println();
         System.out.print(results.table());
+        if (options.quick()) {
+            System.out.println("\nquick run: each server warmed up until two consecutive " + options.warmup().toSeconds()
+                    + " s runs agreed within 5% (at most " + options.warmupRuns() + " runs; see warmup.csv); one round, so no spread:"
+                    + "\nratios are printed only for servers that settled, were the bottleneck and had no errors, and are rough.");
+        }
         System.out.println("\nresults, charts and flame graphs: " + out);
         return results.failures.isEmpty() ? 0 : 1;
     }

@@ -20,9 +20,13 @@ record Options(
         String wrkMode,
         Path out,
         Path repoRoot,
-        boolean quick) {
+        boolean quick,
+        int warmupRuns,
+        int straceRounds,
+        int slowConnections,
+        Duration slowlorisHold) {
 
-    static final List<String> ALL_SCENARIOS = List.of("warp", "c10k", "close", "large", "manyfiles");
+    static final List<String> ALL_SCENARIOS = List.of("warp", "c10k", "close", "large", "manyfiles", "slowloris");
     static final List<String> PEERS = List.of("nginx", "jwebserver", "floor", "netty");
 
     static final String USAGE = """
@@ -31,14 +35,22 @@ record Options(
               --scenarios a,b,...   scenarios (default: %s)
               --rounds N            A B A B rounds per scenario (default 5)
               --duration S          seconds per measured run (default 10)
-              --warmup S            seconds of warm-up per server and scenario (default 5)
+              --warmup S            seconds per warm-up run (default 5); warm-up runs repeat until two
+                                    consecutive throughputs agree within 5%%, or the cap is reached
+              --warmup-runs N       cap on warm-up runs per server and scenario (default 6); a server
+                                    that does not settle is not ranked (no ratios)
+              --strace-rounds N     rounds of the system-call pass (default 3, at most --rounds)
+              --slow N              slow connections in the slowloris scenario (default 1000)
+              --slowloris-hold S    seconds they trickle while the probe runs (default 15)
               --server-cpus LIST    CPUs for the servers, taskset syntax (default 1)
               --wrk-cpus LIST       CPUs for wrk and the idle-connection holder (default 0)
               --idle N,N,...        idle connections for the c10k curve (default 0,1000,5000,10000)
-              --no-costs            skip the CPU, system-call and flame-graph passes
+              --no-costs            skip the system-call (strace) and flame-graph passes (CPU, memory
+                                    and TCP counters are read in every round regardless)
               --wrk=local|docker    wrk from PATH (default), or in a container via Testcontainers
               --out DIR             where results go (default target/journey)
-              --quick               1 round, 2 s runs, 1 s warm-up, 100 idle connections
+              --quick               1 round, 2 s runs, 2 s warm-up runs (up to 6), 100 idle connections,
+                                    200 slow connections held 12 s; ratios only for servers that settled
               --help                this text
             """.formatted(String.join(",", PEERS), String.join(",", ALL_SCENARIOS));
 
@@ -55,6 +67,10 @@ record Options(
         String wrk = "local";
         Path out = repoRoot.resolve("target/journey");
         boolean quick = false;
+        Integer warmupRuns = null;
+        Integer straceRounds = null;
+        Integer slow = null;
+        Duration hold = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -75,6 +91,10 @@ record Options(
                 case "--server-cpus" -> serverCpus = value != null ? value : next(args, ++i, a);
                 case "--wrk-cpus" -> wrkCpus = value != null ? value : next(args, ++i, a);
                 case "--idle" -> idle = list(value != null ? value : next(args, ++i, a)).stream().map(Integer::parseInt).toList();
+                case "--warmup-runs" -> warmupRuns = positive(value != null ? value : next(args, ++i, a), a);
+                case "--strace-rounds" -> straceRounds = positive(value != null ? value : next(args, ++i, a), a);
+                case "--slow" -> slow = positive(value != null ? value : next(args, ++i, a), a);
+                case "--slowloris-hold" -> hold = Duration.ofSeconds(positive(value != null ? value : next(args, ++i, a), a));
                 case "--wrk" -> wrk = value != null ? value : next(args, ++i, a);
                 case "--out" -> out = Path.of(value != null ? value : next(args, ++i, a)).toAbsolutePath();
                 default -> throw new UsageException("unknown option " + args[i]);
@@ -98,13 +118,17 @@ record Options(
                 throw new UsageException("unknown server " + s + " (known: " + known + ")");
             }
         }
-        return new Options(servers, scenarios,
-                rounds != null ? rounds : quick ? 1 : 5,
+        int r = rounds != null ? rounds : quick ? 1 : 5;
+        return new Options(servers, scenarios, r,
                 duration != null ? duration : Duration.ofSeconds(quick ? 2 : 10),
-                warmup != null ? warmup : Duration.ofSeconds(quick ? 1 : 5),
+                warmup != null ? warmup : Duration.ofSeconds(quick ? 2 : 5),
                 serverCpus, wrkCpus,
                 idle != null ? idle : quick ? List.of(0, 100) : List.of(0, 1000, 5000, 10000),
-                costs, wrk, out, repoRoot, quick);
+                costs, wrk, out, repoRoot, quick,
+                warmupRuns != null ? warmupRuns : 6,
+                Math.min(r, straceRounds != null ? straceRounds : 3),
+                slow != null ? slow : quick ? 200 : 1000,
+                hold != null ? hold : Duration.ofSeconds(quick ? 12 : 15));
     }
 
     private static List<String> list(String s) {

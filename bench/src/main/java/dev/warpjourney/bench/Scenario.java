@@ -21,6 +21,8 @@ record Scenario(String name, String path, int connections, boolean close, boolea
             case "close" -> new Scenario(name, "/index.html", 50, true, false, "151-byte file, a new connection per request");
             case "large" -> new Scenario(name, "/1m.bin", 20, false, false, "1 MiB file, keep-alive, 20 connections");
             case "manyfiles" -> new Scenario(name, "/files/", 100, false, true, "a random file of 10,000 (1-8 KiB), 100 connections");
+            // Not a wrk scenario: slow connections trickle headers while a probe client measures (see Slowloris).
+            case "slowloris" -> new Scenario(name, "/index.html", 1, false, false, "N connections trickling headers, a fresh client probing");
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -33,5 +35,10 @@ record Scenario(String name, String path, int connections, boolean close, boolea
     /** The floor server answers every request with the same 151 bytes: only meaningful where that is the file asked for. */
     boolean floorApplies() {
         return path.equals("/index.html");
+    }
+
+    /** Whether wrk drives this scenario (every one but slowloris). */
+    boolean wrk() {
+        return !name.equals("slowloris");
     }
 }

@@ -9,11 +9,14 @@ import java.util.List;
 /** Runs wrk, from PATH or in a container, and returns what report.lua printed. */
 interface Wrk {
 
+    /** wrk threads: one, so the load generator can use at most one CPU (see Results.bound). */
+    int THREADS = 1;
+
     WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) throws IOException, InterruptedException;
 
     /** wrk's arguments for a scenario, the same whichever way wrk runs. */
     static List<String> arguments(Scenario scenario, String host, int port, Duration duration, Path scripts) {
-        List<String> args = new ArrayList<>(List.of("-t1", "-c" + scenario.connections(), "-d" + duration.toSeconds() + "s",
+        List<String> args = new ArrayList<>(List.of("-t" + THREADS, "-c" + scenario.connections(), "-d" + duration.toSeconds() + "s",
                 "--timeout", "10s", "-s", scripts.resolve(scenario.manyFiles() ? "manyfiles.lua" : "report.lua").toString()));
         if (scenario.close()) {
             args.add("-H");
@@ -27,11 +30,15 @@ interface Wrk {
         return args;
     }
 
-    /** wrk from PATH, pinned with taskset. */
+    /**
+     * wrk from PATH, pinned with taskset, run by bash so that bash's {@code times} can report the
+     * CPU time wrk used (a child's rusage is only readable by its parent, once it has exited).
+     */
     record Local(String cpus) implements Wrk {
         @Override
         public WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, "wrk"));
+            List<String> cmd = new ArrayList<>(List.of("bash", "-c",
+                    "taskset -c \"$0\" wrk \"$@\"; rc=$?; echo JOURNEY-TIMES; times; exit $rc", cpus));
             cmd.addAll(arguments(scenario, "127.0.0.1", port, duration, scripts));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -39,8 +46,31 @@ interface Wrk {
             if (rc != 0) {
                 throw new IOException("wrk exited with " + rc + ":\n" + out);
             }
-            return WrkResult.parse(out);
+            return WrkResult.parse(out).withClientCpu(childCpuSeconds(out));
         }
+    }
+
+    /**
+     * The children's user + system seconds from bash's {@code times}, whose second line reads
+     * "0m1.234s 0m0.567s"; NaN when absent.
+     */
+    static double childCpuSeconds(String output) {
+        int at = output.lastIndexOf("JOURNEY-TIMES");
+        if (at < 0) {
+            return Double.NaN;
+        }
+        List<String> lines = output.substring(at).lines().toList();
+        if (lines.size() < 3) {
+            return Double.NaN;
+        }
+        double total = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([0-9.]+)s").matcher(lines.get(2));
+        int found = 0;
+        while (m.find()) {
+            total += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+            found++;
+        }
+        return found == 2 ? total : Double.NaN;
     }
 
     static boolean onPath(String command) {

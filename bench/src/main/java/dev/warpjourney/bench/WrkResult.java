@@ -8,9 +8,26 @@ import java.util.regex.Pattern;
  *
  * @param nonSuccess   responses with a status of 400 or more (wrk counts status > 399)
  * @param socketErrors connect, read, write and timeout errors together
+ * @param clientCpuSeconds user + system CPU seconds wrk itself used (NaN when unknown, as in Docker):
+ *                     tells whether the load generator, rather than the server, was the limit
  */
 record WrkResult(long requests, long durationMicros, long bytes, long nonSuccess, long socketErrors,
-                 long p50, long p90, long p99, long p999, double mean) {
+                 long p50, long p90, long p99, long p999, double mean, double clientCpuSeconds) {
+
+    WrkResult(long requests, long durationMicros, long bytes, long nonSuccess, long socketErrors,
+              long p50, long p90, long p99, long p999, double mean) {
+        this(requests, durationMicros, bytes, nonSuccess, socketErrors, p50, p90, p99, p999, mean, Double.NaN);
+    }
+
+    /** The same result with wrk's own CPU time attached. */
+    WrkResult withClientCpu(double seconds) {
+        return new WrkResult(requests, durationMicros, bytes, nonSuccess, socketErrors, p50, p90, p99, p999, mean, seconds);
+    }
+
+    /** Responses with a status of 400 or more plus socket errors: any of them and the run is not ranked. */
+    long errors() {
+        return nonSuccess + socketErrors;
+    }
 
     private static final Pattern LINE = Pattern.compile("JOURNEY (\\{.*})");
 

@@ -24,33 +24,60 @@ class JourneyQuickIT {
         assumeTrue(Wrk.onPath("strace") && Wrk.onPath("taskset"), "the journey needs strace and taskset (.ci/run installs them)");
         Path repo = Path.of("..").toAbsolutePath().normalize();
         Path out = repo.resolve("bench/target/journey-quick");
-        Options options = Options.parse(new String[] {"--quick", "--servers", "stage-01-naive,floor", "--out", out.toString()},
+        // At most three warm-up runs per server here (the steady-state rule itself is unit-tested in AggregationTest).
+        Options options = Options.parse(new String[] {"--quick", "--warmup-runs", "3", "--servers", "stage-01-naive,floor",
+                        "--out", out.toString()},
                 repo, Launcher.stagesFound(repo));
         int status = Journey.run(options);
 
-        assertThat(Files.readString(out.resolve("failures.csv")).lines().count()).as("failures.csv: nothing failed").isEqualTo(1);
-        assertThat(status).isZero();
+        // On an overloaded machine a server under strace may answer too few requests for system-call
+        // figures; the harness reports that as a failure (exit 1), which this test accepts: it checks
+        // that results are well formed, not how fast the machine is. Nothing else may fail.
+        List<String> failures = Files.readAllLines(out.resolve("failures.csv"));
+        assertThat(failures.subList(1, failures.size())).as("failures.csv: nothing but strace starved by load")
+                .allMatch(l -> l.matches("[a-z0-9]+/[a-z0-9-]+/strace,.*"));
+        assertThat(status).isEqualTo(failures.size() == 1 ? 0 : 1);
+        boolean stage01Traced = failures.stream().noneMatch(l -> l.startsWith("warp/stage-01-naive/strace,"));
 
         List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
         assertThat(runs.getFirst()).startsWith("scenario,idle,server,round,requests");
         for (String scenario : Options.ALL_SCENARIOS) {
-            assertThat(runs).as(scenario).anyMatch(l -> l.startsWith(scenario + ",") && l.contains(",stage-01-naive,"));
+            if (Scenario.of(scenario).wrk()) {
+                assertThat(runs).as(scenario).anyMatch(l -> l.startsWith(scenario + ",") && l.contains(",stage-01-naive,"));
+            }
         }
         assertThat(runs).anyMatch(l -> l.startsWith("warp,0,floor,1,"));
         assertThat(runs).anyMatch(l -> l.startsWith("c10k,100,stage-01-naive,1,"));
         for (String line : runs.subList(1, runs.size())) {
             String[] f = line.split(",", -1);
-            assertThat(f).as(line).hasSize(14);
+            assertThat(f).as(line).hasSize(26);
             assertThat(Long.parseLong(f[4])).as("requests in " + line).isPositive();
             assertThat(Long.parseLong(f[7]) + Long.parseLong(f[8])).as("errors in " + line).isZero();
+            double utilization = Double.parseDouble(f[17]);
+            assertThat(utilization).as("utilization in " + line).isPositive().isLessThanOrEqualTo(1.1);
+            assertThat(Double.parseDouble(f[19])).as("wrk utilization in " + line).isPositive();
+            assertThat(f[21]).as("bound in " + line).isIn("server", "load-generator", "neither");
+            assertThat(f[22]).as("listen overflows in " + line).matches("\\d+");
         }
+        List<String> warmup = Files.readAllLines(out.resolve("warmup.csv"));
+        assertThat(warmup).anyMatch(l -> l.startsWith("warp,0,stage-01-naive,1,2,"));
+        List<String> slow = Files.readAllLines(out.resolve("slowloris.csv"));
+        assertThat(slow).anyMatch(l -> l.startsWith("stage-01-naive,1,200,200,12.0,2000,"));
+        String[] floorSlow = slow.stream().filter(l -> l.startsWith("floor,1,")).findFirst().orElseThrow().split(",", -1);
+        assertThat(floorSlow[12]).as("the floor has no header timeout: it closes none").isEqualTo("0");
+        assertThat(Integer.parseInt(floorSlow[6])).as("probes").isPositive();
+        assertThat(Files.readAllLines(out.resolve("slowloris-summary.csv"))).anyMatch(l -> l.startsWith("stage-01-naive,1,200,"));
         List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-        assertThat(summary).anyMatch(l -> l.startsWith("warp,0,stage-01-naive,1,") && !l.endsWith(","));
-        assertThat(Files.readAllLines(out.resolve("syscalls.csv"))).anyMatch(l -> l.startsWith("warp,stage-01-naive,"));
+        assertThat(summary.getFirst()).startsWith("scenario,idle,server,rounds,median_req_s,min_req_s,max_req_s,vs_nginx,vs_floor,"
+                + "p50_us,p99_us,errors,cpu_us_per_req,syscalls_per_req,").contains(",utilization,", ",bound,ranked,unranked_reason,");
+        if (stage01Traced) {
+            assertThat(summary).anyMatch(l -> l.startsWith("warp,0,stage-01-naive,1,") && l.split(",", -1)[29].equals("50"));
+            assertThat(Files.readAllLines(out.resolve("syscalls.csv"))).anyMatch(l -> l.startsWith("warp,stage-01-naive,"));
+        }
         assertThat(Files.readAllLines(out.resolve("c10k.csv"))).contains("stage-01-naive,0,"
                 + summary.stream().filter(l -> l.startsWith("c10k,0,stage-01-naive,")).findFirst().orElseThrow().split(",")[4] + ",1.000");
 
-        assertThat(Files.readAllLines(out.resolve("memory.csv"))).anyMatch(l -> l.matches("stage-01-naive,100,\\d+,\\d+,-?\\d+,-?\\d+"));
+        assertThat(Files.readAllLines(out.resolve("memory.csv"))).anyMatch(l -> l.matches("stage-01-naive,100,\\d+,\\d+,-?\\d+,-?\\d+,1,.*"));
 
         Properties env = new Properties();
         env.load(Files.newBufferedReader(out.resolve("environment.properties")));
@@ -62,12 +89,17 @@ class JourneyQuickIT {
         try (Stream<Path> files = Files.list(out)) {
             List<Path> svgs = files.filter(p -> p.toString().endsWith(".svg")).toList();
             assertThat(svgs).extracting(p -> p.getFileName().toString())
-                    .contains("throughput-warp.svg", "latency-warp.svg", "syscalls-warp.svg", "cpu-warp.svg", "c10k.svg");
+                    .contains("throughput-warp.svg", "latency-warp.svg", "cpu-warp.svg", "c10k.svg");
+            if (stage01Traced) {
+                assertThat(svgs).extracting(p -> p.getFileName().toString()).contains("syscalls-warp.svg");
+            }
             for (Path svg : svgs) {
                 assertThat(Svg.root(svg)).as(svg.toString()).isEqualTo("svg");
             }
         }
-        String flame = Files.readString(out.resolve("flame-warp-stage-01-naive.html"));
-        assertThat(flame).contains("<html").contains("Server");
+        for (String scenario : List.of("warp", "c10k")) {
+            String flame = Files.readString(out.resolve("flame-" + scenario + "-stage-01-naive.html"));
+            assertThat(flame).as(scenario).contains("<html").contains("Server");
+        }
     }
 }
