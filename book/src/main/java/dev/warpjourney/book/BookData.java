@@ -172,6 +172,7 @@ public final class BookData {
         Files.writeString(out.resolve("table-c10k.adoc"), c10k.isEmpty() ? notMeasured("The c10k curve") : c10kTable(c10k));
         Files.writeString(out.resolve("table-memory.adoc"), memory.isEmpty() ? notMeasured("Memory") : memoryTable(memory));
         profiles(out);
+        charts(out);
         nstat(out);
         Files.writeString(out.resolve("table-seed.adoc"), seedTable(summary));
     }
@@ -466,6 +467,40 @@ public final class BookData {
         t.append("\n| Samples");
         byServer.values().forEach(sh -> t.append(" | ").append(String.format(Locale.ROOT, "%,d", sh.get("total"))));
         return t.append("\n|===\n").toString();
+    }
+
+    /**
+     * One include per chart a chapter shows ({@code include::{generated}/chart-NAME.adoc[]}): the
+     * image when the run drew it, a "not measured" line when it did not. And the flame graphs the
+     * run has, as links.
+     */
+    private void charts(Path out) throws IOException {
+        Pattern include = Pattern.compile("include::\\{generated}/chart-([a-z0-9-]+)\\.adoc\\[]");
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> s = Files.list(repo.resolve("book/src/docs/asciidoc/chapters"))) {
+            for (Path chapter : s.filter(p -> p.toString().endsWith(".adoc")).toList()) {
+                Matcher m = include.matcher(Files.readString(chapter));
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        for (String name : names) {
+            String label = "Chart: " + name.replace('-', ' ');
+            Files.writeString(out.resolve("chart-" + name + ".adoc"), Files.isRegularFile(results.resolve(name + ".svg"))
+                    ? "image::{charts}/" + name + ".svg[" + label + "]\n"
+                    : notMeasured(label));
+        }
+        StringBuilder links = new StringBuilder();
+        try (Stream<Path> s = Files.list(results)) {
+            for (Path g : s.filter(p -> p.getFileName().toString().matches("flame-.+\\.html")).sorted().toList()) {
+                String file = g.getFileName().toString();
+                String name = file.replaceFirst("^flame-", "").replaceFirst("\\.html$", "");
+                links.append("* link:{flamegraphs}/").append(file).append('[').append(name).append("]\n");
+                attr("flame-" + name, "link:{flamegraphs}/" + file + "[the flame graph]");
+            }
+        }
+        Files.writeString(out.resolve("flame-graphs.adoc"), links.isEmpty() ? notMeasured("Flame graphs") : links.toString());
     }
 
     /**

@@ -63,6 +63,10 @@ class BookDataTest {
                 .containsEntry("run", "your own run");
         assertThat(attrs.get("warp-stage-01-naive-median")).isNotEqualTo(BookData.NOT_MEASURED);
         assertThat(Files.readString(tmp.resolve("out/table-c10k.adoc"))).contains(BookData.NOT_MEASURED);
+        // No charts or flame graphs in this run: no image or link to a file that is not there.
+        assertThat(Files.readString(tmp.resolve("out/chart-c10k.adoc"))).doesNotContain("image::").contains(BookData.NOT_MEASURED);
+        assertThat(Files.readString(tmp.resolve("out/flame-graphs.adoc"))).doesNotContain("link:");
+        assertThat(attrs).containsEntry("flame-warp-stage-01-naive", BookData.NOT_MEASURED);
         assertThat(stamps(REFERENCE)).as("the reference run is read, never written").isEqualTo(before);
     }
 
