@@ -8,26 +8,58 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The harness's CSV files: a header line, then plain comma-separated values (no quoting needed). */
+/**
+ * The harness's CSV files: a header line, then comma-separated values; a value may be quoted
+ * ("...", with "" for a quote) when it holds a comma. Columns are looked up by name, so that
+ * columns the harness appends later do not disturb a reader written before them.
+ */
 final class Csv {
     private Csv() {
     }
 
     static List<Map<String, String>> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
-        String[] header = lines.getFirst().split(",", -1);
+        List<String> header = split(lines.getFirst());
         List<Map<String, String>> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
                 continue;
             }
-            String[] v = line.split(",", -1);
+            List<String> v = split(line);
             Map<String, String> row = new LinkedHashMap<>();
-            for (int i = 0; i < header.length; i++) {
-                row.put(header[i], i < v.length ? v[i] : "");
+            for (int i = 0; i < header.size(); i++) {
+                row.put(header.get(i), i < v.size() ? v.get(i) : "");
             }
             rows.add(row);
         }
         return rows;
+    }
+
+    static List<String> split(String line) {
+        List<String> values = new ArrayList<>();
+        StringBuilder v = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    v.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    v.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                values.add(v.toString());
+                v.setLength(0);
+            } else {
+                v.append(c);
+            }
+        }
+        values.add(v.toString());
+        return values;
     }
 }

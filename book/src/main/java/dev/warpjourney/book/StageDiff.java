@@ -57,6 +57,24 @@ final class StageDiff {
                 + "----\n====\n";
     }
 
+    /** The files (e.g. {@code Server.java}) whose main sources differ between two stages, package names aside. */
+    static List<String> changedFiles(Path repo, String from, String to) throws IOException {
+        Path a = repo.resolve(from).resolve("src/main/java");
+        Path b = repo.resolve(to).resolve("src/main/java");
+        String fromPkg = "stage" + from.substring(6, 8);
+        String toPkg = "stage" + to.substring(6, 8);
+        TreeSet<String> names = new TreeSet<>();
+        names.addAll(files(a, fromPkg));
+        names.addAll(files(b, toPkg));
+        List<String> changed = new ArrayList<>();
+        for (String name : names) {
+            if (!read(a.resolve(name.replace("STAGE", fromPkg)), from, to).equals(read(b.resolve(name.replace("STAGE", toPkg)), from, to))) {
+                changed.add(name.substring(name.lastIndexOf('/') + 1));
+            }
+        }
+        return changed;
+    }
+
     /** The first stage has no predecessor: its files and their sizes. */
     static String inventory(Path repo, String stage) throws IOException {
         Path dir = repo.resolve(stage).resolve("src/main/java");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The rendered book has no broken internal link, anchor or image, and no unresolved attribute. */
 class BookLinksIT {
-    private static final Path DOCS = Path.of("target/generated-docs");
+    private static final Path DOCS = Path.of(System.getProperty("book.out", "target/generated-docs"));
     private static final Pattern ID = Pattern.compile("\\sid=\"([^\"]+)\"");
     private static final Pattern HREF = Pattern.compile("\\shref=\"([^\"]+)\"");
     private static final Pattern SRC = Pattern.compile("<img[^>]*\\ssrc=\"([^\"]+)\"");
