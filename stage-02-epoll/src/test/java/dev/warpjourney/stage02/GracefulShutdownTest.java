@@ -104,7 +104,7 @@ class GracefulShutdownTest {
             assertThat(rest).hasSize(BIG - first.length);
             assertThat(Arrays.equals(all, content)).as("every byte of the response in flight").isTrue();
             assertThat(busyIn.read()).as("closed after its last response").isEqualTo(-1);
-            busy.close();
+            busy.shutdownOutput(); // our FIN ends the server's lingering close
 
             stopped.get(10, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the drain ends with the last connection, not the grace period")
