@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -13,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * Only the loop thread touches it.
  */
 final class Connection {
-    enum State { READING, WRITING, LINGERING }
+    enum State { READING, WRITING, LINGERING, CLOSED }
 
     private final SocketChannel channel;
     private final SelectionKey key;
@@ -29,6 +30,9 @@ final class Connection {
     long deadline;
     /** Bytes of a request body still to read and drop. */
     private long bodyToSkip;
+    /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
+    private ChunkedBody chunkedBody;
+    private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
 
@@ -43,6 +47,7 @@ final class Connection {
         this.key = key;
         this.server = server;
         this.deadline = System.nanoTime() + server.idleTimeoutNanos;
+        server.connectionOpened();
     }
 
     void onReadable() throws IOException {
@@ -73,6 +78,7 @@ final class Connection {
     void onWritable() throws IOException {
         if (state == State.WRITING) {
             writeResponse();
+            process(); // the response is out: answer what was pipelined behind it (nothing unless READING)
         }
     }
 
@@ -90,7 +96,26 @@ final class Connection {
         return state == State.READING && !requestStarted && in.position() == 0 && bodyToSkip == 0;
     }
 
-    /** Parses and answers as many complete requests as the buffer holds, one at a time, in order. */
+    /** The server is shutting down and this connection has nothing in flight. */
+    void closeIdle() {
+        try {
+            lingeringClose(); // not close(): a response we just sent may still be on its way
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /**
+     * Parses and answers as many complete requests as the buffer holds, one at a time, in order.
+     *
+     * <p>This is the keep-alive loop (Warp's {@code recvRequest; processRequest; when keepAlive
+     * loop}): a response that is written at once leaves the state READING and the loop takes the
+     * next request; one that has to wait for the socket leaves it WRITING, and the loop stops
+     * until {@link #onWritable} finishes the response and calls here again. Nothing calls back
+     * into this method, so the stack is as deep for the ten-thousandth pipelined request as for
+     * the first; and while a response waits nothing is read, so a client that sends without
+     * reading fills its own socket buffers, not our heap.
+     */
     // tag::process[]
     private void process() throws IOException {
         while (state == State.READING) {
@@ -102,6 +127,12 @@ final class Connection {
                     deadline = System.nanoTime() + server.idleTimeoutNanos;
                     return;
                 }
+            }
+            if (chunkedBody != null) {
+                if (!skipChunkedBody()) {
+                    return;
+                }
+                continue;
             }
             // Naive: decode everything buffered into a String each time bytes arrive.
             String text = new String(in.array(), 0, in.position(), StandardCharsets.ISO_8859_1);
@@ -115,6 +146,10 @@ final class Connection {
             }
             if (text.isEmpty()) {
                 requestStarted = false;
+                if (server.isDraining()) {
+                    closeIdle(); // shutting down: the last response is out and nothing else has come
+                    return;
+                }
                 deadline = System.nanoTime() + server.idleTimeoutNanos;
                 return;
             }
@@ -160,10 +195,46 @@ final class Connection {
             send(Response.error(413), false, req.minorVersion() == 0);
             return;
         }
+        if (req.chunked()) {
+            // Unlike a Content-Length body, a chunked one can be malformed, and a malformed one
+            // gets a 400: so it is read to its end before we answer. The request is not complete
+            // until then, so the request-head deadline keeps running (no Slowloris in the body).
+            requestStarted = true;
+            chunkedBody = new ChunkedBody();
+            chunkedRequest = req;
+            return;
+        }
         bodyToSkip = req.contentLength();
+        respond(req);
+    }
+
+    private void respond(Request req) throws IOException {
         Response response = server.files().handle(req);
         boolean keepAlive = req.keepAlive() && !server.isDraining();
         send(response, keepAlive, req.minorVersion() == 0);
+    }
+
+    /** Drops what the buffer holds of a chunked body; true once the body has ended and its request is answered. */
+    private boolean skipChunkedBody() throws IOException {
+        int used;
+        try {
+            used = chunkedBody.feed(in.array(), in.position());
+        } catch (HttpException e) {
+            chunkedBody = null;
+            chunkedRequest = null;
+            send(Response.error(e.status), false, false);
+            return false;
+        }
+        consume(used);
+        if (!chunkedBody.done()) {
+            return false; // the rest of a line, or more data, is still to come
+        }
+        Request req = chunkedRequest;
+        chunkedBody = null;
+        chunkedRequest = null;
+        requestStarted = false;
+        respond(req);
+        return true;
     }
 
     /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
@@ -194,8 +265,14 @@ final class Connection {
         outHead = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
         if (r.file != null && !r.omitBody && r.fileLength > 0) {
             try {
-                outFile = FileChannel.open(r.file, StandardOpenOption.READ);
+                outFile = openFile(r.file);
             } catch (IOException e) {
+                if (Server.isOutOfResources(e)) {
+                    // Out of descriptors: the file is there and cannot be opened now. 503 says "try
+                    // again", and closing this connection gives a descriptor back.
+                    send(Response.error(503), false, http10);
+                    return;
+                }
                 // The file vanished between lookup and open: the head is not sent yet, so say so.
                 send(Response.error(404), keepAlive, http10);
                 return;
@@ -206,6 +283,17 @@ final class Connection {
         closeAfterResponse = !keepAlive;
         state = State.WRITING;
         writeResponse();
+    }
+
+    private FileChannel openFile(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            if (Server.isOutOfResources(e) && server.releaseReserve()) {
+                return FileChannel.open(file, StandardOpenOption.READ); // in the reserve descriptor's place
+            }
+            throw e;
+        }
     }
 
     private void writeResponse() throws IOException {
@@ -237,7 +325,7 @@ final class Connection {
         state = State.READING;
         key.interestOps(SelectionKey.OP_READ);
         deadline = System.nanoTime() + server.idleTimeoutNanos;
-        process(); // a pipelined request may already be buffered
+        // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
@@ -266,10 +354,16 @@ final class Connection {
                 // nothing useful to do: the descriptor is released either way
             }
             outFile = null;
+            server.restoreReserve();
         }
     }
 
     void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        server.connectionClosed();
         closeFile();
         key.cancel();
         try {
@@ -277,5 +371,6 @@ final class Connection {
         } catch (IOException ignored) {
             // already gone
         }
+        server.restoreReserve();
     }
 }

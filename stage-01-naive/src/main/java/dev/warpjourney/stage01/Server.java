@@ -3,7 +3,10 @@ package dev.warpjourney.stage01;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -29,7 +32,11 @@ public final class Server implements AutoCloseable {
     /** The JDK's poll(2)-based selector; there is no select(2)-based one on Linux. */
     public static final String POLL_SELECTOR = "sun.nio.ch.PollSelectorProvider";
 
+    /** What the reserve descriptor is open on: any file will do, this one always exists. */
+    private static final Path RESERVE = Path.of("/dev/null");
+
     private final ServerSocketChannel listener;
+    private final SelectionKey listenerKey;
     private final Selector selector;
     private final StaticFiles files;
     private final Thread loop;
@@ -40,6 +47,23 @@ public final class Server implements AutoCloseable {
     private volatile boolean draining;
     private volatile long drainDeadline;
     private volatile boolean closing;
+
+    /** Open client connections (the selector's keys also count the listener, and cancelled keys linger). */
+    private int connections;
+    /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
+    private boolean acceptPaused;
+    private long acceptResumeAt;
+    /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
+    private long acceptFailingSince;
+    private int acceptFailures;
+    /**
+     * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
+     * and serving it costs one more, for the file: without a reserve the last connection accepted
+     * could only get a 503. With it, that file opens in the reserve's place, and accept(2) is what
+     * fails first: the server stops taking clients it could not serve. (libuv keeps a reserve
+     * descriptor for the same kind of reason.) Null while spent.
+     */
+    private FileChannel reserve;
 
     private Server(Config config) throws IOException {
         Path root = config.root();
@@ -62,12 +86,13 @@ public final class Server implements AutoCloseable {
         try {
             listener.bind(new InetSocketAddress(config.host(), config.port()));
             listener.configureBlocking(false);
-            listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             listener.close();
             selector.close();
             throw e;
         }
+        restoreReserve();
         this.loop = Thread.ofPlatform().name("stage01-loop").unstarted(this::run);
     }
 
@@ -94,16 +119,46 @@ public final class Server implements AutoCloseable {
         return draining;
     }
 
+    void connectionOpened() {
+        connections++;
+    }
+
+    void connectionClosed() {
+        connections--;
+    }
+
+    /** Gives the reserve descriptor back to the process so that a file can open; false if it is spent. */
+    boolean releaseReserve() {
+        if (reserve == null) {
+            return false;
+        }
+        closeQuietly(reserve);
+        reserve = null;
+        return true;
+    }
+
+    /** Takes the reserve again once it is spent and a descriptor has come back (a file or a connection closed). */
+    void restoreReserve() {
+        if (reserve == null) {
+            try {
+                reserve = FileChannel.open(RESERVE);
+            } catch (IOException e) {
+                // still out of descriptors: the next one to come back will do
+            }
+        }
+    }
+
     // tag::loop[]
     private void run() {
         try {
             while (true) {
                 long now = System.nanoTime();
-                if (closing || (draining && (selector.keys().isEmpty() || now > drainDeadline))) {
+                if (closing || (draining && (connections == 0 || now > drainDeadline))) {
                     break;
                 }
-                // Wake at least once a second so that deadlines are checked even when nothing happens.
-                selector.select(1000);
+                // Wake at least once a second so that deadlines are checked even when nothing happens
+                // (sooner while accepting is paused: its end is a deadline too).
+                selector.select(acceptPaused ? Math.clamp((acceptResumeAt - now) / 1_000_000 + 1, 1, 1000) : 1000);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -145,10 +200,13 @@ public final class Server implements AutoCloseable {
     /** Naive: walks every registered connection on every wake-up, O(connections) each time. */
     private void expireDeadlines() {
         long now = System.nanoTime();
+        if (acceptPaused && now - acceptResumeAt >= 0) {
+            resumeAccepting();
+        }
         for (SelectionKey key : new ArrayList<>(selector.keys())) {
             if (key.attachment() instanceof Connection c && key.isValid()) {
                 if (draining && c.isIdle()) {
-                    c.close(); // shutting down: an idle keep-alive connection has nothing in flight
+                    c.closeIdle(); // shutting down: an idle keep-alive connection has nothing in flight
                 } else if (now - c.deadline > 0) {
                     try {
                         c.onTimeout();
@@ -161,12 +219,20 @@ public final class Server implements AutoCloseable {
     }
     // end::loop[]
 
+    // tag::accept[]
     private void accept() {
+        SocketChannel ch;
         try {
-            SocketChannel ch = listener.accept(); // one per wake-up: poll(2) will report the rest
-            if (ch == null) {
-                return;
-            }
+            ch = listener.accept(); // one per wake-up: poll(2) will report the rest
+        } catch (IOException e) {
+            acceptFailed(e);
+            return;
+        }
+        if (ch == null) {
+            return;
+        }
+        acceptSucceeded();
+        try {
             ch.configureBlocking(false);
             // The head and the body go out in two writes; without TCP_NODELAY the second waits for
             // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
@@ -174,8 +240,69 @@ public final class Server implements AutoCloseable {
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
             key.attach(new Connection(ch, key, this));
         } catch (IOException e) {
-            // EMFILE and friends: a production server would stop accepting for a moment.
-            System.err.println("stage01: accept failed: " + e);
+            closeQuietly(ch); // the client reset in between: that connection is lost, nothing else
+        }
+    }
+
+    /**
+     * A failed accept(2) leaves the connection in the backlog and the listener readable: trying
+     * again at the next wake-up fails again at once, and the loop spins at 100% CPU. So the
+     * listener leaves the selector's interest set for {@link Limits#ACCEPT_BACKOFF}, and the
+     * deadline check puts it back; one line is logged when the failures begin, one when an
+     * accept works again. Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
+     * buffers or memory the others. An accept that fails for one connection's sake costs a pause
+     * too, never a refusal: the JDK already retries ECONNABORTED (a client that reset while queued),
+     * and the clients in the backlog simply wait.
+     */
+    private void acceptFailed(IOException e) {
+        if (!listener.isOpen()) {
+            return; // closed on purpose: shutdown() stops accepting that way
+        }
+        long now = System.nanoTime();
+        if (acceptFailures++ == 0) {
+            acceptFailingSince = now;
+            System.err.println("stage01: accept failed (" + e.getMessage() + "), retrying every "
+                    + Limits.ACCEPT_BACKOFF.toMillis() + " ms until it works");
+        }
+        acceptPaused = true;
+        acceptResumeAt = now + Limits.ACCEPT_BACKOFF.toNanos();
+        setListenerInterest(0);
+    }
+
+    private void resumeAccepting() {
+        acceptPaused = false;
+        setListenerInterest(SelectionKey.OP_ACCEPT);
+    }
+
+    private void acceptSucceeded() {
+        if (acceptFailures > 0) {
+            System.err.println("stage01: accepting again after " + acceptFailures + " failed attempts in "
+                    + (System.nanoTime() - acceptFailingSince) / 1_000_000 + " ms");
+            acceptFailures = 0;
+        }
+    }
+    // end::accept[]
+
+    private void setListenerInterest(int ops) {
+        try {
+            listenerKey.interestOps(ops);
+        } catch (CancelledKeyException e) {
+            // shutdown() has closed the listener: nothing to pause or resume
+        }
+    }
+
+    /** Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's text only. */
+    static boolean isOutOfResources(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
+                || m.contains("Cannot allocate memory"));
+    }
+
+    private static void closeQuietly(Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to release
         }
     }
 
@@ -186,13 +313,14 @@ public final class Server implements AutoCloseable {
     public void shutdown(Duration grace) throws InterruptedException {
         drainDeadline = System.nanoTime() + grace.toNanos();
         draining = true;
-        selector.wakeup();
         try {
             // Stop accepting at once: closing from another thread is safe, the key is simply cancelled.
+            // The descriptor itself is released at the loop's next select, which the wakeup brings.
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
         }
+        selector.wakeup();
         if (!stopped.await(grace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
             close();
         }
@@ -221,6 +349,7 @@ public final class Server implements AutoCloseable {
             }
             listener.close();
             selector.close();
+            releaseReserve();
         } catch (IOException | ClosedSelectorException e) {
             // closing anyway
         }

@@ -92,11 +92,18 @@ final class RequestParser {
         }
         String transferEncoding = headers.get("transfer-encoding");
         String lengthText = headers.get("content-length");
-        if (transferEncoding != null && lengthText != null) {
-            throw new HttpException(400, "both Transfer-Encoding and Content-Length");
-        }
         if (transferEncoding != null) {
-            throw new HttpException(501, "Transfer-Encoding is not supported: this server accepts no request bodies");
+            if (lengthText != null) {
+                // RFC 9112 §6.3: the two disagree on where the body ends. A proxy that believes one and
+                // a server that believes the other is how a request is smuggled past the proxy.
+                throw new HttpException(400, "both Transfer-Encoding and Content-Length");
+            }
+            if (minor == 0) {
+                // RFC 9112 §6.1: HTTP/1.0 has no transfer codings, so such a message MUST be treated
+                // as having faulty framing (a 1.0 proxy on the way would not have decoded it).
+                throw new HttpException(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            checkTransferCodings(transferEncoding);
         }
         long contentLength = 0;
         if (lengthText != null) {
@@ -119,6 +126,52 @@ final class RequestParser {
             throw new HttpException(505, "only HTTP/1.x is supported");
         }
         return v.charAt(7) - '0';
+    }
+
+    /**
+     * Lets a request through only if its body is chunked: the one coding we can take apart, and
+     * so the one that tells where the body ends (RFC 9112 §6.3). Names are case-insensitive,
+     * empty list elements are ignored (RFC 9110 §5.6.1).
+     */
+    private static void checkTransferCodings(String value) throws HttpException {
+        boolean chunked = false;
+        boolean chunkedLast = false;
+        boolean other = false;
+        for (String element : value.split(",", -1)) {
+            String coding = trimOws(element);
+            if (coding.isEmpty()) {
+                continue;
+            }
+            int semicolon = coding.indexOf(';');
+            String name = trimOws(semicolon < 0 ? coding : coding.substring(0, semicolon));
+            if (!isToken(name)) {
+                throw new HttpException(400, "malformed Transfer-Encoding");
+            }
+            chunkedLast = name.equalsIgnoreCase("chunked");
+            if (chunkedLast) {
+                if (chunked || semicolon >= 0) {
+                    // applied twice (RFC 9112 §7.1 forbids it), or with parameters it does not have:
+                    // a sender that means this does not exist, a smuggler might
+                    throw new HttpException(400, "malformed chunked coding");
+                }
+                chunked = true;
+            } else {
+                other = true;
+            }
+        }
+        if (chunked && !chunkedLast) {
+            // RFC 9112 §6.3: chunked is not the final coding, so the body's length cannot be
+            // determined; the server MUST answer 400 and close.
+            throw new HttpException(400, "chunked is not the final transfer coding");
+        }
+        if (other) {
+            // RFC 9112 §6.1: a coding we do not know (gzip, compress, ...) gets 501. Where the body
+            // ends is then unknown too, and the close that follows every HttpException covers that.
+            throw new HttpException(501, "transfer coding not implemented");
+        }
+        if (!chunked) {
+            throw new HttpException(400, "empty Transfer-Encoding");
+        }
     }
 
     private static boolean keepAlive(int minor, String connection) {

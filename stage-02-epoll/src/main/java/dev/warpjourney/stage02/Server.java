@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -31,7 +34,11 @@ public final class Server implements AutoCloseable {
     /** The JDK's default selector on Linux. */
     public static final String EPOLL_SELECTOR = "sun.nio.ch.EPollSelectorProvider";
 
+    /** What the reserve descriptor is open on: any file will do, this one always exists. */
+    private static final Path RESERVE = Path.of("/dev/null");
+
     private final ServerSocketChannel listener;
+    private final SelectionKey listenerKey;
     private final Selector selector;
     private final StaticFiles files;
     private final Thread loop;
@@ -47,6 +54,23 @@ public final class Server implements AutoCloseable {
     private volatile boolean draining;
     private volatile long drainDeadline;
     private volatile boolean closing;
+
+    /** Open client connections (the selector's keys also count the listener, and cancelled keys linger). */
+    private int connections;
+    /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
+    private boolean acceptPaused;
+    private long acceptResumeAt;
+    /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
+    private long acceptFailingSince;
+    private int acceptFailures;
+    /**
+     * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
+     * and serving it costs one more, for the file: without a reserve the last connection accepted
+     * could only get a 503. With it, that file opens in the reserve's place, and accept(2) is what
+     * fails first: the server stops taking clients it could not serve. (libuv keeps a reserve
+     * descriptor for the same kind of reason.) Null while spent.
+     */
+    private FileChannel reserve;
 
     private Server(Config config) throws IOException {
         Path root = config.root();
@@ -69,12 +93,13 @@ public final class Server implements AutoCloseable {
         try {
             listener.bind(new InetSocketAddress(config.host(), config.port()), Limits.LISTEN_BACKLOG);
             listener.configureBlocking(false);
-            listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             listener.close();
             selector.close();
             throw e;
         }
+        restoreReserve();
         this.loop = Thread.ofPlatform().name("stage02-loop").unstarted(this::run);
     }
 
@@ -101,6 +126,35 @@ public final class Server implements AutoCloseable {
         return draining;
     }
 
+    void connectionOpened() {
+        connections++;
+    }
+
+    void connectionClosed() {
+        connections--;
+    }
+
+    /** Gives the reserve descriptor back to the process so that a file can open; false if it is spent. */
+    boolean releaseReserve() {
+        if (reserve == null) {
+            return false;
+        }
+        closeQuietly(reserve);
+        reserve = null;
+        return true;
+    }
+
+    /** Takes the reserve again once it is spent and a descriptor has come back (a file or a connection closed). */
+    void restoreReserve() {
+        if (reserve == null) {
+            try {
+                reserve = FileChannel.open(RESERVE);
+            } catch (IOException e) {
+                // still out of descriptors: the next one to come back will do
+            }
+        }
+    }
+
     ByteBuffer readBuffer() {
         return readBuffer;
     }
@@ -111,7 +165,7 @@ public final class Server implements AutoCloseable {
         try {
             while (true) {
                 long now = System.nanoTime();
-                if (closing || (draining && (selector.keys().isEmpty() || now > drainDeadline))) {
+                if (closing || (draining && (connections == 0 || now > drainDeadline))) {
                     break;
                 }
                 if (draining && !drainStarted) {
@@ -161,6 +215,9 @@ public final class Server implements AutoCloseable {
     /** Looks at the head of each queue only: O(expired connections), not O(open connections). */
     private void expireDeadlines() {
         long now = System.nanoTime();
+        if (acceptPaused && now - acceptResumeAt >= 0) {
+            resumeAccepting();
+        }
         for (TimeoutQueue q : new TimeoutQueue[] {header, idle, linger}) {
             Connection c;
             while ((c = q.first()) != null && now - c.deadline > 0) {
@@ -185,6 +242,9 @@ public final class Server implements AutoCloseable {
         if (draining) {
             nearest = Math.min(nearest, drainDeadline - now);
         }
+        if (acceptPaused) {
+            nearest = Math.min(nearest, acceptResumeAt - now);
+        }
         // 0 would mean "block forever" to select(): wait at least 1 ms when a deadline is due.
         return nearest == Long.MAX_VALUE ? 0 : Math.max(1, nearest / 1_000_000 + 1);
     }
@@ -193,7 +253,7 @@ public final class Server implements AutoCloseable {
     private void closeIdleConnections() {
         for (SelectionKey key : new ArrayList<>(selector.keys())) {
             if (key.attachment() instanceof Connection c && key.isValid() && c.isIdle()) {
-                c.close(); // shutting down: an idle keep-alive connection has nothing in flight
+                c.closeIdle(); // shutting down: an idle keep-alive connection has nothing in flight
             }
         }
     }
@@ -201,12 +261,19 @@ public final class Server implements AutoCloseable {
     // tag::accept[]
     private void accept() {
         while (true) {
+            SocketChannel ch;
             try {
                 // Drain the backlog: after a burst of connects one wake-up accepts them all.
-                SocketChannel ch = listener.accept();
-                if (ch == null) {
-                    return;
-                }
+                ch = listener.accept();
+            } catch (IOException e) {
+                acceptFailed(e);
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            acceptSucceeded();
+            try {
                 ch.configureBlocking(false);
                 // The head and the body go out in two writes; without TCP_NODELAY the second waits for
                 // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
@@ -214,13 +281,72 @@ public final class Server implements AutoCloseable {
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
                 key.attach(new Connection(ch, key, this));
             } catch (IOException e) {
-                // EMFILE and friends: a production server would stop accepting for a moment.
-                System.err.println("stage02: accept failed: " + e);
-                return;
+                closeQuietly(ch); // the client reset in between: that connection is lost, nothing else
             }
         }
     }
+
+    /**
+     * A failed accept(2) leaves the connection in the backlog and the listener readable: trying
+     * again at the next wake-up fails again at once, and the loop spins at 100% CPU. So the
+     * listener leaves the selector's interest set for {@link Limits#ACCEPT_BACKOFF}, and the
+     * deadline check puts it back; one line is logged when the failures begin, one when an
+     * accept works again. Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
+     * buffers or memory the others. An accept that fails for one connection's sake costs a pause
+     * too, never a refusal: the JDK already retries ECONNABORTED (a client that reset while queued),
+     * and the clients in the backlog simply wait.
+     */
+    private void acceptFailed(IOException e) {
+        if (!listener.isOpen()) {
+            return; // closed on purpose: shutdown() stops accepting that way
+        }
+        long now = System.nanoTime();
+        if (acceptFailures++ == 0) {
+            acceptFailingSince = now;
+            System.err.println("stage02: accept failed (" + e.getMessage() + "), retrying every "
+                    + Limits.ACCEPT_BACKOFF.toMillis() + " ms until it works");
+        }
+        acceptPaused = true;
+        acceptResumeAt = now + Limits.ACCEPT_BACKOFF.toNanos();
+        setListenerInterest(0);
+    }
+
+    private void resumeAccepting() {
+        acceptPaused = false;
+        setListenerInterest(SelectionKey.OP_ACCEPT);
+    }
+
+    private void acceptSucceeded() {
+        if (acceptFailures > 0) {
+            System.err.println("stage02: accepting again after " + acceptFailures + " failed attempts in "
+                    + (System.nanoTime() - acceptFailingSince) / 1_000_000 + " ms");
+            acceptFailures = 0;
+        }
+    }
     // end::accept[]
+
+    private void setListenerInterest(int ops) {
+        try {
+            listenerKey.interestOps(ops);
+        } catch (CancelledKeyException e) {
+            // shutdown() has closed the listener: nothing to pause or resume
+        }
+    }
+
+    /** Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's text only. */
+    static boolean isOutOfResources(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
+                || m.contains("Cannot allocate memory"));
+    }
+
+    private static void closeQuietly(Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
 
     /**
      * Graceful stop: no new connections, idle ones closed, responses in flight finished
@@ -229,13 +355,14 @@ public final class Server implements AutoCloseable {
     public void shutdown(Duration grace) throws InterruptedException {
         drainDeadline = System.nanoTime() + grace.toNanos();
         draining = true;
-        selector.wakeup();
         try {
             // Stop accepting at once: closing from another thread is safe, the key is simply cancelled.
+            // The descriptor itself is released at the loop's next select, which the wakeup brings.
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
         }
+        selector.wakeup();
         if (!stopped.await(grace.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
             close();
         }
@@ -264,6 +391,7 @@ public final class Server implements AutoCloseable {
             }
             listener.close();
             selector.close();
+            releaseReserve();
         } catch (IOException | ClosedSelectorException e) {
             // closing anyway
         }

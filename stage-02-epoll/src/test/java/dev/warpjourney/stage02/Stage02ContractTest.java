@@ -8,7 +8,7 @@ import java.time.Duration;
 /** Stage 02 passes the whole HTTP contract. */
 class Stage02ContractTest extends HttpContract {
     @Override
-    protected StaticServer start(Path root, Duration headerTimeout, Duration idleTimeout) throws Exception {
+    public StaticServer start(Path root, Duration headerTimeout, Duration idleTimeout) throws Exception {
         Server server = Server.start(new Config("127.0.0.1", 0, root, headerTimeout, idleTimeout));
         return new StaticServer() {
             @Override
@@ -21,5 +21,10 @@ class Stage02ContractTest extends HttpContract {
                 server.close();
             }
         };
+    }
+
+    @Override
+    public String mainClass() {
+        return Main.class.getName();
     }
 }

@@ -22,12 +22,14 @@ public final class Docroot {
     /** Every HUGE_MARK_STRIDE bytes the huge file carries an 8-byte marker (its offset), zeros between. */
     public static final long HUGE_MARK_STRIDE = 64L << 20;
 
-    /** Creates {@code base/www} (returned) and {@code base/secret.txt}, {@code base/outside/secret.txt}. */
+    /** Creates {@code base/www} (returned) and {@code base/secret.txt}, {@code base/outside/secret.txt} and {@code base/outside/index.html}. */
     public static Path create(Path base) throws IOException {
         Path root = Files.createDirectories(base.resolve("www"));
         Files.writeString(base.resolve("secret.txt"), SECRET);
         Files.createDirectories(base.resolve("outside"));
         Files.writeString(base.resolve("outside/secret.txt"), SECRET);
+        // An index outside the root: a symlinked directory must not lead a request to it.
+        Files.writeString(base.resolve("outside/index.html"), SECRET);
 
         write(root.resolve("index.html"), "<!DOCTYPE html><title>root</title><p>the root index\n");
         write(root.resolve("hello.txt"), HELLO);

@@ -1,5 +1,6 @@
 package dev.warpjourney.testkit;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,14 +24,22 @@ public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final int readTimeoutMillis;
 
     public RawClient(int port) {
+        this(port, READ_TIMEOUT_MILLIS);
+    }
+
+    /** A client whose reads give up after {@code readTimeoutMillis} (a probe that must be answered quickly). */
+    public RawClient(int port, int readTimeoutMillis) {
         try {
             socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MILLIS);
-            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-            in = socket.getInputStream();
+            socket.setSoTimeout(readTimeoutMillis);
+            this.readTimeoutMillis = readTimeoutMillis;
+            // Buffered: reading a head byte by byte must not cost a system call per byte (deep pipelines).
+            in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             out = socket.getOutputStream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -144,11 +153,32 @@ public final class RawClient implements AutoCloseable {
             return true; // connection reset: closed as well
         } finally {
             try {
-                socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+                socket.setSoTimeout(readTimeoutMillis);
             } catch (IOException ignored) {
                 // socket already closed
             }
         }
+    }
+
+    /**
+     * Reads whatever arrives until the server closes the connection, and returns it; a reset counts
+     * as the close (a server that stops draining a client still writing may reset). Fails if the
+     * connection is still open after the read timeout.
+     */
+    public byte[] readRestAllowingReset() {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        byte[] sink = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(sink)) >= 0) {
+                rest.write(sink, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the connection within " + readTimeoutMillis + " ms", e);
+        } catch (IOException e) {
+            // connection reset: closed as well
+        }
+        return rest.toByteArray();
     }
 
     /**
