@@ -138,10 +138,13 @@ class RequestParserTest {
     }
 
     @Test
-    void transferEncodingRules() {
+    void transferEncodingRules() throws HttpException {
         assertThatThrownBy(() -> parse(get("Host: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3")))
                 .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status).isEqualTo(400));
-        assertThat(status(get("Host: a\r\nTransfer-Encoding: chunked"))).isEqualTo(501);
+        Request chunked = parse(get("Host: a\r\nTransfer-Encoding: chunked"));
+        assertThat(chunked.chunked()).isTrue();
+        assertThat(chunked.contentLength()).isZero();
+        assertThat(status(get("Host: a\r\nTransfer-Encoding: gzip"))).isEqualTo(501);
     }
 
     @Test

@@ -56,6 +56,8 @@ class RequestTargetTest {
         assertThat(t("/caf%C3%A9.txt").segments()).containsExactly("caf\u00e9.txt");
         assertThat(t("/%41").rawPath()).isEqualTo("/%41");
         assertThat(t("/x%41y").segments()).containsExactly("xAy");
+        assertThat(t("/%30%31").segments()).containsExactly("01"); // a zero low digit
+        assertThat(t("/a%09b").segments()).containsExactly("a\tb"); // a zero high digit
         for (String bad : List.of("/%", "/%4", "/a%2", "/%zz", "/%g1", "/%1g", "/%-1", "/%00", "/%2F", "/%2f", "/%5C",
                 "/%5c", "/%C0%AE", "/%FF", "/%C3", "/%ED%A0%80")) {
             assertThat(t(bad)).as(bad).isNull();

@@ -76,7 +76,11 @@ class RequestParserFuzzTest {
         if (req.header("host") != null) {
             assertThat(RequestParser.isValidHost(req.header("host"))).isTrue();
         }
-        assertThat(req.header("transfer-encoding")).isNull();
+        if (req.chunked()) { // RFC 9112 §6.1 and §6.3: chunked last, never with Content-Length, never in 1.0
+            assertThat(req.header("content-length")).isNull();
+            assertThat(req.minorVersion()).isPositive();
+            assertThat(req.header("transfer-encoding")).containsIgnoringCase("chunked");
+        }
     }
 
     /** The index just past the first empty line (CRLF or bare LF), as the connection frames a head. */
