@@ -19,30 +19,19 @@ final class StageDiff {
     }
 
     static String describe(Path repo, String from, String to) throws IOException {
-        Path a = repo.resolve(from).resolve("src/main/java");
-        Path b = repo.resolve(to).resolve("src/main/java");
-        String fromPkg = "stage" + from.substring(6, 8);
-        String toPkg = "stage" + to.substring(6, 8);
-        TreeSet<String> names = new TreeSet<>();
-        names.addAll(files(a, fromPkg));
-        names.addAll(files(b, toPkg));
-
         StringBuilder table = new StringBuilder();
         StringBuilder diff = new StringBuilder();
         int totalAdded = 0;
         int totalRemoved = 0;
-        for (String name : names) {
-            List<String> left = read(a.resolve(name.replace("STAGE", fromPkg)), from, to);
-            List<String> right = read(b.resolve(name.replace("STAGE", toPkg)), from, to);
-            if (left.equals(right)) {
-                continue;
-            }
+        for (Pair pair : differing(repo, from, to)) {
+            List<String> left = pair.left();
+            List<String> right = pair.right();
             List<String> hunks = unified(left, right);
             int added = (int) hunks.stream().filter(l -> l.startsWith("+")).count();
             int removed = (int) hunks.stream().filter(l -> l.startsWith("-")).count();
             totalAdded += added;
             totalRemoved += removed;
-            String file = name.substring(name.lastIndexOf('/') + 1);
+            String file = pair.file();
             String status = left.isEmpty() ? "added" : right.isEmpty() ? "removed" : "changed";
             table.append("| `").append(file).append("` | ").append(status).append(" | +").append(added).append(" | -").append(removed).append('\n');
             diff.append("--- ").append(from).append('/').append(file).append('\n')
@@ -59,6 +48,15 @@ final class StageDiff {
 
     /** The files (e.g. {@code Server.java}) whose main sources differ between two stages, package names aside. */
     static List<String> changedFiles(Path repo, String from, String to) throws IOException {
+        return differing(repo, from, to).stream().map(Pair::file).toList();
+    }
+
+    /** A main source file (e.g. {@code Server.java}) whose lines differ between two stages, package names aside. */
+    private record Pair(String file, List<String> left, List<String> right) {
+    }
+
+    /** Every main source file of either stage whose lines differ, in name order; absent files read as empty. */
+    private static List<Pair> differing(Path repo, String from, String to) throws IOException {
         Path a = repo.resolve(from).resolve("src/main/java");
         Path b = repo.resolve(to).resolve("src/main/java");
         String fromPkg = "stage" + from.substring(6, 8);
@@ -66,13 +64,15 @@ final class StageDiff {
         TreeSet<String> names = new TreeSet<>();
         names.addAll(files(a, fromPkg));
         names.addAll(files(b, toPkg));
-        List<String> changed = new ArrayList<>();
+        List<Pair> pairs = new ArrayList<>();
         for (String name : names) {
-            if (!read(a.resolve(name.replace("STAGE", fromPkg)), from, to).equals(read(b.resolve(name.replace("STAGE", toPkg)), from, to))) {
-                changed.add(name.substring(name.lastIndexOf('/') + 1));
+            List<String> left = read(a.resolve(name.replace("STAGE", fromPkg)), from, to);
+            List<String> right = read(b.resolve(name.replace("STAGE", toPkg)), from, to);
+            if (!left.equals(right)) {
+                pairs.add(new Pair(name.substring(name.lastIndexOf('/') + 1), left, right));
             }
         }
-        return changed;
+        return pairs;
     }
 
     /** The first stage has no predecessor: its files and their sizes. */
