@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 /** Starts each kind of server pinned to the server CPU set, and waits until it answers. */
 final class Launcher {
+    static final String POLL_SELECTOR = "sun.nio.ch.PollSelectorProvider";
+
     private final Options options;
     private final Path corpus;
     private final Path work;
@@ -26,13 +28,18 @@ final class Launcher {
         this.work = work;
     }
 
-    /** Stage modules with a built jar, in order: stage-01-naive, stage-02-..., */
+    /** The stage whose chapter is epoll: the journey runs it on poll(2) too ({@code @poll}), to show epoll's share alone. */
+    static final String EPOLL_STAGE = "stage-02-epoll";
+
+    /** Stage modules with a built jar, in order (stage-01-naive, stage-02-epoll, stage-02-epoll@poll, stage-03-...). */
     static List<String> stagesFound(Path repoRoot) {
         try (Stream<Path> dirs = Files.list(repoRoot)) {
             return dirs.map(d -> d.getFileName().toString())
                     .filter(n -> n.matches("stage-\\d\\d-.+"))
                     .filter(n -> Files.exists(repoRoot.resolve(n).resolve("target").resolve(n + ".jar")))
-                    .sorted().toList();
+                    .sorted()
+                    .flatMap(n -> n.equals(EPOLL_STAGE) ? Stream.of(n, n + "@poll") : Stream.of(n))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -73,9 +80,19 @@ final class Launcher {
         List<String> jvm = List.of(java, "-Xms512m", "-Xmx512m", "-XX:+EnableDynamicAgentLoading");
         List<String> cmd = new ArrayList<>(jvm);
         if (name.startsWith("stage-")) {
-            Path jar = root.resolve(name).resolve("target").resolve(name + ".jar");
+            // A variant is named after an @: stage-02-epoll@poll is stage 02 on the JDK's poll(2) selector,
+            // the same server with epoll alone taken away.
+            int at = name.indexOf('@');
+            String module = at < 0 ? name : name.substring(0, at);
+            String variant = at < 0 ? "" : name.substring(at + 1);
+            Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
             if (!Files.exists(jar)) {
                 throw new IOException("no " + jar + ": build it with ./mvnw package -DskipTests");
+            }
+            switch (variant) {
+                case "" -> { }
+                case "poll" -> cmd.add("-Djava.nio.channels.spi.SelectorProvider=" + POLL_SELECTOR);
+                default -> throw new IOException("unknown variant @" + variant + " of " + module + " (known: @poll)");
             }
             cmd.addAll(List.of("-jar", jar.toString(), "--port", String.valueOf(port), "--root", corpus.toString()));
             return cmd;
