@@ -46,7 +46,43 @@ final class Charts {
         if (summaries.stream().anyMatch(s -> s.scenario().equals("c10k"))) {
             written.add(save(c10k(summaries), dir.resolve("c10k.svg")));
         }
+        List<Scaling.Row> scaling = results.scalingRows();
+        for (String scenario : scaling.stream().map(Scaling.Row::scenario).distinct().toList()) {
+            XYChart chart = scaling(scenario, scaling.stream().filter(r -> r.scenario().equals(scenario)).toList());
+            if (chart != null) {
+                written.add(save(chart, dir.resolve("scaling-" + scenario + ".svg")));
+            }
+        }
         return written;
+    }
+
+    /**
+     * The multicore run: gain against loop count, one line per design of stage 03 and one for nginx,
+     * beside the line of linear scaling (N loops, N times the throughput). Null when no design has a gain.
+     */
+    static XYChart scaling(String scenario, List<Scaling.Row> rows) {
+        List<String> designs = new ArrayList<>(ServerName.DESIGNS);
+        designs.add("nginx");
+        List<Scaling.Row> plotted = rows.stream().filter(r -> designs.contains(r.design()) && !Double.isNaN(r.gain())).toList();
+        if (plotted.isEmpty()) {
+            return null;
+        }
+        boolean shared = rows.stream().anyMatch(r -> r.note().contains("shared CPUs"));
+        XYChart c = new XYChartBuilder().width(800).height(480)
+                .title("Scaling, " + scenario + ": req/s at N loops / req/s at 1 loop, median of rounds"
+                        + (shared ? " (servers and wrk shared CPUs)" : ""))
+                .xAxisTitle("loops (prefork: processes; nginx: workers)").yAxisTitle("gain").build();
+        style(c.getStyler());
+        c.getStyler().setYAxisMin(0.0);
+        int most = plotted.stream().mapToInt(Scaling.Row::loops).max().orElse(1);
+        c.addSeries("linear", List.of(1, most), List.of(1, most));
+        for (String design : designs) {
+            List<Scaling.Row> mine = plotted.stream().filter(r -> r.design().equals(design)).toList();
+            if (!mine.isEmpty()) {
+                c.addSeries(design, mine.stream().map(r -> (Number) r.loops()).toList(), mine.stream().map(r -> (Number) r.gain()).toList());
+            }
+        }
+        return c;
     }
 
     /** A server's label on an axis: marked with * when its row is not ranked (see summary.csv's unranked_reason). */

@@ -16,11 +16,13 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 final class DockerWrk implements Wrk {
     private final String cpus;
+    private final int threads;
     private final ImageFromDockerfile image = new ImageFromDockerfile("warp-journey-wrk", false)
             .withFileFromClasspath("Dockerfile", "dev/warpjourney/bench/wrk.Dockerfile");
 
-    DockerWrk(String cpus) {
+    DockerWrk(String cpus, int threads) {
         this.cpus = cpus;
+        this.threads = threads;
     }
 
     /** Whether a Docker engine answers; false (never an exception) when there is none. */
@@ -34,7 +36,7 @@ final class DockerWrk implements Wrk {
 
     @Override
     public WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) {
-        List<String> args = Wrk.arguments(scenario, "127.0.0.1", port, duration, scripts);
+        List<String> args = Wrk.arguments(scenario, "127.0.0.1", port, duration, scripts, threads);
         try (GenericContainer<?> wrk = new GenericContainer<>(image)) {
             wrk.withNetworkMode("host")
                     .withFileSystemBind(scripts.toString(), scripts.toString(), BindMode.READ_ONLY)

@@ -24,12 +24,16 @@ final class Environment {
                 + "slow_connections=" + o.slowConnections() + "\n"
                 + "slowloris_hold_s=" + o.slowlorisHold().toSeconds() + "\n"
                 + "server_cpu_count=" + Options.cpuCount(o.serverCpus()) + "\n"
-                + "wrk_threads=" + Wrk.THREADS + "\n"
+                + "wrk_threads=" + o.wrkThreads() + "\n"
                 + "server_cpus=" + o.serverCpus() + "\n"
                 + "wrk_cpus=" + o.wrkCpus() + "\n"
                 + "idle=" + o.idleCounts().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("") + "\n"
                 + "wrk_mode=" + o.wrkMode() + "\n"
                 + "quick=" + o.quick() + "\n"
+                + "multicore=" + o.multicore() + "\n"
+                + "loops_list=" + o.loopsList().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("") + "\n"
+                // CPUs both the servers and wrk ran on (empty when apart): their figures then took CPU from each other.
+                + "shared_cpus=" + Options.sharedCpus(o.serverCpus(), o.wrkCpus()) + "\n"
                 + "out=" + o.repoRoot().relativize(o.out().toAbsolutePath()).toString().replace(Path.of("").toString(), "") + "\n";
     }
 }

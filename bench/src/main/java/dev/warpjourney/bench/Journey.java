@@ -88,11 +88,11 @@ public final class Journey {
     private static Wrk chooseWrk(Options options) {
         boolean local = Wrk.onPath("wrk");
         if (options.wrkMode().equals("local") && local) {
-            return new Wrk.Local(options.wrkCpus());
+            return new Wrk.Local(options.wrkCpus(), options.wrkThreads());
         }
         System.out.println("journey: " + (local ? "--wrk=docker given" : "no wrk on PATH") + "; trying Docker through Testcontainers");
         if (DockerWrk.available()) {
-            return new DockerWrk(options.wrkCpus());
+            return new DockerWrk(options.wrkCpus(), options.wrkThreads());
         }
         System.err.println("journey: cannot run wrk: there is no wrk binary on PATH and no Docker engine.\n"
                 + "  Install wrk (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk),\n"
@@ -114,22 +114,34 @@ public final class Journey {
         return options.servers().stream().filter(name -> !name.equals("floor") || s.floorApplies()).toList();
     }
 
+    /** The servers of the cost pass: all of them, but in the multicore preset only those whose system calls tell designs apart. */
+    private List<String> costServersFor(Scenario s) {
+        return serversFor(s).stream().filter(options.costServers()::contains).toList();
+    }
+
     private void measure() throws Exception {
         // An estimate for the progress line: warm-up (about two runs) plus rounds plus cost passes, per server and idle count.
         long d = options.duration().toSeconds();
         for (String name : options.scenarios()) {
             Scenario s = Scenario.of(name);
-            long perServer;
             if (!s.wrk()) {
-                perServer = options.rounds() * (options.slowlorisHold().toSeconds() + 3);
+                plannedSeconds += options.rounds() * (options.slowlorisHold().toSeconds() + 3) * serversFor(s).size();
             } else {
                 int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
-                perServer = idles * (2 * options.warmup().toSeconds() + options.rounds() * d)
-                        + (options.costs() ? options.warmup().toSeconds() + options.straceRounds() * (d + 2) + (name.equals("warp") || name.equals("c10k") ? d : 0) : 0);
+                plannedSeconds += idles * (2 * options.warmup().toSeconds() + options.rounds() * d) * serversFor(s).size()
+                        + (options.costs() ? options.warmup().toSeconds() + options.straceRounds() * (d + 2)
+                        + (options.flameGraphs() && (name.equals("warp") || name.equals("c10k")) ? d : 0) : 0) * costServersFor(s).size();
             }
-            plannedSeconds += perServer * serversFor(s).size();
         }
-        results.wrkCpus(Options.cpuCount(options.wrkCpus()));
+        results.wrkCpus(options.wrkThreads(), Options.cpuCount(options.wrkCpus()));
+        if (options.multicore()) {
+            String shared = Options.sharedCpus(options.serverCpus(), options.wrkCpus());
+            results.scaling(shared);
+            if (!shared.isEmpty()) {
+                System.out.println("journey: the servers and wrk share CPUs " + shared + ": each takes CPU from the other"
+                        + " (scaling.csv notes it on every row; give --server-cpus and --wrk-cpus apart on a larger machine)");
+            }
+        }
         for (String name : options.scenarios()) {
             Scenario s = Scenario.of(name);
             if (!s.wrk()) {
@@ -140,7 +152,7 @@ public final class Journey {
             for (int idle : idles) {
                 throughputPass(s, idle);
             }
-            if (options.costs()) {
+            if (options.costs() && !costServersFor(s).isEmpty()) {
                 costPass(s, idles.getLast());
             }
         }
@@ -228,7 +240,7 @@ public final class Journey {
      * CPU per request comes from the throughput rounds; strace slows a server too much to time it.
      */
     private void costPass(Scenario s, int idle) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s);
+        Map<String, Launcher.RunningServer> running = startAll(s, costServersFor(s));
         Duration d = options.duration();
         try {
             for (Launcher.RunningServer server : running.values()) {
@@ -271,7 +283,8 @@ public final class Journey {
                                 + MIN_TRACED_REQUESTS + " requests: no system-call figures (machine overloaded, or --duration too short)"));
                     }
 
-                    if ((s.name().equals("warp") || s.name().equals("c10k")) && server.java()) {
+                    // Prefork's N JVMs are alike: the first one's profile stands for all.
+                    if (options.flameGraphs() && (s.name().equals("warp") || s.name().equals("c10k")) && server.java()) {
                         progress(s, idle, name, "flame graph (async-profiler)");
                         Costs.Profiler profiler = new Costs.Profiler(work);
                         Path html = options.out().resolve("flame-" + s.name() + "-" + name + ".html");
@@ -340,7 +353,14 @@ public final class Journey {
     /** RSS, and for a JVM the heap after a full GC, with this many idle connections held. */
     private void recordMemory(Launcher.RunningServer server, int idle, int round) {
         try {
-            long heap = server.java() ? Costs.heapUsedAfterGcKib(server.process().pid()) : -1;
+            long heap = -1;
+            if (server.java()) { // prefork: the heaps of all its JVMs
+                heap = 0;
+                for (Process p : server.processes()) {
+                    long one = Costs.heapUsedAfterGcKib(p.pid());
+                    heap = one < 0 || heap < 0 ? -1 : heap + one;
+                }
+            }
             results.memory.add(new Results.Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
         } catch (IOException | InterruptedException e) {
             fail("memory/" + server.name(), e);
@@ -348,8 +368,12 @@ public final class Journey {
     }
 
     private Map<String, Launcher.RunningServer> startAll(Scenario s) {
+        return startAll(s, serversFor(s));
+    }
+
+    private Map<String, Launcher.RunningServer> startAll(Scenario s, List<String> names) {
         Map<String, Launcher.RunningServer> running = new LinkedHashMap<>();
-        for (String name : serversFor(s)) {
+        for (String name : names) {
             try {
                 running.put(name, launcher.start(name, s.close()));
             } catch (Exception e) {

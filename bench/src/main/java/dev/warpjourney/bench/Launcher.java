@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,6 +32,9 @@ final class Launcher {
     /** The stage whose chapter is epoll: the journey runs it on poll(2) too ({@code @poll}), to show epoll's share alone. */
     static final String EPOLL_STAGE = "stage-02-epoll";
 
+    /** The stage whose chapter is one loop per core: the multicore preset runs its designs side by side (see ServerName). */
+    static final String MULTICORE_STAGE = "stage-03-multicore";
+
     /** Stage modules with a built jar, in order (stage-01-naive, stage-02-epoll, stage-02-epoll@poll, stage-03-...). */
     static List<String> stagesFound(Path repoRoot) {
         try (Stream<Path> dirs = Files.list(repoRoot)) {
@@ -47,57 +51,98 @@ final class Launcher {
 
     RunningServer start(String name, boolean close) throws IOException, InterruptedException {
         int port = freePort();
-        Path log = work.resolve("logs").resolve(name + ".log");
-        Files.createDirectories(log.getParent());
-        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", options.serverCpus()));
-        cmd.addAll(command(name, port, close));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        RunningServer server = new RunningServer(name, port, p, log, isJava(name));
+        List<List<String>> commands = commands(name, port, close);
+        ServerName server = ServerName.parse(name);
+        Path logs = work.resolve("logs");
+        Files.createDirectories(logs);
+        // One log per process: prefork's JVMs each write their own (NAME-1.log ... NAME-N.log).
+        List<Path> logFiles = new ArrayList<>();
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            List<String> cmd = new ArrayList<>(List.of("taskset", "-c", options.serverCpus()));
+            cmd.addAll(commands.get(i));
+            Path log = logs.resolve(commands.size() == 1 ? name + ".log" : name + "-" + (i + 1) + ".log");
+            logFiles.add(log);
+            processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        }
+        RunningServer running = new RunningServer(name, port, List.copyOf(processes), logFiles.getFirst(), server.java());
+        // Prefork: the port answers as soon as the first JVM has bound it, but all N must be
+        // listening (N SO_REUSEPORT sockets on the port) before a measurement may start.
+        int listeners = server.processes();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IOException(name + " exited with " + p.exitValue() + " at start-up; see " + log + ":\n"
-                        + tail(log));
+            for (int i = 0; i < processes.size(); i++) {
+                Process p = processes.get(i);
+                if (!p.isAlive()) {
+                    running.stop();
+                    throw new IOException(name + " exited with " + p.exitValue() + " at start-up; see " + logFiles.get(i) + ":\n"
+                            + tail(logFiles.get(i)));
+                }
             }
-            if (answers(port)) {
-                return server;
+            if (answers(port) && (listeners == 1 || listening(port) >= listeners)) {
+                return running;
             }
             Thread.sleep(100);
         }
-        server.stop();
-        throw new IOException(name + " did not answer on port " + port + " within 30 s; see " + log);
+        running.stop();
+        throw new IOException(name + " did not answer on port " + port + (listeners > 1 ? " with " + listeners + " listeners" : "")
+                + " within 30 s; see " + logFiles.getFirst());
     }
 
-    private static boolean isJava(String name) {
-        return !name.equals("nginx");
-    }
-
-    private List<String> command(String name, int port, boolean close) throws IOException {
+    /**
+     * The command lines that start a server, one per process (prefork: N; every other server: one),
+     * without the taskset that pins them.
+     */
+    List<List<String>> commands(String name, int port, boolean close) throws IOException {
+        ServerName server;
+        try {
+            server = ServerName.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path root = options.repoRoot();
         String benchClasspath = root.resolve("bench/target/bench.jar") + ":" + root.resolve("bench/target/lib") + "/*";
         // Every JVM server gets the same flags: a fixed heap, and permission for the profiler to attach later.
-        List<String> jvm = List.of(java, "-Xms512m", "-Xmx512m", "-XX:+EnableDynamicAgentLoading");
-        List<String> cmd = new ArrayList<>(jvm);
-        if (name.startsWith("stage-")) {
-            // A variant is named after an @: stage-02-epoll@poll is stage 02 on the JDK's poll(2) selector,
-            // the same server with epoll alone taken away.
-            int at = name.indexOf('@');
-            String module = at < 0 ? name : name.substring(0, at);
-            String variant = at < 0 ? "" : name.substring(at + 1);
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-XX:+EnableDynamicAgentLoading"));
+        if (server.stage()) {
+            String module = server.base();
             Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
             if (!Files.exists(jar)) {
                 throw new IOException("no " + jar + ": build it with ./mvnw package -DskipTests");
             }
-            switch (variant) {
-                case "" -> { }
-                case "poll" -> cmd.add("-Djava.nio.channels.spi.SelectorProvider=" + POLL_SELECTOR);
-                default -> throw new IOException("unknown variant @" + variant + " of " + module + " (known: @poll)");
-            }
-            cmd.addAll(List.of("-jar", jar.toString(), "--port", String.valueOf(port), "--root", corpus.toString()));
-            return cmd;
+            String n = String.valueOf(server.count());
+            List<String> flags = switch (server.design()) {
+                case "" -> List.of();
+                case "poll" -> {
+                    // Stage 02 on the JDK's poll(2) selector: the same server with epoll alone taken away.
+                    cmd.add("-Djava.nio.channels.spi.SelectorProvider=" + POLL_SELECTOR);
+                    yield List.of();
+                }
+                // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
+                // listener (the kernel spreads connections over N accept queues), all N on one listener
+                // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.
+                case "loops" -> List.of("--model", "loops", "--loops", n, "--accept", "reuseport");
+                case "shared", "handoff" -> List.of("--model", "loops", "--loops", n, "--accept", server.design());
+                case "vthreads" -> {
+                    // The JDK's own IO manager, sized to N: N carrier threads, and N read pollers rounded down to
+                    // a power of two (JDK 25's sun.nio.ch.Poller refuses any other count; by default it takes one
+                    // per CPU the JVM may run on, whatever N is). jdk.pollerMode keeps its Linux default, which
+                    // runs the read pollers as virtual threads on those same N carriers.
+                    cmd.add("-Djdk.virtualThreadScheduler.parallelism=" + n);
+                    cmd.add("-Djdk.readPollers=" + Integer.highestOneBit(server.count()));
+                    yield List.of("--model", "vthreads", "--loops", n);
+                }
+                // N processes of one loop each, on one port: each binds its own SO_REUSEPORT listener.
+                case "prefork" -> List.of("--model", "loops", "--loops", "1", "--accept", "reuseport");
+                default -> throw new IOException("unknown variant of " + name);
+            };
+            cmd.addAll(List.of("-jar", jar.toString()));
+            cmd.addAll(flags);
+            cmd.addAll(List.of("--port", String.valueOf(port), "--root", corpus.toString()));
+            return Collections.nCopies(server.processes(), List.copyOf(cmd));
         }
-        return switch (name) {
+        List<String> one = switch (server.base()) {
             case "floor" -> {
                 cmd.addAll(List.of("-cp", benchClasspath, "dev.warpjourney.bench.FloorServer", String.valueOf(port)));
                 if (close) {
@@ -122,12 +167,45 @@ final class Launcher {
                 if (!Wrk.onPath("nginx") && !Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
                     throw new IOException("nginx is not installed (Debian: apt-get install nginx-light)");
                 }
-                Path conf = NginxConfig.write(work.resolve("nginx"), port, corpus, Options.cpuCount(options.serverCpus()));
+                // nginx@N has N workers, nginx one per server CPU; each name its own folder (pid file, logs),
+                // since nginx@1 and nginx@4 run side by side in one pass.
+                int workers = server.count() > 0 ? server.count() : Options.cpuCount(options.serverCpus());
+                Path conf = NginxConfig.write(work.resolve("nginx").resolve(name.replace('@', '-')), port, corpus, workers);
                 String nginx = Wrk.onPath("nginx") ? "nginx" : "/usr/sbin/nginx";
                 yield List.of(nginx, "-p", conf.getParent().toString(), "-c", conf.toString(), "-e", "stderr");
             }
             default -> throw new IOException("unknown server " + name);
         };
+        return List.of(one);
+    }
+
+    /**
+     * Listening TCP sockets on this port (/proc/net/tcp and tcp6): with SO_REUSEPORT every process
+     * that bound the port has one of its own, so prefork-N is ready when there are N.
+     */
+    static int listening(int port) {
+        int n = 0;
+        for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                n += listening(Files.readString(Path.of(file)), port);
+            } catch (IOException e) {
+                // no IPv6
+            }
+        }
+        return n;
+    }
+
+    /** Rows of a /proc/net/tcp table whose local port (hex, after the colon) is this one and whose state is 0A, LISTEN. */
+    static int listening(String table, int port) {
+        int n = 0;
+        for (String line : table.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 3 && f[1].matches("[0-9A-Fa-f]+:[0-9A-Fa-f]{4}") && f[3].equals("0A")
+                    && Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) == port) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static int freePort() throws IOException {
@@ -160,30 +238,49 @@ final class Launcher {
         }
     }
 
-    /** A started server: its process (and for nginx its workers), port and log. */
-    record RunningServer(String name, int port, Process process, Path log, boolean java) {
+    /**
+     * A started server: its processes (prefork's N JVMs; one for every other server, whose
+     * descendants are nginx's workers), port and first log. Every reading (CPU, memory, strace)
+     * and the stop cover all of them.
+     */
+    record RunningServer(String name, int port, List<Process> processes, Path log, boolean java) {
 
-        /** The process and all its descendants (nginx's workers). */
+        /** The first process: the JVM of a one-process server (the profiler and jcmd attach to it), nginx's master. */
+        Process process() {
+            return processes.getFirst();
+        }
+
+        /** Every process and all their descendants (nginx's workers). */
         List<Long> pids() {
             List<Long> pids = new ArrayList<>();
-            pids.add(process.pid());
-            process.descendants().forEach(h -> pids.add(h.pid()));
+            for (Process p : processes) {
+                pids.add(p.pid());
+                p.descendants().forEach(h -> pids.add(h.pid()));
+            }
             return pids;
         }
 
-        /** The processes that do the work: nginx's workers, or the JVM. */
+        /** The processes that do the work: nginx's workers, or the JVMs. */
         List<Long> workerPids() {
-            List<Long> children = process.descendants().map(ProcessHandle::pid).toList();
-            return children.isEmpty() ? List.of(process.pid()) : children;
+            List<Long> pids = new ArrayList<>();
+            for (Process p : processes) {
+                List<Long> children = p.descendants().map(ProcessHandle::pid).toList();
+                pids.addAll(children.isEmpty() ? List.of(p.pid()) : children);
+            }
+            return pids;
         }
 
         void stop() throws InterruptedException {
-            process.destroy(); // SIGTERM: graceful for the stages, fast shutdown for nginx
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+            // SIGTERM to all first (graceful for the stages, fast shutdown for nginx), so that they drain side by side.
+            processes.forEach(Process::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (Process p : processes) {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
             }
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
         }
     }
 }

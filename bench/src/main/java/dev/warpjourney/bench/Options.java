@@ -1,12 +1,23 @@
 package dev.warpjourney.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 
-/** The journey's command-line options. */
+/**
+ * The journey's command-line options.
+ *
+ * @param wrkThreads   wrk's -t: 1 by default (wrk can then use one CPU at most, see Results.bound); one per wrk CPU in the multicore preset
+ * @param costServers  the servers the cost pass (strace, flame graphs) covers: all of them, but in the multicore preset only two
+ * @param flameGraphs  whether the cost pass profiles the JVM servers
+ * @param multicore    the multicore preset: scaling.csv and its chart are written
+ * @param loopsList    the multicore preset's loop counts (empty otherwise)
+ */
 record Options(
         List<String> servers,
         List<String> scenarios,
@@ -24,14 +35,23 @@ record Options(
         int warmupRuns,
         int straceRounds,
         int slowConnections,
-        Duration slowlorisHold) {
+        Duration slowlorisHold,
+        int wrkThreads,
+        List<String> costServers,
+        boolean flameGraphs,
+        boolean multicore,
+        List<Integer> loopsList) {
 
     static final List<String> ALL_SCENARIOS = List.of("warp", "c10k", "close", "large", "manyfiles", "slowloris");
     static final List<String> PEERS = List.of("nginx", "jwebserver", "floor", "netty");
 
     static final String USAGE = """
             usage: ./journey [options]
-              --servers a,b,...     servers to measure (default: every stage found, then %s)
+              --servers a,b,...     servers to measure (default: every stage found, then %s);
+                                    a variant follows an @: stage-02-epoll@poll (on poll(2)), nginx@N (N
+                                    workers; plain nginx: one per server CPU), and from stage 03 on
+                                    stage-03-multicore@loops-N, @handoff-N, @shared-N, @vthreads-N (one JVM,
+                                    N loops of that design) and @prefork-N (N JVMs of one loop on one port)
               --scenarios a,b,...   scenarios (default: %s)
               --rounds N            A B A B rounds per scenario (default 5)
               --duration S          seconds per measured run (default 10)
@@ -44,6 +64,7 @@ record Options(
               --slowloris-hold S    seconds they trickle while the probe runs (default 15)
               --server-cpus LIST    CPUs for the servers, taskset syntax (default 1)
               --wrk-cpus LIST       CPUs for wrk and the idle-connection holder (default 0)
+              --wrk-threads N       wrk's threads (default 1; with --multicore one per wrk CPU)
               --idle N,N,...        idle connections for the c10k curve (default 0,1000,5000,10000)
               --no-costs            skip the system-call (strace) and flame-graph passes (CPU, memory
                                     and TCP counters are read in every round regardless)
@@ -51,22 +72,41 @@ record Options(
               --out DIR             where results go (default target/journey)
               --quick               1 round, 2 s runs, 2 s warm-up runs (up to 6), 100 idle connections,
                                     200 slow connections held 12 s; ratios only for servers that settled
+              --multicore           the multicore run, side by side: stage 03's designs (loops, handoff,
+                                    shared, vthreads, prefork) at 1 and N loops, nginx@1 and nginx@N, and
+                                    stage-02-epoll (the one-loop reference); scenario warp; servers AND wrk
+                                    on every CPU the journey may run on (N of them; --server-cpus and
+                                    --wrk-cpus override, and scaling.csv notes the CPUs they shared); strace
+                                    only for @shared-N and @loops-N, no flame graphs; --out
+                                    target/journey-multicore; writes scaling.csv and scaling-warp.svg
+              --loops-list N,N,...  with --multicore: the loop counts (default 1,N; 1 is always added,
+                                    gains are relative to it), e.g. --loops-list 1,2,4,8
               --help                this text
             """.formatted(String.join(",", PEERS), String.join(",", ALL_SCENARIOS));
 
     static Options parse(String[] args, Path repoRoot, List<String> stagesFound) {
+        return parse(args, repoRoot, stagesFound, allowedCpus());
+    }
+
+    /**
+     * @param allowedCpus the CPUs the journey may run on, taskset syntax: the multicore preset's default CPU set
+     */
+    static Options parse(String[] args, Path repoRoot, List<String> stagesFound, String allowedCpus) {
         List<String> servers = null;
-        List<String> scenarios = ALL_SCENARIOS;
+        List<String> scenarios = null;
         Integer rounds = null;
         Duration duration = null;
         Duration warmup = null;
-        String serverCpus = "1";
-        String wrkCpus = "0";
+        String serverCpus = null;
+        String wrkCpus = null;
+        Integer wrkThreads = null;
         List<Integer> idle = null;
         boolean costs = true;
         String wrk = "local";
-        Path out = repoRoot.resolve("target/journey");
+        Path out = null;
         boolean quick = false;
+        boolean multicore = false;
+        List<Integer> loopsList = null;
         Integer warmupRuns = null;
         Integer straceRounds = null;
         Integer slow = null;
@@ -82,6 +122,7 @@ record Options(
             switch (a) {
                 case "--help", "-h" -> throw new UsageException(null);
                 case "--quick" -> quick = true;
+                case "--multicore" -> multicore = true;
                 case "--no-costs" -> costs = false;
                 case "--servers" -> servers = list(value != null ? value : next(args, ++i, a));
                 case "--scenarios" -> scenarios = list(value != null ? value : next(args, ++i, a));
@@ -90,7 +131,10 @@ record Options(
                 case "--warmup" -> warmup = Duration.ofSeconds(Integer.parseInt(value != null ? value : next(args, ++i, a)));
                 case "--server-cpus" -> serverCpus = value != null ? value : next(args, ++i, a);
                 case "--wrk-cpus" -> wrkCpus = value != null ? value : next(args, ++i, a);
+                case "--wrk-threads" -> wrkThreads = positive(value != null ? value : next(args, ++i, a), a);
                 case "--idle" -> idle = list(value != null ? value : next(args, ++i, a)).stream().map(Integer::parseInt).toList();
+                case "--loops-list" -> loopsList = list(value != null ? value : next(args, ++i, a)).stream()
+                        .map(s -> positive(s, "--loops-list")).toList();
                 case "--warmup-runs" -> warmupRuns = positive(value != null ? value : next(args, ++i, a), a);
                 case "--strace-rounds" -> straceRounds = positive(value != null ? value : next(args, ++i, a), a);
                 case "--slow" -> slow = positive(value != null ? value : next(args, ++i, a), a);
@@ -100,6 +144,36 @@ record Options(
                 default -> throw new UsageException("unknown option " + args[i]);
             }
         }
+        if (loopsList != null && !multicore) {
+            throw new UsageException("--loops-list goes with --multicore, e.g. ./journey --multicore --loops-list 1,2,4,8");
+        }
+        // The multicore preset puts the servers on every CPU, and wrk too: on a machine of two cores there is
+        // no other way to give a server two, and scaling.csv says that they shared (see Scaling).
+        String defaultCpus = multicore ? allowedCpus : null;
+        serverCpus = serverCpus != null ? serverCpus : multicore ? defaultCpus : "1";
+        wrkCpus = wrkCpus != null ? wrkCpus : multicore ? defaultCpus : "0";
+        List<Integer> loops = List.of();
+        List<String> costServers = null;
+        if (multicore) {
+            TreeSet<Integer> counts = new TreeSet<>(loopsList != null ? loopsList : List.of(cpuCount(serverCpus)));
+            counts.add(1); // every gain is relative to the same design at one loop
+            loops = List.copyOf(counts);
+            if (servers == null) {
+                servers = multicoreServers(loops);
+            }
+            scenarios = scenarios != null ? scenarios : List.of("warp");
+            out = out != null ? out : repoRoot.resolve("target/journey-multicore");
+            // wrk with one thread can keep one CPU busy at most: one thread per wrk CPU, or it is the limit from two loops on.
+            wrkThreads = wrkThreads != null ? wrkThreads : cpuCount(wrkCpus);
+            // One strace pass, for the two designs whose difference is in system calls: N loops on one listener
+            // (each new connection wakes them all, and all but one accept in vain) against one listener per loop.
+            int most = loops.getLast();
+            List<String> servers0 = servers;
+            costServers = List.of(Launcher.MULTICORE_STAGE + "@shared-" + most, Launcher.MULTICORE_STAGE + "@loops-" + most).stream()
+                    .filter(servers0::contains).toList();
+        }
+        scenarios = scenarios != null ? scenarios : ALL_SCENARIOS;
+        out = out != null ? out : repoRoot.resolve("target/journey");
         for (String s : scenarios) {
             if (!ALL_SCENARIOS.contains(s)) {
                 throw new UsageException("unknown scenario " + s + " (known: " + ALL_SCENARIOS + ")");
@@ -114,7 +188,14 @@ record Options(
             servers = known;
         }
         for (String s : servers) {
-            if (!known.contains(s) && !s.startsWith("stage-")) {
+            ServerName name;
+            try {
+                name = ServerName.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            // A stage not built yet is let through: starting it says how to build it.
+            if (!known.contains(name.base()) && !name.stage()) {
                 throw new UsageException("unknown server " + s + " (known: " + known + ")");
             }
         }
@@ -128,7 +209,39 @@ record Options(
                 warmupRuns != null ? warmupRuns : 6,
                 Math.min(r, straceRounds != null ? straceRounds : 3),
                 slow != null ? slow : quick ? 200 : 1000,
-                hold != null ? hold : Duration.ofSeconds(quick ? 12 : 15));
+                hold != null ? hold : Duration.ofSeconds(quick ? 12 : 15),
+                wrkThreads != null ? wrkThreads : 1,
+                costServers != null ? costServers : servers,
+                !multicore,
+                multicore, loops);
+    }
+
+    /**
+     * The multicore preset's servers: each design of stage 03 at every loop count, nginx at every
+     * worker count, and stage 02, whose one loop is the reference for CPU per request.
+     */
+    static List<String> multicoreServers(List<Integer> loops) {
+        List<String> servers = new ArrayList<>();
+        for (String design : ServerName.DESIGNS) {
+            loops.forEach(n -> servers.add(Launcher.MULTICORE_STAGE + "@" + design + "-" + n));
+        }
+        loops.forEach(n -> servers.add("nginx@" + n));
+        servers.add(Launcher.EPOLL_STAGE);
+        return servers;
+    }
+
+    /** The CPUs this process may run on (Cpus_allowed_list: all online CPUs unless a cpuset or taskset narrows them). */
+    static String allowedCpus() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: fall through
+        }
+        return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
     }
 
     private static List<String> list(String s) {
@@ -158,6 +271,46 @@ record Options(
             n += dash < 0 ? 1 : Integer.parseInt(part.substring(dash + 1).trim()) - Integer.parseInt(part.substring(0, dash).trim()) + 1;
         }
         return n;
+    }
+
+    /** The CPUs of a taskset list such as "1", "0-3" or "2,4-5". */
+    static TreeSet<Integer> cpus(String list) {
+        TreeSet<Integer> cpus = new TreeSet<>();
+        for (String part : list.split(",")) {
+            int dash = part.indexOf('-');
+            int from = Integer.parseInt((dash < 0 ? part : part.substring(0, dash)).trim());
+            int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
+            for (int c = from; c <= to; c++) {
+                cpus.add(c);
+            }
+        }
+        return cpus;
+    }
+
+    /**
+     * The CPUs in both taskset lists, as a taskset list ("0-1"), or "" when they are apart: where
+     * the servers and wrk share CPUs, each one's CPU time is taken from the other.
+     */
+    static String sharedCpus(String a, String b) {
+        TreeSet<Integer> both = cpus(a);
+        both.retainAll(cpus(b));
+        List<String> ranges = new ArrayList<>();
+        Integer from = null;
+        Integer last = null;
+        for (int c : both) {
+            if (last != null && c != last + 1) {
+                ranges.add(from.equals(last) ? String.valueOf(from) : from + "-" + last);
+                from = null;
+            }
+            if (from == null) {
+                from = c;
+            }
+            last = c;
+        }
+        if (from != null) {
+            ranges.add(from.equals(last) ? String.valueOf(from) : from + "-" + last);
+        }
+        return String.join(",", ranges);
     }
 
     static final class UsageException extends RuntimeException {

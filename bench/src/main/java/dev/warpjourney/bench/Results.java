@@ -194,8 +194,26 @@ final class Results {
     /** CPUs wrk's threads can use: its thread count, or fewer if its CPU set is smaller. */
     private double wrkCpus = Wrk.THREADS;
 
-    void wrkCpus(int cpusInSet) {
-        wrkCpus = Math.min(Wrk.THREADS, cpusInSet);
+    void wrkCpus(int threads, int cpusInSet) {
+        wrkCpus = Math.min(threads, cpusInSet);
+    }
+
+    double wrkCpus() {
+        return wrkCpus;
+    }
+
+    /** Whether this is a multicore run, which writes scaling.csv; and the CPUs its servers and wrk shared ("" when apart). */
+    private boolean scaling;
+    private String sharedCpus = "";
+
+    void scaling(String sharedCpus) {
+        this.scaling = true;
+        this.sharedCpus = sharedCpus;
+    }
+
+    /** The rows of scaling.csv; empty unless this is a multicore run. */
+    List<Scaling.Row> scalingRows() {
+        return scaling ? Scaling.rows(this, sharedCpus) : List.of();
     }
 
     private List<Run> runsOf(String scenario, int idle, String server) {
@@ -440,6 +458,10 @@ final class Results {
 
         Files.writeString(dir.resolve("memory.csv"), memoryCsv());
 
+        if (scaling) {
+            Files.writeString(dir.resolve("scaling.csv"), Scaling.csv(scalingRows()));
+        }
+
         StringBuilder wu = new StringBuilder("scenario,idle,server,run,seconds,req_per_s,change_vs_previous,steady\n");
         for (WarmUp w : warmups) {
             List<Double> upTo = warmups.stream().filter(o -> o.scenario().equals(w.scenario()) && o.idle() == w.idle()
@@ -531,6 +553,9 @@ final class Results {
         }
         if (!slowloris.isEmpty()) {
             b.append('\n').append(Slowloris.table(slowloris));
+        }
+        if (scaling) {
+            b.append('\n').append(Scaling.table(scalingRows(), sharedCpus));
         }
         if (!failures.isEmpty()) {
             b.append("\nfailures:\n");

@@ -9,14 +9,17 @@ import java.util.List;
 /** Runs wrk, from PATH or in a container, and returns what report.lua printed. */
 interface Wrk {
 
-    /** wrk threads: one, so the load generator can use at most one CPU (see Results.bound). */
+    /**
+     * wrk threads by default: one, so the load generator can use at most one CPU (see Results.bound);
+     * the multicore preset gives it one per CPU of its set (--wrk-threads), or it would be the limit.
+     */
     int THREADS = 1;
 
     WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) throws IOException, InterruptedException;
 
     /** wrk's arguments for a scenario, the same whichever way wrk runs. */
-    static List<String> arguments(Scenario scenario, String host, int port, Duration duration, Path scripts) {
-        List<String> args = new ArrayList<>(List.of("-t" + THREADS, "-c" + scenario.connections(), "-d" + duration.toSeconds() + "s",
+    static List<String> arguments(Scenario scenario, String host, int port, Duration duration, Path scripts, int threads) {
+        List<String> args = new ArrayList<>(List.of("-t" + threads, "-c" + scenario.connections(), "-d" + duration.toSeconds() + "s",
                 "--timeout", "10s", "-s", scripts.resolve(scenario.manyFiles() ? "manyfiles.lua" : "report.lua").toString()));
         if (scenario.close()) {
             args.add("-H");
@@ -34,12 +37,12 @@ interface Wrk {
      * wrk from PATH, pinned with taskset, run by bash so that bash's {@code times} can report the
      * CPU time wrk used (a child's rusage is only readable by its parent, once it has exited).
      */
-    record Local(String cpus) implements Wrk {
+    record Local(String cpus, int threads) implements Wrk {
         @Override
         public WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(List.of("bash", "-c",
                     "taskset -c \"$0\" wrk \"$@\"; rc=$?; echo JOURNEY-TIMES; times; exit $rc", cpus));
-            cmd.addAll(arguments(scenario, "127.0.0.1", port, duration, scripts));
+            cmd.addAll(arguments(scenario, "127.0.0.1", port, duration, scripts, threads));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             int rc = p.waitFor();

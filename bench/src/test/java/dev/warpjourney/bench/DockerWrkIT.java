@@ -27,7 +27,7 @@ class DockerWrkIT {
         while (!Launcher.answers(port)) {
             Thread.sleep(50);
         }
-        WrkResult r = new DockerWrk("0").run(Scenario.of("warp"), port, Duration.ofSeconds(2), scripts);
+        WrkResult r = new DockerWrk("0", Wrk.THREADS).run(Scenario.of("warp"), port, Duration.ofSeconds(2), scripts);
         assertThat(r.requests()).isPositive();
         assertThat(r.nonSuccess() + r.socketErrors()).isZero();
         floor.interrupt();
