@@ -99,7 +99,7 @@ class JourneyQuickIT {
         }
         for (String scenario : List.of("warp", "c10k")) {
             String flame = Files.readString(out.resolve("flame-" + scenario + "-stage-01-naive.html"));
-            assertThat(flame).as(scenario).contains("<html").contains("Server");
+            assertThat(flame).as(scenario).contains("<html").contains("Connection");
         }
     }
 }

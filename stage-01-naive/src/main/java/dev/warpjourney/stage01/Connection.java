@@ -18,7 +18,7 @@ final class Connection {
 
     private final SocketChannel channel;
     private final SelectionKey key;
-    private final Server server;
+    private final Loop loop;
 
     // tag::buffer[]
     // Stage 01 parks a full-size read buffer (about 24 KiB) on every connection, idle or not.
@@ -26,7 +26,7 @@ final class Connection {
     // end::buffer[]
 
     State state = State.READING;
-    /** System.nanoTime() after which the loop acts on this connection. */
+    /** System.nanoTime() after which the loop acts on this connection; set by the loop's deadline verbs. */
     long deadline;
     /** Bytes of a request body still to read and drop. */
     private long bodyToSkip;
@@ -42,12 +42,12 @@ final class Connection {
     private long fileEnd;
     private boolean closeAfterResponse;
 
-    Connection(SocketChannel channel, SelectionKey key, Server server) {
+    Connection(SocketChannel channel, SelectionKey key, Loop loop) {
         this.channel = channel;
         this.key = key;
-        this.server = server;
-        this.deadline = System.nanoTime() + server.idleTimeoutNanos;
-        server.connectionOpened();
+        this.loop = loop;
+        loop.awaitRequest(this);
+        loop.connectionOpened();
     }
 
     void onReadable() throws IOException {
@@ -124,7 +124,7 @@ final class Connection {
                 consume(drop);
                 bodyToSkip -= drop;
                 if (bodyToSkip > 0) {
-                    deadline = System.nanoTime() + server.idleTimeoutNanos;
+                    loop.awaitProgress(this);
                     return;
                 }
             }
@@ -146,16 +146,16 @@ final class Connection {
             }
             if (text.isEmpty()) {
                 requestStarted = false;
-                if (server.isDraining()) {
+                if (loop.isDraining()) {
                     closeIdle(); // shutting down: the last response is out and nothing else has come
                     return;
                 }
-                deadline = System.nanoTime() + server.idleTimeoutNanos;
+                loop.awaitRequest(this);
                 return;
             }
             if (!requestStarted) {
                 requestStarted = true;
-                deadline = System.nanoTime() + server.headerTimeoutNanos;
+                loop.awaitHead(this);
             }
             int end = headEnd(text);
             int lineEnd = text.indexOf('\n');
@@ -209,8 +209,8 @@ final class Connection {
     }
 
     private void respond(Request req) throws IOException {
-        Response response = server.files().handle(req);
-        boolean keepAlive = req.keepAlive() && !server.isDraining();
+        Response response = loop.files().handle(req);
+        boolean keepAlive = req.keepAlive() && !loop.isDraining();
         send(response, keepAlive, req.minorVersion() == 0);
     }
 
@@ -267,7 +267,7 @@ final class Connection {
             try {
                 outFile = openFile(r.file);
             } catch (IOException e) {
-                if (Server.isOutOfResources(e)) {
+                if (Loop.isOutOfResources(e)) {
                     // Out of descriptors: the file is there and cannot be opened now. 503 says "try
                     // again", and closing this connection gives a descriptor back.
                     send(Response.error(503), false, http10);
@@ -289,7 +289,7 @@ final class Connection {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            if (Server.isOutOfResources(e) && server.releaseReserve()) {
+            if (Loop.isOutOfResources(e) && loop.releaseReserve()) {
                 return FileChannel.open(file, StandardOpenOption.READ); // in the reserve descriptor's place
             }
             throw e;
@@ -324,14 +324,14 @@ final class Connection {
         }
         state = State.READING;
         key.interestOps(SelectionKey.OP_READ);
-        deadline = System.nanoTime() + server.idleTimeoutNanos;
+        loop.awaitRequest(this);
         // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
     private void waitForWritable() {
         key.interestOps(SelectionKey.OP_WRITE);
-        deadline = System.nanoTime() + server.idleTimeoutNanos;
+        loop.awaitProgress(this);
     }
 
     /**
@@ -343,7 +343,7 @@ final class Connection {
         state = State.LINGERING;
         channel.shutdownOutput();
         key.interestOps(SelectionKey.OP_READ);
-        deadline = System.nanoTime() + Limits.LINGER_TIMEOUT.toNanos();
+        loop.linger(this);
     }
 
     private void closeFile() {
@@ -354,7 +354,7 @@ final class Connection {
                 // nothing useful to do: the descriptor is released either way
             }
             outFile = null;
-            server.restoreReserve();
+            loop.restoreReserve();
         }
     }
 
@@ -363,14 +363,15 @@ final class Connection {
             return;
         }
         state = State.CLOSED;
-        server.connectionClosed();
+        loop.connectionClosed();
         closeFile();
+        loop.cancelDeadline(this);
         key.cancel();
         try {
             channel.close();
         } catch (IOException ignored) {
             // already gone
         }
-        server.restoreReserve();
+        loop.restoreReserve();
     }
 }

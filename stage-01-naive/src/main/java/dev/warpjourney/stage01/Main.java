@@ -21,7 +21,7 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         // Must happen before anything in the JVM touches NIO: the provider is chosen once.
-        System.setProperty("java.nio.channels.spi.SelectorProvider", Server.POLL_SELECTOR);
+        System.setProperty("java.nio.channels.spi.SelectorProvider", Loop.POLL_SELECTOR);
         String host = "127.0.0.1";
         int port = 8080;
         Path root = Path.of(".");

@@ -37,15 +37,16 @@ class KeepAliveLoopTest {
 
     @TempDir
     static Path root;
-    private static Server server;
+    private static Loop loop;
 
     @BeforeAll
     static void startAndStopServer() throws IOException {
         Files.writeString(root.resolve("a.txt"), "aaa\n");
-        // The connection only needs the server's files, limits and timeouts: its loop must not run
-        // beside this test (the deadline bookkeeping is the loop thread's alone), so stop it at once.
-        server = Server.start(new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        // The connection only needs its loop's files, limits and timeouts: the loop's thread must not
+        // run beside this test (the deadline bookkeeping is that thread's alone), so stop it at once.
+        Server server = Server.start(new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         server.close();
+        loop = server.loop();
     }
 
     /** A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. */
@@ -266,7 +267,7 @@ class KeepAliveLoopTest {
     void tenThousandPipelinedRequestsAreAnsweredInOrderWithAFlatStack() throws IOException {
         ScriptedChannel ch = new ScriptedChannel(pipelined(PIPELINED));
         ScriptedKey key = new ScriptedKey(ch);
-        Connection c = new Connection(ch, key, server);
+        Connection c = new Connection(ch, key, loop);
         while (ch.inputPos < ch.input.length) {
             c.onReadable(); // each call reads one buffer-full: hundreds of requests
         }
@@ -284,7 +285,7 @@ class KeepAliveLoopTest {
     void whileAResponseWaitsForTheSocketNothingIsRead() throws IOException {
         ScriptedChannel ch = new ScriptedChannel(pipelined(PIPELINED));
         ScriptedKey key = new ScriptedKey(ch);
-        Connection c = new Connection(ch, key, server);
+        Connection c = new Connection(ch, key, loop);
         ch.writeBudget = 100; // the first response does not fit: the socket is full
 
         c.onReadable();
@@ -329,7 +330,7 @@ class KeepAliveLoopTest {
                 return 1;
             }
         };
-        Connection c = new Connection(ch, new ScriptedKey(ch), server);
+        Connection c = new Connection(ch, new ScriptedKey(ch), loop);
         while (ch.inputPos < all.length) {
             c.onReadable();
         }
@@ -343,7 +344,7 @@ class KeepAliveLoopTest {
         byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "3\r\nabcd\r\n0\r\n\r\n" + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel ch = new ScriptedChannel(all);
-        Connection c = new Connection(ch, new ScriptedKey(ch), server);
+        Connection c = new Connection(ch, new ScriptedKey(ch), loop);
         c.onReadable();
         String out = ch.output.toString(StandardCharsets.ISO_8859_1);
         assertThat(statuses(ch)).containsExactly(400);

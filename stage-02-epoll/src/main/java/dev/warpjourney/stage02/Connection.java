@@ -19,7 +19,7 @@ final class Connection {
 
     private final SocketChannel channel;
     private final SelectionKey key;
-    private final Server server;
+    private final Loop loop;
 
     // tag::buffer[]
     // The loop's one read buffer, lent to this connection while the loop serves it.
@@ -30,7 +30,7 @@ final class Connection {
     // end::buffer[]
 
     State state = State.READING;
-    /** System.nanoTime() after which the loop acts on this connection; set by its {@link TimeoutQueue}. */
+    /** System.nanoTime() after which the loop acts on this connection; set by the loop's deadline verbs. */
     long deadline;
     /** The timeout queue this connection waits in, and its neighbours there. */
     TimeoutQueue queue;
@@ -50,17 +50,17 @@ final class Connection {
     private long fileEnd;
     private boolean closeAfterResponse;
 
-    Connection(SocketChannel channel, SelectionKey key, Server server) {
+    Connection(SocketChannel channel, SelectionKey key, Loop loop) {
         this.channel = channel;
         this.key = key;
-        this.server = server;
-        server.idle.add(this, System.nanoTime());
-        server.connectionOpened();
+        this.loop = loop;
+        loop.awaitRequest(this);
+        loop.connectionOpened();
     }
 
     /** Lends the loop's buffer to this connection, with its leftover bytes at the front. */
     private void borrowBuffer() {
-        in = server.readBuffer();
+        in = loop.readBuffer();
         in.clear();
         if (leftover != null) {
             in.put(leftover);
@@ -169,7 +169,7 @@ final class Connection {
                 consume(drop);
                 bodyToSkip -= drop;
                 if (bodyToSkip > 0) {
-                    server.idle.add(this, System.nanoTime());
+                    loop.awaitProgress(this);
                     return;
                 }
             }
@@ -191,16 +191,16 @@ final class Connection {
             }
             if (text.isEmpty()) {
                 requestStarted = false;
-                if (server.isDraining()) {
+                if (loop.isDraining()) {
                     closeIdle(); // shutting down: the last response is out and nothing else has come
                     return;
                 }
-                server.idle.add(this, System.nanoTime());
+                loop.awaitRequest(this);
                 return;
             }
             if (!requestStarted) {
                 requestStarted = true;
-                server.header.add(this, System.nanoTime());
+                loop.awaitHead(this);
             }
             int end = headEnd(text);
             int lineEnd = text.indexOf('\n');
@@ -254,8 +254,8 @@ final class Connection {
     }
 
     private void respond(Request req) throws IOException {
-        Response response = server.files().handle(req);
-        boolean keepAlive = req.keepAlive() && !server.isDraining();
+        Response response = loop.files().handle(req);
+        boolean keepAlive = req.keepAlive() && !loop.isDraining();
         send(response, keepAlive, req.minorVersion() == 0);
     }
 
@@ -312,7 +312,7 @@ final class Connection {
             try {
                 outFile = openFile(r.file);
             } catch (IOException e) {
-                if (Server.isOutOfResources(e)) {
+                if (Loop.isOutOfResources(e)) {
                     // Out of descriptors: the file is there and cannot be opened now. 503 says "try
                     // again", and closing this connection gives a descriptor back.
                     send(Response.error(503), false, http10);
@@ -334,7 +334,7 @@ final class Connection {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            if (Server.isOutOfResources(e) && server.releaseReserve()) {
+            if (Loop.isOutOfResources(e) && loop.releaseReserve()) {
                 return FileChannel.open(file, StandardOpenOption.READ); // in the reserve descriptor's place
             }
             throw e;
@@ -369,14 +369,14 @@ final class Connection {
         }
         state = State.READING;
         key.interestOps(SelectionKey.OP_READ);
-        server.idle.add(this, System.nanoTime());
+        loop.awaitRequest(this);
         // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
     private void waitForWritable() {
         key.interestOps(SelectionKey.OP_WRITE);
-        server.idle.add(this, System.nanoTime());
+        loop.awaitProgress(this);
     }
 
     /**
@@ -388,7 +388,7 @@ final class Connection {
         state = State.LINGERING;
         channel.shutdownOutput();
         key.interestOps(SelectionKey.OP_READ);
-        server.linger.add(this, System.nanoTime());
+        loop.linger(this);
     }
 
     private void closeFile() {
@@ -399,7 +399,7 @@ final class Connection {
                 // nothing useful to do: the descriptor is released either way
             }
             outFile = null;
-            server.restoreReserve();
+            loop.restoreReserve();
         }
     }
 
@@ -408,11 +408,9 @@ final class Connection {
             return;
         }
         state = State.CLOSED;
-        server.connectionClosed();
+        loop.connectionClosed();
         closeFile();
-        if (queue != null) {
-            queue.remove(this);
-        }
+        loop.cancelDeadline(this);
         leftover = null;
         key.cancel();
         try {
@@ -420,6 +418,6 @@ final class Connection {
         } catch (IOException ignored) {
             // already gone
         }
-        server.restoreReserve();
+        loop.restoreReserve();
     }
 }
