@@ -24,6 +24,14 @@ final class Limits {
     static final int READ_BUFFER_SIZE = MAX_REQUEST_LINE + 2 + MAX_HEADER_SECTION + 1;
 
     /**
+     * Model VTHREADS: a connection's first buffer. Each connection there needs one of its own, idle
+     * ones too (a parked read needs somewhere to put what comes), so it starts at what nearly every
+     * request head fits in (Warp reads 4,096 bytes at a time) and grows to READ_BUFFER_SIZE only for
+     * a longer head: 10,000 idle connections then hold 40 MB, not 240.
+     */
+    static final int BLOCKING_READ_SIZE = 4096;
+
+    /**
      * Connections the kernel may queue before we accept them. A c10k client opens thousands at
      * once; the JDK's default of 50 would drop SYNs and cost each dropped client a 1 s retransmit.
      * Linux caps it at net.core.somaxconn (4096 on current kernels).

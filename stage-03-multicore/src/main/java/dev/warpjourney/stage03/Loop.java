@@ -16,19 +16,30 @@ import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop and everything it owns: its thread, its selector, the listening socket it
  * accepts from, and its connections with their deadlines. Its state is its thread's alone: other
- * threads only read its port and ask it to stop ({@link #drain}, {@link #close}).
+ * threads only read its port, hand it connections ({@link #handOff}) and ask it to stop
+ * ({@link #drain}, {@link #close}).
  *
- * <p>Stage 02: one thread, one epoll selector, every socket. The kernel keeps the interest list
- * between calls, and a wake-up returns only the ready descriptors; deadlines live in
- * {@link TimeoutQueue}s, so a wake-up looks at the nearest ones only. What a wake-up costs now
- * depends on the connections that are ready, not on how many are open. Still one thread, so still
- * one core: the bottleneck that stage 03 removes.
+ * <p>Stage 03: N of these, one per core, each stage 02's loop whole: its own thread, epoll
+ * selector, deadline queues, read buffer, reserve descriptor and connection count. A connection
+ * lives and dies on the loop that took it, so nothing on the request path is shared between
+ * threads, and nothing on it takes a lock or waits for another core's cache line: the loops scale
+ * as far as the kernel and the memory bus let them. (One selector shared by N threads would need
+ * a lock around every registration and every selected-key set; Warp's single IO manager had the
+ * same problem, and GHC's parallel IO manager, Mio, the same answer: one event manager per core.)
+ * What the loops share is read-only ({@link StaticFiles}, {@link Config}) or named where it is
+ * declared: the listener in accept mode SHARED, the hand-off queue in mode HANDOFF.
+ *
+ * <p>Who accepts ({@link Config.Accept}): with REUSEPORT each loop owns a listener of its own on
+ * the common port; with SHARED every loop registers the one listener in its own selector; with
+ * HANDOFF one more Loop, the acceptor, owns the listener and serves nothing: it hands each
+ * connection it accepts to the next loop ({@code handoffTargets}).
  *
  * <p>A connection tells its loop which phase it has entered, and the loop starts the timeout that
  * goes with it: {@link #awaitRequest}, {@link #awaitHead}, {@link #awaitProgress}, {@link #linger};
@@ -45,13 +56,27 @@ final class Loop {
 
     /** Every socket of this loop. Opened by the constructor, closed when {@link #run} ends. */
     private final Selector selector;
+    /** This loop's name, and its thread's: stage03-loop-0, ..., or stage03-acceptor. */
+    private final String name;
     /**
-     * The listening socket and its key. Bound by the constructor; closed by {@link #drain} (a
-     * graceful stop takes no new connections) or when {@link #run} ends. The accept back-off
-     * takes OP_ACCEPT out of the key's interest set and puts it back.
+     * The listening socket and this loop's key for it; both null on a loop that only gets
+     * connections handed over. Bound by {@link #listen}; closed by {@link #drain} (a graceful stop
+     * takes no new connections) or when {@link #run} ends. The accept back-off takes OP_ACCEPT out of
+     * the key's interest set and puts it back. In accept mode SHARED the listener is shared by every
+     * loop, each with a key of its own in its own selector: closing it from any of them is safe.
      */
     private final ServerSocketChannel listener;
     private final SelectionKey listenerKey;
+    /** The acceptor's loops, which it hands each new connection to in turn; null on a loop that serves. */
+    private final Loop[] handoffTargets;
+    private int nextTarget;
+    /**
+     * Shared, mutable: the one queue between two threads. The acceptor adds connections it accepted
+     * for this loop and wakes its selector; this loop registers them at its next wake-up. (A channel
+     * can be registered from another thread, but its Connection, deadlines and count are this loop's
+     * alone, so they are created here.) Lock-free, and empty unless the accept mode is HANDOFF.
+     */
+    private final ConcurrentLinkedQueue<SocketChannel> handoffs = new ConcurrentLinkedQueue<>();
     /** The document root's files, from the {@link Server}; it keeps no state between requests. */
     private final StaticFiles files;
     /** Runs {@link #run}: started by {@link #start}, ends when a stop has closed every connection. */
@@ -81,6 +106,8 @@ final class Loop {
      * linger). Up in a Connection's constructor, down in its close(); a drain ends at 0.
      */
     private int connections;
+    /** Connections this loop has served, in all: how the tests see that connections spread over the loops. */
+    private long opened;
     /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
     private boolean acceptPaused;
     private long acceptResumeAt;
@@ -97,8 +124,13 @@ final class Loop {
      */
     private FileChannel reserve;
 
-    /** Opens the selector, binds the listener and takes the reserve; {@link #start} starts the thread. */
-    Loop(Config config, StaticFiles files) throws IOException {
+    /**
+     * Opens the selector, registers the listener (null: connections come by {@link #handOff}) and
+     * takes the reserve; {@link #start} starts the thread. With {@code handoffTargets}, this loop is
+     * the acceptor: it accepts for those loops and serves nothing (so it holds no reserve).
+     */
+    Loop(String name, Config config, StaticFiles files, ServerSocketChannel listener, Loop[] handoffTargets)
+            throws IOException {
         // tag::selector[]
         // Epoll is the JDK's default on Linux (sun.nio.ch.EPollSelectorProvider). Another provider,
         // chosen with -Djava.nio.channels.spi.SelectorProvider, is taken and named in the start-up
@@ -107,22 +139,50 @@ final class Loop {
         SelectorProvider provider = SelectorProvider.provider();
         this.selector = provider.openSelector();
         // end::selector[]
+        this.name = name;
         this.files = files;
         this.header = new TimeoutQueue(config.requestHeaderTimeout().toNanos());
         this.idle = new TimeoutQueue(config.idleTimeout().toNanos());
-        this.listener = provider.openServerSocketChannel();
+        this.listener = listener;
+        this.handoffTargets = handoffTargets;
         try {
-            listener.bind(new InetSocketAddress(config.host(), config.port()), Limits.LISTEN_BACKLOG);
-            listener.configureBlocking(false);
-            this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.listenerKey = listener == null ? null : listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
-            listener.close();
             selector.close();
             throw e;
         }
-        restoreReserve();
-        this.thread = Thread.ofPlatform().name("stage03-loop").unstarted(this::run);
+        if (handoffTargets == null) {
+            restoreReserve();
+        }
+        this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
     }
+
+    /**
+     * A bound, non-blocking listening socket on {@code port} of the configured host, from the
+     * selector provider the loops use (a channel registers only with a selector of its own provider).
+     */
+    // tag::reuseport[]
+    static ServerSocketChannel listen(Config config, int port, boolean reusePort) throws IOException {
+        ServerSocketChannel listener = SelectorProvider.provider().openServerSocketChannel();
+        try {
+            if (reusePort) {
+                // SO_REUSEPORT (Linux 3.9), set before bind: every socket with it, of the same user, may
+                // bind the same address and port, and each gets an accept queue of its own. The kernel
+                // spreads new connections over the queues by a hash of the addresses and ports, so one
+                // loop's accept never races another's: no loop is woken for a connection it will not
+                // get (compare SHARED), and no thread stands between the kernel and the loop (compare
+                // HANDOFF). N processes can share a port the same way: that is prefork.
+                listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            listener.bind(new InetSocketAddress(config.host(), port), Limits.LISTEN_BACKLOG);
+            listener.configureBlocking(false);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+    }
+    // end::reuseport[]
 
     void start() {
         thread.start();
@@ -130,6 +190,11 @@ final class Loop {
 
     int port() {
         return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
+    }
+
+    /** Connections this loop has served in all. Written by the loop's thread: read it once the loop has stopped. */
+    long connectionsOpened() {
+        return opened;
     }
 
     String selectorName() {
@@ -150,6 +215,7 @@ final class Loop {
 
     void connectionOpened() {
         connections++;
+        opened++;
     }
 
     void connectionClosed() {
@@ -217,7 +283,7 @@ final class Loop {
         try {
             while (true) {
                 long now = System.nanoTime();
-                if (closing || (draining && (connections == 0 || now > drainDeadline))) {
+                if (closing || (draining && ((connections == 0 && handoffs.isEmpty()) || now > drainDeadline))) {
                     break;
                 }
                 if (draining && !drainStarted) {
@@ -226,6 +292,7 @@ final class Loop {
                 }
                 // Sleep until the nearest deadline, not a fixed tick: an idle server does not wake.
                 selector.select(millisToNearestDeadline(now));
+                takeHandoffs();
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -247,7 +314,7 @@ final class Loop {
                         } catch (IOException e) {
                             c.close(); // reset by peer, broken pipe: this client is gone, the others are not
                         } catch (RuntimeException e) {
-                            System.err.println("stage03: closing a connection after an unexpected error: " + e);
+                            System.err.println(name + ": closing a connection after an unexpected error: " + e);
                             c.close();
                         }
                     }
@@ -256,7 +323,7 @@ final class Loop {
             }
         } catch (IOException | ClosedSelectorException e) {
             if (!closing) {
-                System.err.println("stage03: event loop failed: " + e);
+                System.err.println(name + ": event loop failed: " + e);
             }
         } finally {
             closeEverything();
@@ -322,6 +389,11 @@ final class Loop {
                 return;
             }
             if (ch == null) {
+                // The queue is empty. In accept mode SHARED this is the thundering herd: the listener is
+                // in every loop's epoll set, so each new connection woke every loop, one of them took it
+                // and the others' accept(2) failed here with EAGAIN: N-1 wake-ups and N-1 system calls
+                // for nothing, and the CPU they cost is taken from the loops that have work. Kept as a
+                // design to measure (the chapter counts the failed accepts); REUSEPORT avoids it.
                 return;
             }
             acceptSucceeded();
@@ -330,11 +402,26 @@ final class Loop {
                 // The head and the body go out in two writes; without TCP_NODELAY the second waits for
                 // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-                key.attach(new Connection(ch, key, this));
+                if (handoffTargets == null) {
+                    adopt(ch);
+                } else {
+                    // The acceptor serves nothing: round-robin, each loop gets every Nth connection.
+                    handoffTargets[nextTarget].handOff(ch);
+                    nextTarget = (nextTarget + 1) % handoffTargets.length;
+                }
             } catch (IOException e) {
                 closeQuietly(ch); // the client reset in between: that connection is lost, nothing else
             }
+        }
+    }
+
+    /** A new connection becomes this loop's: registered with its selector, counted, given a deadline. */
+    private void adopt(SocketChannel ch) throws IOException {
+        SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+        Connection c = new Connection(ch, key, this);
+        key.attach(c);
+        if (draining) {
+            c.closeIdle(); // came in as the stop began: a graceful stop takes no new connections
         }
     }
 
@@ -355,7 +442,7 @@ final class Loop {
         long now = System.nanoTime();
         if (acceptFailures++ == 0) {
             acceptFailingSince = now;
-            System.err.println("stage03: accept failed (" + e.getMessage() + "), retrying every "
+            System.err.println(name + ": accept failed (" + e.getMessage() + "), retrying every "
                     + Limits.ACCEPT_BACKOFF.toMillis() + " ms until it works");
         }
         acceptPaused = true;
@@ -370,12 +457,38 @@ final class Loop {
 
     private void acceptSucceeded() {
         if (acceptFailures > 0) {
-            System.err.println("stage03: accepting again after " + acceptFailures + " failed attempts in "
+            System.err.println(name + ": accepting again after " + acceptFailures + " failed attempts in "
                     + (System.nanoTime() - acceptFailingSince) / 1_000_000 + " ms");
             acceptFailures = 0;
         }
     }
     // end::accept[]
+
+    /**
+     * From the acceptor's thread (accept mode HANDOFF): queue a connection for this loop and wake
+     * it. The price of this design is here: every connection costs a second thread a wake-up of this
+     * one, an eventfd write on the acceptor's side and a return from epoll_wait on this side, and
+     * the socket crosses from one core's cache to another's. (The JDK coalesces wake-ups that come
+     * before the loop has woken, so a burst costs one.)
+     */
+    // tag::handoff[]
+    void handOff(SocketChannel ch) {
+        handoffs.add(ch);
+        selector.wakeup();
+    }
+
+    /** On this loop's thread, after each wake-up: the connections the acceptor handed over become ours. */
+    private void takeHandoffs() {
+        SocketChannel ch;
+        while ((ch = handoffs.poll()) != null) {
+            try {
+                adopt(ch);
+            } catch (IOException e) {
+                closeQuietly(ch);
+            }
+        }
+    }
+    // end::handoff[]
 
     private void setListenerInterest(int ops) {
         try {
@@ -403,8 +516,11 @@ final class Loop {
         draining = true;
         try {
             // Stop accepting at once: closing from another thread is safe, the key is simply cancelled.
-            // The descriptor itself is released at the loop's next select, which the wakeup brings.
-            listener.close();
+            // The descriptor itself is released at the next select of every selector it is registered
+            // with (in accept mode SHARED, every loop's), which the wakeups bring.
+            if (listener != null) {
+                listener.close();
+            }
         } catch (IOException ignored) {
             // closing anyway
         }
@@ -419,6 +535,11 @@ final class Loop {
     /** Immediate stop, from any thread: every connection is closed. Waits for the loop (at most 5 s) unless called on it. */
     void close() {
         closing = true;
+        if (thread.getState() == Thread.State.NEW) {
+            closeEverything(); // never started (a later loop failed to bind): nothing runs to close it
+            stopped.countDown();
+            return;
+        }
         selector.wakeup();
         try {
             if (Thread.currentThread() != thread && thread.isAlive()) {
@@ -436,7 +557,13 @@ final class Loop {
                     c.close();
                 }
             }
-            listener.close();
+            SocketChannel ch;
+            while ((ch = handoffs.poll()) != null) {
+                closeQuietly(ch); // handed over, never served
+            }
+            if (listener != null) {
+                listener.close();
+            }
             selector.close();
             releaseReserve();
         } catch (IOException | ClosedSelectorException e) {

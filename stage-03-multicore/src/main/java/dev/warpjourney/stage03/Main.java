@@ -5,24 +5,40 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
-/** Command line: {@code java -jar stage-03-multicore.jar [--host H] [--port P] [--root DIR]}. */
+/**
+ * Command line: {@code java -jar stage-03-multicore.jar [--host H] [--port P] [--root DIR] [--loops N]
+ * [--model loops|vthreads] [--accept reuseport|shared|handoff]}.
+ */
 public final class Main {
     private Main() {
     }
 
     private static final String USAGE = """
-            usage: java -jar stage-03-multicore.jar [--host 127.0.0.1] [--port 8080] [--root .]
+            usage: java -jar stage-03-multicore.jar [--host 127.0.0.1] [--port 8080] [--root .] [--loops N]
+                   [--model loops|vthreads] [--accept reuseport|shared|handoff]
               --host ADDRESS  address to listen on (default 127.0.0.1)
               --port N        port to listen on, 0 for any free port (default 8080)
               --root DIR      directory to serve (default: the current directory)
+              --loops N       event loops, a thread and a selector each (default: the available processors)
+              --model M       loops: N event loops (default); vthreads: a virtual thread per connection,
+                              parked on the JDK's pollers (--loops sizes nothing there: give the JVM
+                              -Djdk.virtualThreadScheduler.parallelism=N -Djdk.readPollers=P instead)
+              --accept A      who accepts, with --model loops: reuseport (default: a listener per loop,
+                              all on one port), shared (one listener in every loop's selector), handoff
+                              (one acceptor thread hands each connection to the next loop)
               --help          print this text
-            Stage 02 of Warp Journey: one thread, one epoll selector.""";
+            Stage 03 of Warp Journey: every core serving. Prefork is N processes of this jar, each
+            with --loops 1 --accept reuseport and the same --port.""";
 
     public static void main(String[] args) throws InterruptedException {
         String host = "127.0.0.1";
         int port = 8080;
         Path root = Path.of(".");
+        int loops = Runtime.getRuntime().availableProcessors();
+        Config.Model model = Config.Model.LOOPS;
+        Config.Accept accept = null;
         PrintStream err = System.err;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -34,11 +50,18 @@ public final class Main {
                     case "--host" -> host = value(args, ++i);
                     case "--port" -> port = Integer.parseInt(value(args, ++i));
                     case "--root" -> root = Path.of(value(args, ++i));
+                    case "--loops" -> loops = loops(value(args, ++i));
+                    case "--model" -> model = choice(Config.Model.class, "--model", value(args, ++i));
+                    case "--accept" -> accept = choice(Config.Accept.class, "--accept", value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);
+            }
+            if (accept != null && model != Config.Model.LOOPS) {
+                // A virtual thread per connection has one acceptor; there is no loop to choose.
+                throw new IllegalArgumentException("--accept applies to --model loops only");
             }
         } catch (IllegalArgumentException e) {
             err.println("stage-03-multicore: " + e.getMessage() + " (try --help)");
@@ -52,7 +75,8 @@ public final class Main {
         }
         Server server;
         try {
-            server = Server.start(Config.of(host, port, root));
+            server = Server.start(Config.of(host, port, root)
+                    .with(model, loops, accept == null ? Config.Accept.REUSEPORT : accept));
         } catch (BindException e) {
             err.println("stage-03-multicore: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             System.exit(2);
@@ -63,7 +87,7 @@ public final class Main {
             return;
         }
         System.out.println("listening on http://" + host + ":" + server.port() + "/ serving "
-                + server.files().root() + " (selector: " + server.selectorName() + ")");
+                + server.files().root() + " (" + server.describe() + ")");
         // SIGTERM and Ctrl-C run shutdown hooks. A hook cannot change the exit status (143 for
         // SIGTERM), so after a clean drain it halts with 0: a clean stop is not an error.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -74,7 +98,33 @@ public final class Main {
             }
             Runtime.getRuntime().halt(0);
         }));
-        Thread.currentThread().join(); // the loop thread serves; main just waits for the signal
+        Thread.currentThread().join(); // the loops (or the virtual threads) serve; main just waits for the signal
+    }
+
+    private static int loops(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--loops needs a whole number, at least 1: " + text);
+    }
+
+    /** One of an enum's constants by its lower-case name, e.g. "vthreads" for Model.VTHREADS. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String option, String text) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(text)) {
+                return e;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            names.append(names.isEmpty() ? "" : "|").append(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException(option + " must be " + names + ": " + text);
     }
 
     private static String value(String[] args, int i) {

@@ -13,16 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Server#shutdown}: the listener closes at once, an idle keep-alive connection is closed, a
- * response in flight finishes byte for byte (and its connection then closes), and the loop ends
- * as soon as the last connection is gone, long before the grace period.
+ * {@link Server#shutdown}, in every design: the listener closes at once, an idle keep-alive
+ * connection is closed, a response in flight finishes byte for byte (and its connection then
+ * closes), and the loops end as soon as the last connection is gone, long before the grace period.
  */
 class GracefulShutdownTest {
 
@@ -51,13 +53,22 @@ class GracefulShutdownTest {
         return content;
     }
 
-    @Test
+    /** Two loops for each accept mode, and the virtual threads. */
+    static Config design(String name, Config base) {
+        return switch (name) {
+            case "vthreads" -> base.with(Config.Model.VTHREADS, base.loops(), Config.Accept.REUSEPORT);
+            default -> base.with(Config.Model.LOOPS, 2, Config.Accept.valueOf(name.toUpperCase(Locale.ROOT)));
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reuseport", "shared", "handoff", "vthreads"})
     @Timeout(60)
-    void inFlightFinishesIdleClosesNewRefusedAndTheLoopEndsPromptly() throws Exception {
+    void inFlightFinishesIdleClosesNewRefusedAndTheLoopEndsPromptly(String name) throws Exception {
         byte[] content = content();
         Files.write(root.resolve("big.bin"), content);
         Files.writeString(root.resolve("hello.txt"), "hello\n");
-        Server server = Server.start(new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        Server server = Server.start(design(name, new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60))));
         int port = server.port();
         try (Socket idle = new Socket("127.0.0.1", port); Socket busy = new Socket("127.0.0.1", port)) {
             idle.setSoTimeout(10_000);

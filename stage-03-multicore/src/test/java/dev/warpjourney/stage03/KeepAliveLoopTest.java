@@ -46,7 +46,7 @@ class KeepAliveLoopTest {
         // run beside this test (the deadline bookkeeping is that thread's alone), so stop it at once.
         Server server = Server.start(new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60)));
         server.close();
-        loop = server.loop();
+        loop = server.loops().getFirst();
     }
 
     /** A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. */
