@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * stage" sections. Nothing here is typed by hand: it is all read from result files, from the
  * stage sources and from the chapters' data ({@code book/src/data}).
  *
- * <p>{@code java BookData REPO_ROOT OUT_DIR [RESULTS_DIR]}: RESULTS_DIR defaults to the committed
- * reference run, {@code results/journey}. Given a reader's own run instead, every figure the
+ * <p>{@code java BookData REPO_ROOT OUT_DIR [RESULTS_DIR [MULTICORE_DIR]]}: RESULTS_DIR defaults to the
+ * committed reference run, {@code results/journey}, and MULTICORE_DIR to the committed multicore run
+ * ({@code ./journey --multicore}), {@code results/multicore}. Given a reader's own run instead, every figure the
  * reference run has and that run lacks reads "not measured in this run", and a hypothesis that
  * the run refutes is reported (and printed in the book) instead of failing the build.
  */
@@ -33,14 +34,17 @@ public final class BookData {
 
     private final Path repo;
     private final Path results;
+    /** The multicore run (scaling.csv): stage 03's designs at 1 and N loops beside nginx; may be absent. */
+    private final Path multicore;
     private final boolean reference;
     private final Map<String, String> attrs = new LinkedHashMap<>();
     /** Raw numbers by name, for the hypotheses: e.g. c10k.stage-02-epoll.10000.fraction. */
     private final Map<String, Double> metrics = new TreeMap<>();
 
-    private BookData(Path repo, Path results) {
+    private BookData(Path repo, Path results, Path multicore) {
         this.repo = repo;
         this.results = results;
+        this.multicore = multicore;
         this.reference = results.equals(repo.resolve("results/journey"));
     }
 
@@ -48,10 +52,11 @@ public final class BookData {
         Path repo = Path.of(args[0]).toAbsolutePath().normalize();
         Path out = Path.of(args[1]);
         Path results = (args.length > 2 ? Path.of(args[2]) : repo.resolve("results/journey")).toAbsolutePath().normalize();
+        Path multicore = (args.length > 3 ? Path.of(args[3]) : repo.resolve("results/multicore")).toAbsolutePath().normalize();
         if (!Files.isRegularFile(results.resolve("summary.csv"))) {
             throw new IllegalArgumentException("no journey run in " + results + " (summary.csv missing): run ./journey first");
         }
-        List<String> problems = generate(repo, results, out);
+        List<String> problems = generate(repo, results, multicore, out);
         problems.forEach(p -> System.err.println("BookData: " + p));
         if (!problems.isEmpty()) {
             throw new IllegalStateException(problems.size() + " chapter(s) disagree with their hypotheses' verdicts; see above");
@@ -60,12 +65,16 @@ public final class BookData {
 
     /** Writes everything into out; returns the refuted hypotheses that a chapter does not own up to. */
     static List<String> generate(Path repo, Path results, Path out) throws IOException {
+        return generate(repo, results, repo.resolve("results/multicore"), out);
+    }
+
+    static List<String> generate(Path repo, Path results, Path multicore, Path out) throws IOException {
         Files.createDirectories(out);
-        BookData data = new BookData(repo, results);
+        BookData data = new BookData(repo, results, multicore);
         data.numbers(out);
         if (!data.reference) {
             // Every figure the reference run has must resolve in a reader's run too: absent ones say so.
-            BookData ref = new BookData(repo, repo.resolve("results/journey"));
+            BookData ref = new BookData(repo, repo.resolve("results/journey"), repo.resolve("results/multicore"));
             ref.numbers(Files.createTempDirectory("book-reference"));
             ref.attrs.keySet().forEach(k -> data.attrs.putIfAbsent(k, NOT_MEASURED));
         }
@@ -174,6 +183,7 @@ public final class BookData {
         profiles(out);
         charts(out);
         nstat(out);
+        scaling(out);
         Files.writeString(out.resolve("table-seed.adoc"), seedTable(summary));
     }
 
@@ -578,14 +588,14 @@ public final class BookData {
                 }
                 case "prefork" -> {
                     then.append("Ratio at the most workers: ").append(ratio(pts.get(0).get("req_per_s"), pts.get(1).get("req_per_s"))).append(" +\n");
-                    here = "Not measured yet: one loop per core arrives with stage 03, and a multicore run with it.";
+                    here = scalingCell("prefork");
                 }
                 case "mio" -> {
                     double one = Double.parseDouble(pts.get(0).get("req_per_s"));
                     double n = Double.parseDouble(pts.get(1).get("req_per_s"));
                     double workers = Double.parseDouble(pts.get(1).get("workers"));
                     then.append("Scaling efficiency: ").append(String.format(Locale.ROOT, "%.0f%%", 100 * n / (one * workers))).append(" +\n");
-                    here = "Not measured yet: stage 03 (one loop per core) and a scaling run over CPU sets.";
+                    here = scalingCell("vthreads");
                 }
                 default -> here = NOT_MEASURED;
             }
@@ -594,6 +604,107 @@ public final class BookData {
             t.append("| ").append(p0.get("title")).append("\n| ").append(then).append("\n| ").append(here).append('\n');
         }
         return t.append("|===\n").toString();
+    }
+
+    // ---------------------------------------------------------------- the multicore run (stage 03)
+
+    /** scaling.csv's designs as the chapter names them: stage 03's four and prefork, nginx, stage 02's one loop. */
+    static final List<String> DESIGNS = List.of("loops", "handoff", "shared", "vthreads", "prefork", "nginx", "stage-02-epoll");
+    /** Attribute suffix -> scaling.csv column: {scaling-DESIGN-LOOPS-SUFFIX}, e.g. {scaling-loops-2-gain}. */
+    private static final Map<String, String> SCALING_COLUMNS = new LinkedHashMap<>();
+
+    static {
+        SCALING_COLUMNS.put("median", "median_req_s");
+        SCALING_COLUMNS.put("utilization", "utilization");
+        SCALING_COLUMNS.put("cpu", "cpu_us_per_req");
+        SCALING_COLUMNS.put("gain", "gain");
+        SCALING_COLUMNS.put("cpu-vs-stage02", "cpu_per_req_vs_stage02");
+        SCALING_COLUMNS.put("efficiency", "efficiency");
+        SCALING_COLUMNS.put("bound", "bound");
+        SCALING_COLUMNS.put("syscalls", "syscalls_per_req");
+        SCALING_COLUMNS.put("accept", "accept_per_req");
+        SCALING_COLUMNS.put("accept-errors", "accept_errors_per_req");
+        SCALING_COLUMNS.put("epoll-wait", "epoll_wait_per_req");
+    }
+
+    /** The warp rows of the multicore run, or none. */
+    private List<Map<String, String>> scalingRows() throws IOException {
+        Path f = multicore.resolve("scaling.csv");
+        return Files.exists(f) ? Csv.read(f).stream().filter(r -> r.get("scenario").equals("warp")).toList() : List.of();
+    }
+
+    /**
+     * The multicore run's attributes ({scaling-DESIGN-LOOPS-...}, {scaling-loops-max},
+     * {multicore-env-...}), metrics (scaling.warp.DESIGN.LOOPS.COLUMN), its table and its chart.
+     * Without a run, every attribute the chapter may cite (designs at 1 and 2 loops) says so.
+     */
+    private void scaling(Path out) throws IOException {
+        List<Map<String, String>> rows = scalingRows();
+        if (rows.isEmpty()) {
+            for (String d : DESIGNS) {
+                for (String n : List.of("1", "2")) {
+                    SCALING_COLUMNS.keySet().forEach(c -> attr("scaling-" + d + "-" + n + "-" + c, NOT_MEASURED));
+                }
+            }
+            attr("scaling-loops-max", NOT_MEASURED);
+            Files.writeString(out.resolve("table-scaling.adoc"), notMeasured("The multicore run"));
+            Files.writeString(out.resolve("chart-scaling.adoc"), notMeasured("Chart: gain over one loop"));
+            return;
+        }
+        int max = 1;
+        for (Map<String, String> r : rows) {
+            String key = "scaling-" + r.get("design") + "-" + r.get("loops");
+            for (Map.Entry<String, String> c : SCALING_COLUMNS.entrySet()) {
+                String v = r.get(c.getValue());
+                attr(key + "-" + c.getKey(), v == null || v.isEmpty() ? NOT_MEASURED
+                        : c.getKey().equals("median") ? thousands(v) : c.getKey().equals("efficiency") ? percent(v) : v);
+            }
+            r.forEach((col, v) -> metric("scaling.warp." + r.get("design") + "." + r.get("loops") + "." + col, v));
+            max = Math.max(max, Integer.parseInt(r.get("loops")));
+        }
+        attr("scaling-loops-max", String.valueOf(max));
+        Path env = multicore.resolve("environment.properties");
+        if (Files.exists(env)) {
+            properties(env).forEach((k, v) -> attr("multicore-env-" + k.replace('_', '-'), v));
+        }
+        Files.writeString(out.resolve("table-scaling.adoc"), scalingTable(rows));
+        Files.writeString(out.resolve("chart-scaling.adoc"), Files.isRegularFile(multicore.resolve("scaling-warp.svg"))
+                ? "image::{multicore-charts}/scaling-warp.svg[Chart: gain over one loop, per design]\n"
+                : notMeasured("Chart: gain over one loop"));
+    }
+
+    private static String scalingTable(List<Map<String, String>> rows) {
+        StringBuilder t = new StringBuilder("[cols=\"3,>1,>3,>2,>2,>2,>2,>2,2\",options=\"header\"]\n|===\n"
+                + "| Design | Loops | req/s (min-max) | Utilization (CPUs) | CPU µs per request | Gain over 1 loop "
+                + "| CPU per request / stage 02's | Efficiency | Bound\n");
+        for (Map<String, String> r : rows) {
+            t.append("| ").append(r.get("design")).append(" | ").append(r.get("loops"))
+                    .append(" | ").append(thousands(r.get("median_req_s"))).append(" (").append(thousands(r.get("min_req_s")))
+                    .append("-").append(thousands(r.get("max_req_s"))).append(")")
+                    .append(" | ").append(r.get("utilization")).append(" | ").append(r.get("cpu_us_per_req"))
+                    .append(" | ").append(r.get("gain")).append(" | ").append(r.get("cpu_per_req_vs_stage02"))
+                    .append(" | ").append(percent(r.get("efficiency"))).append(" | ").append(r.get("bound")).append('\n');
+        }
+        return t.append("|===\n").toString();
+    }
+
+    /** The seed table's "here" cell for a multicore figure: this design's and nginx's gain at the most loops. */
+    private String scalingCell(String design) throws IOException {
+        List<Map<String, String>> rows = scalingRows();
+        int max = rows.stream().mapToInt(r -> Integer.parseInt(r.get("loops"))).max().orElse(0);
+        Map<String, String> ours = rows.stream().filter(r -> r.get("design").equals(design) && Integer.parseInt(r.get("loops")) == max)
+                .findFirst().orElse(null);
+        Map<String, String> nginx = rows.stream().filter(r -> r.get("design").equals("nginx") && Integer.parseInt(r.get("loops")) == max)
+                .findFirst().orElse(null);
+        if (max < 2 || ours == null) {
+            return "Not measured yet: stage 03's multicore run (`./journey --multicore`).";
+        }
+        return "stage 03 (" + design + "), " + max + " loops: " + thousands(ours.get("median_req_s")) + " req/s, "
+                + ours.get("gain") + "x its one loop (efficiency " + percent(ours.get("efficiency")) + ") +\n"
+                + (nginx == null ? "" : "nginx, " + max + " workers: " + thousands(nginx.get("median_req_s")) + " req/s, "
+                        + nginx.get("gain") + "x its one worker +\n")
+                + "(`warp`, multicore run, results/multicore; servers and wrk "
+                + (rows.getFirst().getOrDefault("note", "").contains("shared CPUs") ? "sharing the same CPUs)" : "on CPUs apart)");
     }
 
     private static String ratio(String a, String b) {

@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * h1.comparison=&gt;=
  * h1.threshold=0.90              (a number, or another metric's name)
  * h1.factor=1                    (optional: the threshold is factor x threshold)
- * h1.format=percent              (optional: how the measured value and the threshold are printed)
+ * h1.format=percent              (optional: percent, integer, precise (4 decimals) or 2 decimals by default)
  * </pre>
  *
  * The verdict is "confirmed", "refuted" or "not measured". A refuted hypothesis must be owned up
@@ -128,6 +128,7 @@ final class Hypotheses {
         return switch (format) {
             case "percent" -> String.format(Locale.ROOT, "%.0f%%", v * 100);
             case "integer" -> String.format(Locale.ROOT, "%,d", Math.round(v));
+            case "precise" -> String.format(Locale.ROOT, "%.4f", v); // per-request rates far below one
             default -> String.format(Locale.ROOT, "%.2f", v);
         };
     }
