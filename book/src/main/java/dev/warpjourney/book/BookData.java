@@ -647,6 +647,7 @@ public final class BookData {
                 }
             }
             attr("scaling-loops-max", NOT_MEASURED);
+            List.of("cpu", "cpus-online", "shared-cpus").forEach(k -> attr("multicore-env-" + k, NOT_MEASURED));
             Files.writeString(out.resolve("table-scaling.adoc"), notMeasured("The multicore run"));
             Files.writeString(out.resolve("chart-scaling.adoc"), notMeasured("Chart: gain over one loop"));
             return;
