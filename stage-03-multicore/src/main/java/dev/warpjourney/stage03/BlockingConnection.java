@@ -190,8 +190,16 @@ final class BlockingConnection implements Runnable {
             }
             throw e;
         }
-        // Bytes came; a stop that marked us closed in the meantime wins, and they are dropped.
-        return n > 0 && state.compareAndSet(IDLE, BUSY);
+        if (n > 0 && state.compareAndSet(IDLE, BUSY)) {
+            return true;
+        }
+        if (n > 0) {
+            // Bytes came, but a stop closed us meanwhile (closeIfIdle sent our FIN): a request we will not
+            // answer. Drop what comes for a moment before closing, so that the unread bytes do not make
+            // the close a reset that could destroy our last response in flight (see lingeringClose).
+            lingeringClose();
+        }
+        return false;
     }
 
     /** Reads more of a request, waiting at most until {@code deadline}; false at the end of the stream. */
@@ -391,13 +399,15 @@ final class BlockingConnection implements Runnable {
 
     /**
      * From a stopping server's thread: an idle connection (waiting for a request, nothing of one
-     * read) is closed. It wakes from its read at the end of the stream and ends; its last response
-     * is already in the kernel's hands, which sends it before the FIN.
+     * read) is closed. Our FIN goes out after the last response, which the kernel may still be
+     * sending; the client answers with its own FIN, and the waiting read ends at the end of the
+     * stream (or with a request that came meanwhile, which is dropped while lingering). A client
+     * that does neither is cut when the stop's grace ends.
      */
     void closeIfIdle() {
         if (state.compareAndSet(IDLE, CLOSED)) {
             try {
-                channel.shutdownInput();
+                channel.shutdownOutput();
             } catch (IOException e) {
                 // already closed
             }

@@ -53,7 +53,11 @@ final class BlockingServer {
     private final ServerSocketChannel listener;
     /** Accepts, and starts a virtual thread per connection; ends when the listener closes. */
     private final Thread acceptor;
-    /** Bounds writes to clients that stopped reading (the idle timeout, as in model LOOPS). */
+    /**
+     * Bounds writes to clients that stopped reading. Its period is the idle timeout, so a stalled
+     * write is cut between one and two idle timeouts after its last progress (model LOOPS: exactly
+     * one), the granularity of Warp's manager too; a closed connection's handle goes at the next sweep.
+     */
     private final TimeoutManager writeTimeouts;
     /**
      * Shared, mutable: every open connection, added by the acceptor and removed by the connection's

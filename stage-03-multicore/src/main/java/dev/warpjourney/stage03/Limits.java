@@ -27,7 +27,8 @@ final class Limits {
      * Model VTHREADS: a connection's first buffer. Each connection there needs one of its own, idle
      * ones too (a parked read needs somewhere to put what comes), so it starts at what nearly every
      * request head fits in (Warp reads 4,096 bytes at a time) and grows to READ_BUFFER_SIZE only for
-     * a longer head: 10,000 idle connections then hold 40 MB, not 240.
+     * a longer head: 10,000 idle connections then hold 40 MB, not 240, as long as none of them ever
+     * needed more (a grown buffer is kept for the connection's life).
      */
     static final int BLOCKING_READ_SIZE = 4096;
 

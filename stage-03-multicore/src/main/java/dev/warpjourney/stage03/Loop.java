@@ -63,7 +63,9 @@ final class Loop {
      * connections handed over. Bound by {@link #listen}; closed by {@link #drain} (a graceful stop
      * takes no new connections) or when {@link #run} ends. The accept back-off takes OP_ACCEPT out of
      * the key's interest set and puts it back. In accept mode SHARED the listener is shared by every
-     * loop, each with a key of its own in its own selector: closing it from any of them is safe.
+     * loop, each with a key of its own in its own selector: a graceful stop closes it from every loop,
+     * which is safe. (A loop whose selector fails ends and closes it too, so the others stop taking
+     * connections; stage 02's one loop ended the server in that case as well.)
      */
     private final ServerSocketChannel listener;
     private final SelectionKey listenerKey;
@@ -100,6 +102,8 @@ final class Loop {
     private volatile long drainDeadline;
     /** Set once, by {@link #close} on another thread: stop at the next wake-up, closing every connection. */
     private volatile boolean closing;
+    /** Set once, on this loop's thread, before it empties its handoff queue for the last time: see {@link #handOff}. */
+    private volatile boolean ended;
 
     /**
      * Open client connections (the selector's keys also count the listener, and cancelled keys
@@ -149,7 +153,7 @@ final class Loop {
             this.listenerKey = listener == null ? null : listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             selector.close();
-            throw e;
+            throw e; // Server closes the listener it gave
         }
         if (handoffTargets == null) {
             restoreReserve();
@@ -171,7 +175,9 @@ final class Loop {
                 // spreads new connections over the queues by a hash of the addresses and ports, so one
                 // loop's accept never races another's: no loop is woken for a connection it will not
                 // get (compare SHARED), and no thread stands between the kernel and the loop (compare
-                // HANDOFF). N processes can share a port the same way: that is prefork.
+                // HANDOFF). N processes can share a port the same way: that is prefork. The price: a
+                // port held by another SO_REUSEPORT socket of the same user (a stage 03 left running) is
+                // joined, not refused as "in use"; a socket without the option still makes bind fail.
                 listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             listener.bind(new InetSocketAddress(config.host(), port), Limits.LISTEN_BACKLOG);
@@ -474,6 +480,15 @@ final class Loop {
     // tag::handoff[]
     void handOff(SocketChannel ch) {
         handoffs.add(ch);
+        if (ended) {
+            // This loop has closed everything (or is doing so) and will not look at its queue again:
+            // whatever is in it now, this socket included, is closed here, not leaked.
+            SocketChannel left;
+            while ((left = handoffs.poll()) != null) {
+                closeQuietly(left);
+            }
+            return;
+        }
         selector.wakeup();
     }
 
@@ -551,6 +566,7 @@ final class Loop {
     }
 
     private void closeEverything() {
+        ended = true;
         try {
             for (SelectionKey key : selector.keys()) {
                 if (key.attachment() instanceof Connection c) {

@@ -51,29 +51,40 @@ public final class Server implements AutoCloseable {
         switch (config.accept()) {
             case REUSEPORT -> {
                 // The first loop binds the port asked for (0: any free one), the others the port it got.
-                loops.add(new Loop(loopName(0), config, files, Loop.listen(config, config.port(), true), null));
+                loops.add(loop(loopName(0), Loop.listen(config, config.port(), true), null));
                 int port = loops.getFirst().port();
                 for (int i = 1; i < n; i++) {
-                    loops.add(new Loop(loopName(i), config, files, Loop.listen(config, port, true), null));
+                    loops.add(loop(loopName(i), Loop.listen(config, port, true), null));
                 }
             }
             case SHARED -> {
                 // One listener, registered with every loop's selector (see Loop.accept: the herd).
                 ServerSocketChannel listener = Loop.listen(config, config.port(), false);
                 for (int i = 0; i < n; i++) {
-                    loops.add(new Loop(loopName(i), config, files, listener, null));
+                    loops.add(loop(loopName(i), listener, null));
                 }
             }
             case HANDOFF -> {
                 for (int i = 0; i < n; i++) {
-                    loops.add(new Loop(loopName(i), config, files, null, null));
+                    loops.add(loop(loopName(i), null, null));
                 }
-                acceptor = new Loop("stage03-acceptor", config, files, Loop.listen(config, config.port(), false),
-                        loops.toArray(Loop[]::new));
+                acceptor = loop("stage03-acceptor", Loop.listen(config, config.port(), false), loops.toArray(Loop[]::new));
             }
         }
     }
     // end::loops[]
+
+    /** A new loop; if it cannot be made (out of descriptors for its selector), the listener it was given is closed. */
+    private Loop loop(String name, ServerSocketChannel listener, Loop[] handoffTargets) throws IOException {
+        try {
+            return new Loop(name, config, files, listener, handoffTargets);
+        } catch (IOException | RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
+            throw e;
+        }
+    }
 
     private static String loopName(int i) {
         return "stage03-loop-" + i;
