@@ -557,8 +557,10 @@ public final class BookData {
         for (Map<String, String> r : Csv.read(seed)) {
             figures.computeIfAbsent(r.get("figure"), k -> new ArrayList<>()).add(r);
         }
-        List<String> stages = stages(repo);
-        String latest = stages.isEmpty() ? "" : stages.getLast();
+        // The latest stage the run measured in warp (a stage newer than the run has no row yet).
+        String latest = stages(repo).reversed().stream()
+                .filter(st -> summary.stream().anyMatch(r -> r.get("scenario").equals("warp") && r.get("server").equals(st)))
+                .findFirst().orElse("");
         Map<String, String> warpLatest = summary.stream()
                 .filter(r -> r.get("scenario").equals("warp") && r.get("idle").equals("0") && r.get("server").equals(latest))
                 .findFirst().orElse(null);
