@@ -154,6 +154,10 @@ public final class BookData {
             String base = "syscalls." + row.get("scenario") + "." + row.get("server") + "." + row.get("syscall");
             metric(base, row.get("per_request"));
             metric(base + ".us-per-call", first(row, "usecs_per_call"));
+            // {syscalls-SCENARIO-SERVER-CALL} (per request) and {...-us} (strace's time per call), for the prose.
+            String key = "syscalls-" + row.get("scenario") + "-" + row.get("server") + "-" + row.get("syscall");
+            attr(key, String.format(Locale.ROOT, "%.2f", Double.parseDouble(row.get("per_request"))));
+            attr(key + "-us", first(row, "usecs_per_call"));
         }
         Path env = results.resolve("environment.properties");
         if (Files.exists(env)) {
@@ -646,6 +650,7 @@ public final class BookData {
             for (String d : DESIGNS) {
                 for (String n : List.of("1", "2")) {
                     SCALING_COLUMNS.keySet().forEach(c -> attr("scaling-" + d + "-" + n + "-" + c, NOT_MEASURED));
+                    attr("scaling-" + d + "-" + n + "-per-core", NOT_MEASURED);
                 }
             }
             attr("scaling-loops-max", NOT_MEASURED);
@@ -663,6 +668,10 @@ public final class BookData {
                         : c.getKey().equals("median") ? thousands(v) : c.getKey().equals("efficiency") ? percent(v) : v);
             }
             r.forEach((col, v) -> metric("scaling.warp." + r.get("design") + "." + r.get("loops") + "." + col, v));
+            // The projection the chapter states as one: what a core kept busy at this CPU per request would serve.
+            String cpu = r.get("cpu_us_per_req");
+            attr(key + "-per-core", cpu == null || cpu.isEmpty() ? NOT_MEASURED
+                    : thousands(String.valueOf(Math.round(1e6 / Double.parseDouble(cpu)))));
             max = Math.max(max, Integer.parseInt(r.get("loops")));
         }
         attr("scaling-loops-max", String.valueOf(max));
