@@ -399,15 +399,15 @@ final class BlockingConnection implements Runnable {
 
     /**
      * From a stopping server's thread: an idle connection (waiting for a request, nothing of one
-     * read) is closed. Our FIN goes out after the last response, which the kernel may still be
-     * sending; the client answers with its own FIN, and the waiting read ends at the end of the
-     * stream (or with a request that came meanwhile, which is dropped while lingering). A client
-     * that does neither is cut when the stop's grace ends.
+     * read) is closed. Our FIN goes out first, after the last response, which the kernel may still
+     * be sending; then the input is shut, so that the waiting read ends at once at the end of the
+     * stream and the thread closes the socket.
      */
     void closeIfIdle() {
         if (state.compareAndSet(IDLE, CLOSED)) {
             try {
                 channel.shutdownOutput();
+                channel.shutdownInput();
             } catch (IOException e) {
                 // already closed
             }
