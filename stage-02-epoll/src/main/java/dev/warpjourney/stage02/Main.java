@@ -62,10 +62,9 @@ public final class Main {
             System.exit(2);
             return;
         }
-        System.out.println("listening on http://" + host + ":" + server.port() + "/ serving "
-                + server.files().root() + " (selector: " + server.selectorName() + ")");
         // SIGTERM and Ctrl-C run shutdown hooks. A hook cannot change the exit status (143 for
-        // SIGTERM), so after a clean drain it halts with 0: a clean stop is not an error.
+        // SIGTERM), so after a clean drain it halts with 0: a clean stop is not an error. The hook
+        // goes in before the start-up line, since a supervisor may signal as soon as it reads it.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             try {
                 server.shutdown(Limits.SHUTDOWN_GRACE);
@@ -74,6 +73,8 @@ public final class Main {
             }
             Runtime.getRuntime().halt(0);
         }));
+        System.out.println("listening on http://" + host + ":" + server.port() + "/ serving "
+                + server.files().root() + " (selector: " + server.selectorName() + ")");
         Thread.currentThread().join(); // the loop thread serves; main just waits for the signal
     }
 
