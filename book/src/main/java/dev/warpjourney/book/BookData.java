@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.stream.Stream;
  * stage" sections. Nothing here is typed by hand: it is all read from result files, from the
  * stage sources and from the chapters' data ({@code book/src/data}).
  *
- * <p>{@code java BookData REPO_ROOT OUT_DIR [RESULTS_DIR [MULTICORE_DIR]]}: RESULTS_DIR defaults to the
- * committed reference run, {@code results/journey}, and MULTICORE_DIR to the committed multicore run
- * ({@code ./journey --multicore}), {@code results/multicore}. Given a reader's own run instead, every figure the
+ * <p>{@code java BookData REPO_ROOT OUT_DIR [RESULTS_DIR [MULTICORE_DIR [FDCACHE_DIR]]]}: RESULTS_DIR defaults to the
+ * committed reference run, {@code results/journey}, MULTICORE_DIR to the committed multicore run
+ * ({@code ./journey --multicore}), {@code results/multicore}, and FDCACHE_DIR to chapter 04's run
+ * ({@code results/fdcache}: stage 03 beside stage 04 and nginx). Given a reader's own run instead, every figure the
  * reference run has and that run lacks reads "not measured in this run", and a hypothesis that
  * the run refutes is reported (and printed in the book) instead of failing the build.
  */
@@ -37,15 +39,44 @@ public final class BookData {
     /** The multicore run (scaling.csv): stage 03's designs at 1 and N loops beside nginx; may be absent. */
     private final Path multicore;
     private final boolean reference;
+    /**
+     * Which run this instance reads: "" for the main one, else a name (e.g. "fdcache") that prefixes
+     * everything it makes, so that two runs' figures can sit side by side in one book: attributes
+     * ({fdcache-warp-nginx-median}), metrics (fdcache.summary.warp.0.nginx.median_req_s) and
+     * generated files (fdcache-table-warp.adoc).
+     */
+    private final String run;
     private final Map<String, String> attrs = new LinkedHashMap<>();
     /** Raw numbers by name, for the hypotheses: e.g. c10k.stage-02-epoll.10000.fraction. */
     private final Map<String, Double> metrics = new TreeMap<>();
+    /** The fdcache run's system calls (deduplicated), for the tables of a chapter with run=fdcache. */
+    private List<Map<String, String>> fdcacheSyscalls = List.of();
 
     private BookData(Path repo, Path results, Path multicore) {
+        this(repo, results, multicore, "");
+    }
+
+    private BookData(Path repo, Path results, Path multicore, String run) {
         this.repo = repo;
         this.results = results;
         this.multicore = multicore;
         this.reference = results.equals(repo.resolve("results/journey"));
+        this.run = run;
+    }
+
+    /** The main run: the one that also owns the book-wide figures (JMH, the multicore run, the seed table). */
+    private boolean isMain() {
+        return run.isEmpty();
+    }
+
+    /** What this run puts before an attribute's or a generated file's name: "" or e.g. "fdcache-". */
+    private String prefix() {
+        return run.isEmpty() ? "" : run + "-";
+    }
+
+    /** A generated file of this run. */
+    private Path file(Path out, String name) {
+        return out.resolve(prefix() + name);
     }
 
     public static void main(String[] args) throws IOException {
@@ -53,10 +84,11 @@ public final class BookData {
         Path out = Path.of(args[1]);
         Path results = (args.length > 2 ? Path.of(args[2]) : repo.resolve("results/journey")).toAbsolutePath().normalize();
         Path multicore = (args.length > 3 ? Path.of(args[3]) : repo.resolve("results/multicore")).toAbsolutePath().normalize();
+        Path fdcache = (args.length > 4 ? Path.of(args[4]) : repo.resolve("results/fdcache")).toAbsolutePath().normalize();
         if (!Files.isRegularFile(results.resolve("summary.csv"))) {
             throw new IllegalArgumentException("no journey run in " + results + " (summary.csv missing): run ./journey first");
         }
-        List<String> problems = generate(repo, results, multicore, out);
+        List<String> problems = generate(repo, results, multicore, fdcache, out);
         problems.forEach(p -> System.err.println("BookData: " + p));
         if (!problems.isEmpty()) {
             throw new IllegalStateException(problems.size() + " chapter(s) disagree with their hypotheses' verdicts; see above");
@@ -69,6 +101,10 @@ public final class BookData {
     }
 
     static List<String> generate(Path repo, Path results, Path multicore, Path out) throws IOException {
+        return generate(repo, results, multicore, repo.resolve("results/fdcache"), out);
+    }
+
+    static List<String> generate(Path repo, Path results, Path multicore, Path fdcache, Path out) throws IOException {
         Files.createDirectories(out);
         BookData data = new BookData(repo, results, multicore);
         data.numbers(out);
@@ -78,6 +114,7 @@ public final class BookData {
             ref.numbers(Files.createTempDirectory("book-reference"));
             ref.attrs.keySet().forEach(k -> data.attrs.putIfAbsent(k, NOT_MEASURED));
         }
+        data.fdcache(fdcache, out);
         List<String> problems = data.chapters(out);
         data.attr("run", data.reference ? "the reference run" : "your own run");
         data.attr("run-dir", data.reference ? "results/journey" : results.toString());
@@ -165,30 +202,34 @@ public final class BookData {
                 attr("env-" + e.getKey().replace('_', '-'), e.getValue());
             }
         }
-        for (String stage : stages(repo)) {
-            Path jmh = repo.resolve(stage).resolve("results/jmh.json");
-            if (Files.exists(jmh)) {
-                jmhAttributes(stage, Files.readString(jmh));
+        if (isMain()) { // the book's figures, not a run's: the main run carries them
+            for (String stage : stages(repo)) {
+                Path jmh = repo.resolve(stage).resolve("results/jmh.json");
+                if (Files.exists(jmh)) {
+                    jmhAttributes(stage, Files.readString(jmh));
+                }
             }
+            attr("fd-setsize-bytes", String.valueOf(1024 / 8)); // FD_SETSIZE bits in an fd_set, as bytes
         }
-        attr("fd-setsize-bytes", String.valueOf(1024 / 8)); // FD_SETSIZE bits in an fd_set, as bytes
         attr("strace-method", straceMethod());
         attr("cpu-method", summary.stream().anyMatch(r -> first(r, "cpu_us_per_req_min", "cpu_min_us_per_req") != null)
                 ? "the median over rounds after warm-up, with its spread"
                 : "measured in one run on a freshly warmed JVM (this run has no rounds for CPU, so no spread)");
 
         for (String scenario : List.of("warp", "close", "large", "manyfiles")) {
-            Files.writeString(out.resolve("table-" + scenario + ".adoc"), throughputTable(summary, scenario, "0"));
+            Files.writeString(file(out, "table-" + scenario + ".adoc"), throughputTable(summary, scenario, "0"));
         }
         List<Map<String, String>> c10k = csv("c10k.csv");
         List<Map<String, String>> memory = csv("memory.csv");
-        Files.writeString(out.resolve("table-c10k.adoc"), c10k.isEmpty() ? notMeasured("The c10k curve") : c10kTable(c10k));
-        Files.writeString(out.resolve("table-memory.adoc"), memory.isEmpty() ? notMeasured("Memory") : memoryTable(memory));
+        Files.writeString(file(out, "table-c10k.adoc"), c10k.isEmpty() ? notMeasured("The c10k curve") : c10kTable(c10k));
+        Files.writeString(file(out, "table-memory.adoc"), memory.isEmpty() ? notMeasured("Memory") : memoryTable(memory));
         profiles(out);
         charts(out);
         nstat(out);
-        scaling(out);
-        Files.writeString(out.resolve("table-seed.adoc"), seedTable(summary));
+        if (isMain()) {
+            scaling(out);
+            Files.writeString(out.resolve("table-seed.adoc"), seedTable(summary));
+        }
     }
 
     private List<Map<String, String>> csv(String name) throws IOException {
@@ -229,14 +270,23 @@ public final class BookData {
 
     private void attr(String name, String value) {
         if (value != null && !value.isEmpty()) {
-            attrs.put(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-"), value.replace("\n", " "));
+            attrs.put(key(prefix() + name), value.replace("\n", " "));
         }
+    }
+
+    /** An attribute's name as AsciiDoc takes it: lower case, and a dash for anything else (stage-04-fdcache@vthreads-1). */
+    static String key(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     }
 
     private void metric(String name, String value) {
         if (value != null && value.matches("-?[0-9.]+([eE][-+]?[0-9]+)?")) {
-            metrics.put(name, Double.parseDouble(value));
+            metric(name, Double.parseDouble(value));
         }
+    }
+
+    private void metric(String name, double value) {
+        metrics.put(isMain() ? name : run + "." + name, value);
     }
 
     static String first(Map<String, String> row, String... columns) {
@@ -448,20 +498,20 @@ public final class BookData {
             for (Map.Entry<String, Long> e : shares.entrySet()) {
                 if (!e.getKey().equals("total")) {
                     attr(key + "-" + e.getKey(), share(e.getValue(), total));
-                    metrics.put("profile." + scenario + "." + server + "." + e.getKey(), (double) e.getValue() / total);
+                    metric("profile." + scenario + "." + server + "." + e.getKey(), (double) e.getValue() / total);
                 }
             }
             profile.sums().forEach((sum, parts) -> {
                 long v = parts.stream().mapToLong(p -> shares.getOrDefault(p, 0L)).sum();
                 attr(key + "-" + sum, share(v, total));
-                metrics.put("profile." + scenario + "." + server + "." + sum, (double) v / total);
+                metric("profile." + scenario + "." + server + "." + sum, (double) v / total);
             });
         }
         for (String scenario : List.of("warp", "c10k")) {
             Map<String, Map<String, Long>> table = byScenario.entrySet().stream()
                     .filter(e -> e.getKey().equals(scenario) || e.getKey().startsWith(scenario + "-"))
                     .findFirst().map(Map.Entry::getValue).orElse(null);
-            Files.writeString(out.resolve("table-profile-" + scenario + ".adoc"), table == null
+            Files.writeString(file(out, "table-profile-" + scenario + ".adoc"), table == null
                     ? "_A flame graph of the `" + scenario + "` scenario: " + NOT_MEASURED + "._\n"
                     : profileTable(profile, table));
         }
@@ -489,7 +539,8 @@ public final class BookData {
      * run has, as links.
      */
     private void charts(Path out) throws IOException {
-        Pattern include = Pattern.compile("include::\\{generated}/chart-([a-z0-9-]+)\\.adoc\\[]");
+        // The fdcache run's charts are fdcache-chart-NAME.adoc, its images under {fdcache-charts}, its flame graphs under {fdcache-flamegraphs}.
+        Pattern include = Pattern.compile("include::\\{generated}/" + Pattern.quote(prefix() + "chart-") + "([a-z0-9-]+)\\.adoc\\[]");
         Set<String> names = new TreeSet<>();
         try (Stream<Path> s = Files.list(repo.resolve("book/src/docs/asciidoc/chapters"))) {
             for (Path chapter : s.filter(p -> p.toString().endsWith(".adoc")).toList()) {
@@ -501,8 +552,8 @@ public final class BookData {
         }
         for (String name : names) {
             String label = "Chart: " + name.replace('-', ' ');
-            Files.writeString(out.resolve("chart-" + name + ".adoc"), Files.isRegularFile(results.resolve(name + ".svg"))
-                    ? "image::{charts}/" + name + ".svg[" + label + "]\n"
+            Files.writeString(file(out, "chart-" + name + ".adoc"), Files.isRegularFile(results.resolve(name + ".svg"))
+                    ? "image::{" + prefix() + "charts}/" + name + ".svg[" + label + "]\n"
                     : notMeasured(label));
         }
         StringBuilder links = new StringBuilder();
@@ -510,11 +561,11 @@ public final class BookData {
             for (Path g : s.filter(p -> p.getFileName().toString().matches("flame-.+\\.html")).sorted().toList()) {
                 String file = g.getFileName().toString();
                 String name = file.replaceFirst("^flame-", "").replaceFirst("\\.html$", "");
-                links.append("* link:{flamegraphs}/").append(file).append('[').append(name).append("]\n");
-                attr("flame-" + name, "link:{flamegraphs}/" + file + "[the flame graph]");
+                links.append("* link:{").append(prefix()).append("flamegraphs}/").append(file).append('[').append(name).append("]\n");
+                attr("flame-" + name, "link:{" + prefix() + "flamegraphs}/" + file + "[the flame graph]");
             }
         }
-        Files.writeString(out.resolve("flame-graphs.adoc"), links.isEmpty() ? notMeasured("Flame graphs") : links.toString());
+        Files.writeString(file(out, "flame-graphs.adoc"), links.isEmpty() ? notMeasured("Flame graphs") : links.toString());
     }
 
     /**
@@ -532,7 +583,7 @@ public final class BookData {
                 .filter(r -> r.get("scenario").equals("warp") && r.get("idle").equals("0"))
                 .filter(r -> counters.keySet().stream().anyMatch(c -> first(r, c) != null)).toList();
         if (rows.isEmpty()) {
-            Files.writeString(out.resolve("table-nstat.adoc"),
+            Files.writeString(file(out, "table-nstat.adoc"),
                     "_Listen-queue overflows and drops, and SYN retransmits, in `warp` (nstat's counters): " + NOT_MEASURED + "._\n");
             return;
         }
@@ -546,7 +597,7 @@ public final class BookData {
             t.append('\n');
             counters.keySet().forEach(c -> attr("nstat-warp-" + r.get("server") + "-" + c.replace('_', '-'), thousands(first(r, c))));
         }
-        Files.writeString(out.resolve("table-nstat.adoc"), t.append("|===\n").toString());
+        Files.writeString(file(out, "table-nstat.adoc"), t.append("|===\n").toString());
     }
 
     // ---------------------------------------------------------------- the original figures
@@ -723,11 +774,232 @@ public final class BookData {
         return String.format(Locale.ROOT, "%.2f", Double.parseDouble(a) / Double.parseDouble(b));
     }
 
+    // ---------------------------------------------------------------- the fdcache run (stage 04)
+
+    /** The servers and scenarios of the fdcache run, as ./journey was asked for them: what the chapter may cite. */
+    static final List<String> FDCACHE_SERVERS = List.of("stage-03-multicore", "stage-04-fdcache", "stage-04-fdcache@vthreads-1", "nginx");
+    static final List<String> FDCACHE_SCENARIOS = List.of("warp", "manyfiles", "c10k");
+    /** The calls that look a file up, open it, stat it and close it: what stage 04's caches save. */
+    static final List<String> FILE_CALLS = List.of("openat", "statx", "fstat", "newfstatat", "close", "readlink", "access", "lstat", "stat");
+    /** Attribute suffixes of a summary row, as numbers() makes them: {SCENARIO-SERVER-SUFFIX}. */
+    private static final List<String> ROW_SUFFIXES = List.of("median", "min", "max", "vs-nginx", "vs-floor", "p50-ms", "p99-ms",
+            "p99-s", "errors", "in-flight", "cpu", "syscalls", "utilization", "bound", "requests-per-round", "requests-above-p99");
+
+    /**
+     * Chapter 04's run (results/fdcache): every figure numbers() makes for the main run, prefixed
+     * {fdcache-...} (metrics fdcache.*, files fdcache-*.adoc), and the derived ones of
+     * {@link #fdcacheFigures}. Without the run (no summary.csv), every attribute the chapter may
+     * cite reads "not measured in this run", so that the book builds without it.
+     */
+    private void fdcache(Path dir, Path out) throws IOException {
+        boolean measured = Files.isRegularFile(dir.resolve("summary.csv"));
+        // Without a run, the same code over an empty directory writes every table as "not measured".
+        Path empty = measured ? null : Files.createTempDirectory("book-no-fdcache");
+        BookData fd = new BookData(repo, measured ? dir : empty, multicore, "fdcache");
+        fd.numbers(out);
+        fd.fdcacheFigures(out);
+        if (!measured) {
+            fd.attrs.replaceAll((k, v) -> NOT_MEASURED); // e.g. fdcache-strace-method: there is no method without a run
+            Files.delete(empty);
+        } else {
+            fdcacheSyscalls = fd.syscallRows();
+        }
+        attrs.putAll(fd.attrs);
+        attrs.put("fdcache-run-dir", !measured ? NOT_MEASURED : dir.equals(repo.resolve("results/fdcache")) ? "results/fdcache" : dir.toString());
+        metrics.putAll(fd.metrics);
+        fdcacheTemplate().forEach(k -> attrs.putIfAbsent(key("fdcache-" + k), NOT_MEASURED));
+        if (!measured || !dir.equals(repo.resolve("results/fdcache"))) {
+            // A reader's own (or no) fdcache run: whatever else the chapters cite resolves too. Against
+            // the committed run a misspelt name stays a missing attribute, which fails the book.
+            citedAttributes("fdcache-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED));
+        }
+    }
+
+    /**
+     * The fdcache run's own figures: per scenario, stage 04 against stage 03 (CPU per request and
+     * median throughput, as ratios), the lookup-and-open calls per request of every server, stage
+     * 04's two cache hit rates, and a table of every call each server made.
+     */
+    private void fdcacheFigures(Path out) throws IOException {
+        List<Map<String, String>> summary = csv("summary.csv").stream().filter(r -> r.get("idle").equals("0")).toList();
+        for (Map<String, String> base : summary) {
+            if (!base.get("server").equals("stage-03-multicore")) {
+                continue;
+            }
+            String scenario = base.get("scenario");
+            for (Map<String, String> r : summary) {
+                if (r.get("scenario").equals(scenario) && r.get("server").startsWith("stage-04-fdcache")) {
+                    String server = r.get("server");
+                    Double cpu = quotient(r.get("cpu_us_per_req"), base.get("cpu_us_per_req"));
+                    Double throughput = quotient(r.get("median_req_s"), base.get("median_req_s"));
+                    // {fdcache-SCENARIO-SERVER-cpu-ratio} for every stage 04 server; stage 04's own also as {fdcache-SCENARIO-cpu-ratio}.
+                    for (String key : server.equals("stage-04-fdcache") ? List.of(scenario, scenario + "-" + server) : List.of(scenario + "-" + server)) {
+                        String m = key.equals(scenario) ? scenario : scenario + "." + server;
+                        if (cpu != null) {
+                            attr(key + "-cpu-ratio", String.format(Locale.ROOT, "%.2f", cpu));
+                            metric(m + ".cpu_ratio", cpu);
+                        }
+                        if (throughput != null) {
+                            attr(key + "-throughput-ratio", String.format(Locale.ROOT, "%.2f", throughput));
+                            metric(m + ".throughput_ratio", throughput);
+                        }
+                    }
+                }
+            }
+        }
+        // Per (scenario, server): the calls per request of each name; a name not there is a call not made.
+        Map<String, Map<String, Double>> perRequest = new LinkedHashMap<>();
+        List<Map<String, String>> rows = syscallRows();
+        for (Map<String, String> r : rows) {
+            perRequest.computeIfAbsent(r.get("scenario") + "/" + r.get("server"), k -> new LinkedHashMap<>())
+                    .put(r.get("syscall"), Double.parseDouble(r.get("per_request")));
+        }
+        perRequest.forEach((scenarioServer, calls) -> {
+            String scenario = scenarioServer.substring(0, scenarioServer.indexOf('/'));
+            String server = scenarioServer.substring(scenarioServer.indexOf('/') + 1);
+            double fileCalls = FILE_CALLS.stream().mapToDouble(c -> calls.getOrDefault(c, 0.0)).sum();
+            attr(scenario + "-" + server + "-file-calls", String.format(Locale.ROOT, "%.2f", fileCalls));
+            metric("file_calls." + scenario + "." + server, fileCalls);
+            if (server.startsWith("stage-04")) {
+                // A hit opens nothing and checks nothing: a miss opens the file once (openat) and its
+                // lookup checks it once (access), so one minus each per request is that cache's hit rate.
+                hitRate(scenario, server, "fd", calls.getOrDefault("openat", 0.0));
+                hitRate(scenario, server, "lookup", calls.getOrDefault("access", 0.0));
+            }
+        });
+        for (String scenario : List.of("warp", "manyfiles")) {
+            Files.writeString(file(out, "syscalls-all-" + scenario + ".adoc"), syscallTable(rows, scenario, callsByCount(rows, scenario)));
+        }
+    }
+
+    private void hitRate(String scenario, String server, String cache, double missesPerRequest) {
+        double rate = Math.clamp(1 - missesPerRequest, 0.0, 1.0);
+        attr(scenario + "-" + server + "-" + cache + "-hit-rate", String.format(Locale.ROOT, "%.1f%%", rate * 100));
+        metric(scenario + "." + server + "." + cache + "_hit_rate", rate);
+    }
+
+    private static Double quotient(String a, String b) {
+        if (a == null || b == null || a.isEmpty() || b.isEmpty() || Double.parseDouble(b) == 0) {
+            return null;
+        }
+        return Double.parseDouble(a) / Double.parseDouble(b);
+    }
+
+    /**
+     * Every call any server made at least once per 200 requests in a scenario, the first server's
+     * most frequent first (then the next server's, then by name): the rows of a table of all calls.
+     */
+    static List<String> callsByCount(List<Map<String, String>> rows, String scenario) {
+        List<String> servers = new ArrayList<>();
+        Map<String, Map<String, Double>> byCall = new TreeMap<>();
+        for (Map<String, String> r : rows) {
+            if (r.get("scenario").equals(scenario)) {
+                if (!servers.contains(r.get("server"))) {
+                    servers.add(r.get("server"));
+                }
+                byCall.computeIfAbsent(r.get("syscall"), k -> new LinkedHashMap<>()).put(r.get("server"), Double.parseDouble(r.get("per_request")));
+            }
+        }
+        Comparator<String> order = (a, b) -> 0;
+        for (String server : servers) {
+            order = order.thenComparing((String call) -> byCall.get(call).getOrDefault(server, 0.0), Comparator.reverseOrder());
+        }
+        return byCall.keySet().stream()
+                .filter(call -> byCall.get(call).values().stream().anyMatch(v -> v >= 0.005))
+                .sorted(order.thenComparing(Comparator.naturalOrder())).toList();
+    }
+
+    /**
+     * The fdcache run's attributes (without the prefix) that the chapter may cite, for the servers
+     * and scenarios the run was asked for: what must resolve even when the run is absent or lacks a row.
+     */
+    private Set<String> fdcacheTemplate() throws IOException {
+        Set<String> keys = new LinkedHashSet<>(List.of("strace-method", "cpu-method"));
+        Set<String> calls = new TreeSet<>(FILE_CALLS);
+        Path chapters = repo.resolve("book/src/data/chapters");
+        try (Stream<Path> s = Files.list(chapters)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".properties")).toList()) {
+                properties(f).forEach((k, v) -> {
+                    if (k.startsWith("syscalls.")) {
+                        calls.addAll(List.of(v.split("\\s*,\\s*")));
+                    }
+                });
+            }
+        }
+        Profile profile = Profile.load(repo.resolve("book/src/data/profile-groups.properties"));
+        List<String> shares = new ArrayList<>(profile.groupNames());
+        shares.add(Profile.SYSCALLS);
+        shares.addAll(profile.sums().keySet());
+        shares.add("samples");
+        List<String> idles = List.of("0", "1000", "5000", "10000");
+        for (String server : FDCACHE_SERVERS) {
+            for (String scenario : FDCACHE_SCENARIOS) {
+                for (String idle : scenario.equals("c10k") ? idles : List.of("0")) {
+                    String row = scenario + (idle.equals("0") ? "" : "-" + idle) + "-" + server;
+                    ROW_SUFFIXES.forEach(suffix -> keys.add(row + "-" + suffix));
+                }
+                for (String call : calls) {
+                    keys.add("syscalls-" + scenario + "-" + server + "-" + call);
+                    keys.add("syscalls-" + scenario + "-" + server + "-" + call + "-us");
+                }
+                keys.add(scenario + "-" + server + "-file-calls");
+            }
+            for (String idle : idles) {
+                keys.add("c10k-" + server + "-" + idle + "-percent");
+                if (!idle.equals("0")) {
+                    for (String m : List.of("heap-per-connection", "rss-per-connection", "heap-mib", "rss-mib")) {
+                        keys.add("memory-" + server + "-" + idle + "-" + m);
+                    }
+                }
+            }
+            for (String scenario : List.of("warp", "c10k")) {
+                keys.add("flame-" + scenario + "-" + server);
+                shares.forEach(g -> keys.add("profile-" + scenario + "-" + server + "-" + g));
+            }
+            List.of("listen-overflows", "listen-drops", "syn-retrans", "retrans-segs").forEach(c -> keys.add("nstat-warp-" + server + "-" + c));
+        }
+        for (String scenario : List.of("warp", "manyfiles")) {
+            keys.add(scenario + "-cpu-ratio");
+            keys.add(scenario + "-throughput-ratio");
+            for (String server : FDCACHE_SERVERS.stream().filter(sv -> sv.startsWith("stage-04")).toList()) {
+                for (String k : List.of("cpu-ratio", "throughput-ratio", "fd-hit-rate", "lookup-hit-rate")) {
+                    keys.add(scenario + "-" + server + "-" + k);
+                }
+            }
+        }
+        // The harness writes the same environment.properties keys in every run.
+        for (Path env : List.of(repo.resolve("results/journey/environment.properties"), multicore.resolve("environment.properties"))) {
+            if (Files.exists(env)) {
+                properties(env).keySet().forEach(k -> keys.add("env-" + k.replace('_', '-')));
+            }
+        }
+        return keys;
+    }
+
+    /** The attributes with this prefix that the chapters (and their data) cite, less those the build sets (the run's image folders). */
+    private Set<String> citedAttributes(String prefix) throws IOException {
+        Pattern cited = Pattern.compile("\\{(" + Pattern.quote(prefix) + "[a-z0-9-]+)}");
+        Set<String> names = new TreeSet<>();
+        List<Path> files;
+        try (Stream<Path> docs = Files.walk(repo.resolve("book/src/docs/asciidoc")); Stream<Path> data = Files.list(repo.resolve("book/src/data/chapters"))) {
+            files = Stream.concat(docs.filter(p -> p.toString().endsWith(".adoc")), data.filter(p -> p.toString().endsWith(".properties"))).toList();
+        }
+        for (Path f : files) {
+            Matcher m = cited.matcher(Files.readString(f));
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        names.removeAll(List.of(prefix + "charts", prefix + "flamegraphs"));
+        return names;
+    }
+
     // ---------------------------------------------------------------- chapters: calls, hypotheses
 
     /**
      * For each book/src/data/chapters/NAME.properties: the system-call tables of the calls the
-     * chapter discusses, and the verdict on each of its hypotheses.
+     * chapter discusses, and the verdict on each of its hypotheses. A chapter with {@code run=fdcache}
+     * takes its tables from the fdcache run; its hypotheses name that run's metrics (fdcache.*).
      */
     private List<String> chapters(Path out) throws IOException {
         List<String> problems = new ArrayList<>();
@@ -740,11 +1012,16 @@ public final class BookData {
         for (Path f : files) {
             String chapter = f.getFileName().toString().replaceFirst("\\.properties$", "");
             Map<String, String> data = properties(f);
+            List<Map<String, String>> calls = switch (data.getOrDefault("run", "")) {
+                case "" -> syscalls;
+                case "fdcache" -> fdcacheSyscalls;
+                default -> throw new IllegalArgumentException(f + ": run must be fdcache or absent (the main run): " + data.get("run"));
+            };
             for (Map.Entry<String, String> e : data.entrySet()) {
                 if (e.getKey().startsWith("syscalls.")) {
                     String scenario = e.getKey().substring("syscalls.".length());
                     List<String> names = List.of(e.getValue().split("\\s*,\\s*"));
-                    Files.writeString(out.resolve(chapter + "-syscalls-" + scenario + ".adoc"), syscallTable(syscalls, scenario, names));
+                    Files.writeString(out.resolve(chapter + "-syscalls-" + scenario + ".adoc"), syscallTable(calls, scenario, names));
                 }
             }
             Hypotheses.Verdicts verdicts = Hypotheses.judge(chapter, data, metrics);
