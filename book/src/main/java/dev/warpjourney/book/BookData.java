@@ -777,10 +777,14 @@ public final class BookData {
     // ---------------------------------------------------------------- the fdcache run (stage 04)
 
     /** The servers and scenarios of the fdcache run, as ./journey was asked for them: what the chapter may cite. */
-    static final List<String> FDCACHE_SERVERS = List.of("stage-03-multicore", "stage-04-fdcache", "stage-04-fdcache@vthreads-1", "nginx");
+    static final List<String> FDCACHE_SERVERS = List.of("stage-03-multicore", "stage-03-multicore@loops-2", "stage-03-multicore@vthreads-1",
+            "stage-04-fdcache", "stage-04-fdcache@vthreads-1", "nginx");
     static final List<String> FDCACHE_SCENARIOS = List.of("warp", "manyfiles", "c10k");
     /** The calls that look a file up, open it, stat it and close it: what stage 04's caches save. */
     static final List<String> FILE_CALLS = List.of("openat", "statx", "fstat", "newfstatat", "close", "readlink", "access", "lstat", "stat");
+    /** Of those, the lookup's (toRealPath, the attributes, the readable check) and the open's, which the two caches each save. */
+    static final List<String> LOOKUP_CALLS = List.of("readlink", "statx", "newfstatat", "lstat", "stat", "access");
+    static final List<String> OPEN_CALLS = List.of("openat", "close");
     /** Attribute suffixes of a summary row, as numbers() makes them: {SCENARIO-SERVER-SUFFIX}. */
     private static final List<String> ROW_SUFFIXES = List.of("median", "min", "max", "vs-nginx", "vs-floor", "p50-ms", "p99-ms",
             "p99-s", "errors", "in-flight", "cpu", "syscalls", "utilization", "bound", "requests-per-round", "requests-above-p99");
@@ -860,6 +864,12 @@ public final class BookData {
             double fileCalls = FILE_CALLS.stream().mapToDouble(c -> calls.getOrDefault(c, 0.0)).sum();
             attr(scenario + "-" + server + "-file-calls", String.format(Locale.ROOT, "%.2f", fileCalls));
             metric("file_calls." + scenario + "." + server, fileCalls);
+            double lookupCalls = LOOKUP_CALLS.stream().mapToDouble(c -> calls.getOrDefault(c, 0.0)).sum();
+            double openCalls = OPEN_CALLS.stream().mapToDouble(c -> calls.getOrDefault(c, 0.0)).sum();
+            attr(scenario + "-" + server + "-lookup-calls", String.format(Locale.ROOT, "%.3f", lookupCalls));
+            attr(scenario + "-" + server + "-open-calls", String.format(Locale.ROOT, "%.3f", openCalls));
+            metric("lookup_calls." + scenario + "." + server, lookupCalls);
+            metric("open_calls." + scenario + "." + server, openCalls);
             if (server.startsWith("stage-04")) {
                 // A hit opens nothing and checks nothing: a miss opens the file once (openat) and its
                 // lookup checks it once (access), so one minus each per request is that cache's hit rate.
@@ -943,6 +953,8 @@ public final class BookData {
                     keys.add("syscalls-" + scenario + "-" + server + "-" + call + "-us");
                 }
                 keys.add(scenario + "-" + server + "-file-calls");
+                keys.add(scenario + "-" + server + "-lookup-calls");
+                keys.add(scenario + "-" + server + "-open-calls");
             }
             for (String idle : idles) {
                 keys.add("c10k-" + server + "-" + idle + "-percent");
