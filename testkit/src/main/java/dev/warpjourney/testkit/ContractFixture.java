@@ -50,6 +50,17 @@ public interface ContractFixture {
      */
     String mainClass();
 
+    /**
+     * The longest this stage may keep serving what a file was: a file changed, deleted, created or
+     * replaced is served as it now is by the first request that arrives once this long has passed
+     * since the change. Inside the window each response is still whole and self-consistent, and
+     * never leaves the root. A stage without a cache looks the file up on every request: zero. A
+     * stage with a cache overrides it ({@link FreshnessContract} waits it out).
+     */
+    default Duration freshnessWindow() {
+        return Duration.ZERO;
+    }
+
     default RawClient client() {
         return new RawClient(port());
     }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
@@ -104,19 +102,5 @@ public interface GetHeadContract extends ContractFixture {
         HttpResponse r = fetch("/hello.txt?v=1&path=../../secret.txt");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.bodyText()).isEqualTo(Docroot.HELLO);
-    }
-
-    @Test
-    default void etagAndLastModifiedFollowTheFile() throws IOException {
-        Path f = root().resolve("changing.txt");
-        Files.writeString(f, "one");
-        Files.setLastModifiedTime(f, FileTime.from(Docroot.MTIME));
-        HttpResponse first = fetch("/changing.txt");
-        Files.writeString(f, "three");
-        Files.setLastModifiedTime(f, FileTime.from(Docroot.MTIME.plusSeconds(60)));
-        HttpResponse second = fetch("/changing.txt");
-        assertThat(second.bodyText()).isEqualTo("three");
-        assertThat(second.header("ETag")).isNotEqualTo(first.header("ETag"));
-        assertThat(second.header("Last-Modified")).isEqualTo(imf(Docroot.MTIME.plusSeconds(60)));
     }
 }

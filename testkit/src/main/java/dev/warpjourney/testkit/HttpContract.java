@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 public abstract class HttpContract implements GetHeadContract, ConnectionContract, TimeoutContract,
         ConditionalContract, RangeContract, DirectoryContract, MalformedRequestContract, RequestBodyContract,
         ChunkedBodyContract, HeaderFieldContract, PathSafetyContract, RobustnessContract, SlowlorisContract, SoakContract,
-        ProcessContract {
+        ProcessContract, FreshnessContract {
 
     private Path base;
     private Path root;

@@ -32,9 +32,25 @@ public final class RawClient implements AutoCloseable {
 
     /** A client whose reads give up after {@code readTimeoutMillis} (a probe that must be answered quickly). */
     public RawClient(int port, int readTimeoutMillis) {
+        this(port, readTimeoutMillis, 0);
+    }
+
+    /**
+     * A client with a small socket receive buffer, set before it connects (the TCP window is
+     * negotiated then): the server can get only that far ahead of a slow reader, so a large
+     * response is still being sent from the file while the client reads.
+     */
+    public static RawClient withReceiveBuffer(int port, int receiveBufferBytes) {
+        return new RawClient(port, READ_TIMEOUT_MILLIS, receiveBufferBytes);
+    }
+
+    private RawClient(int port, int readTimeoutMillis, int receiveBufferBytes) {
         try {
             socket = new Socket();
             socket.setTcpNoDelay(true);
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MILLIS);
             socket.setSoTimeout(readTimeoutMillis);
             this.readTimeoutMillis = readTimeoutMillis;
