@@ -13,6 +13,12 @@ import java.util.Arrays;
  */
 abstract class Stage04Contract extends HttpContract {
 
+    /** The file cache trusts what it found for this long: the freshness section waits it out. */
+    @Override
+    public Duration freshnessWindow() {
+        return Limits.FILE_CACHE_WINDOW;
+    }
+
     /** The design under test, applied to the contract's settings. */
     abstract Config design(Config contract);
 
