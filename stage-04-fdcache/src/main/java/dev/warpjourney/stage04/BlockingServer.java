@@ -60,7 +60,7 @@ final class BlockingServer {
      * contended; at many cores a concurrent map with atomic counts is what would replace it.
      */
     private final FileCache fileCache;
-    /** Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each window. */
+    /** Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each period. */
     private final Thread reaper;
     /** A blocking listener: the acceptor's accept() parks it on a poller until a client connects. */
     private final ServerSocketChannel listener;
@@ -95,8 +95,8 @@ final class BlockingServer {
     BlockingServer(Config config, StaticFiles files) throws IOException {
         this.config = config;
         this.files = files;
-        this.fileCache = new FileCache(files::resolve, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(1),
-                Limits.FILE_CACHE_WINDOW, new ReentrantLock());
+        this.fileCache = new FileCache(files, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(1),
+                Limits.FILE_CACHE_WINDOW, Limits.FILE_CACHE_REAP_PERIOD, new ReentrantLock());
         this.reaper = Thread.ofVirtual().name("stage04-file-reaper").unstarted(this::reapLoop);
         this.listener = ServerSocketChannel.open();
         try {
@@ -116,11 +116,11 @@ final class BlockingServer {
         acceptor.start();
     }
 
-    /** Sleeps a window, reaps, until {@link #close} interrupts it. */
+    /** Sleeps a period, reaps, until {@link #close} interrupts it. */
     private void reapLoop() {
         try {
             while (true) {
-                Thread.sleep(Limits.FILE_CACHE_WINDOW);
+                Thread.sleep(Limits.FILE_CACHE_REAP_PERIOD);
                 fileCache.reap(System.nanoTime());
             }
         } catch (InterruptedException e) {

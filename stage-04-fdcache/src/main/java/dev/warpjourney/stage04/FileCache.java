@@ -4,16 +4,19 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 /**
  * What the server remembers of the document root between requests: for each request path, what
@@ -22,17 +25,20 @@ import java.util.function.Function;
  * statx for the lookup, no openat, fstat or close for the body. Warp has the same two caches (its
  * file-info cache and its fd cache), nginx has {@code open_file_cache}.
  *
- * <p><b>Freshness.</b> An entry is trusted for {@link #window} after the lookup it reflects. The
- * first request after that looks the path up again, with every root and symlink check of a miss,
- * and keeps the entry (and its open descriptor) only if it is still the same file: same file key
- * (device and inode), size and modification time. So whatever happens to a file, a response
- * reflects the file system as it was at most one window earlier; and as a cached descriptor is
- * the file it was opened on, a name swapped for a symlink to {@code /etc/passwd} serves the old
- * file's bytes inside the window and 404 after it, never a byte from outside the root.
+ * <p><b>Freshness.</b> An entry is trusted for {@link #window} after the check it reflects. The
+ * first request after that checks again, with one stat of the request's path (following its
+ * symlinks, as an open would): if the path still names the very same file (same device and inode,
+ * size, modification time and permissions), the entry and its open descriptor stay; anything else
+ * (another file, a symlink to elsewhere, nothing) sends the path through the whole lookup again,
+ * with every root and symlink check. The same file cannot be outside the root (its inode is held
+ * open, or was found inside at the last lookup), so one stat per path and window is enough. Thus a
+ * response reflects the file system as it was at most one window earlier; and as a cached
+ * descriptor is the file it was opened on, a name swapped for a symlink to {@code /etc/passwd}
+ * serves the old file's bytes inside the window and 404 after it, never a byte from outside the root.
  *
- * <p><b>Lifetime.</b> Warp's reaper, without its thread: every window the loop's own timer calls
- * {@link #reap}; an entry used since the last pass is marked inactive, one still inactive (unused
- * for a whole window) is dropped and its descriptor closed. What keeps a descriptor open while a
+ * <p><b>Lifetime.</b> Warp's reaper, without its thread: every {@link #reapPeriod} the loop's own
+ * timer calls {@link #reap}; an entry used since the last pass is marked inactive, one still
+ * inactive (unused for a whole period) is dropped and its descriptor closed. What keeps a descriptor open while a
  * response still sends from it is {@link Entry#inFlight}, a plain count: a cache belongs to one
  * loop, and that loop's thread runs the lookups, the responses and the reaper, so the count needs
  * no atomic and can never race with a close. (Warp's cache is shared by every Haskell thread; it
@@ -56,6 +62,10 @@ final class FileCache {
         final Kind kind;
         /** FILE: the real path, under the root; what the descriptor is opened on. Null otherwise. */
         final Path file;
+        /** FILE: the path the request named (its index.html for a directory): what a check stats. */
+        final Path requested;
+        /** FILE: who may read it; a chmod changes no date, and must be seen too. */
+        final Set<PosixFilePermission> permissions;
         /** FILE: the file key (device and inode): a file replaced by a new one, even of the same size and date, is another file. */
         final Object identity;
         final long size;
@@ -76,9 +86,12 @@ final class FileCache {
         /** Out of the cache (replaced, evicted or reaped): its channel closes when its last response is done. */
         boolean retired;
 
-        private Entry(Kind kind, Path file, Object identity, long size, long mtimeMillis) {
+        private Entry(Kind kind, Path file, Path requested, Set<PosixFilePermission> permissions, Object identity,
+                      long size, long mtimeMillis) {
             this.kind = kind;
             this.file = file;
+            this.requested = requested;
+            this.permissions = permissions;
             this.identity = identity;
             this.size = size;
             this.mtimeMillis = mtimeMillis;
@@ -93,14 +106,22 @@ final class FileCache {
             }
         }
 
-        /** A regular file, readable, under the root. */
-        static Entry file(Path real, BasicFileAttributes attrs) {
-            return new Entry(Kind.FILE, real, attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().toMillis());
+        /** A regular file, readable, under the root ({@code real}), found as {@code requested}. */
+        static Entry file(Path real, Path requested, PosixFileAttributes attrs) {
+            return new Entry(Kind.FILE, real, requested, attrs.permissions(), attrs.fileKey(), attrs.size(),
+                    attrs.lastModifiedTime().toMillis());
         }
 
         /** A directory (asked for without its slash), nothing to serve, or a refusal. */
         static Entry of(Kind kind) {
-            return new Entry(kind, null, null, 0, 0);
+            return new Entry(kind, null, null, null, null, 0, 0);
+        }
+
+        /** Whether a stat of the file found the very file this entry describes. */
+        boolean describes(PosixFileAttributes attrs) {
+            return kind == Kind.FILE && attrs.isRegularFile() && identity != null && identity.equals(attrs.fileKey())
+                    && size == attrs.size() && mtimeMillis == attrs.lastModifiedTime().toMillis()
+                    && permissions.equals(attrs.permissions());
         }
 
         /** Whether a new lookup found the very thing this entry describes, so that it (and its descriptor) can stay. */
@@ -109,19 +130,29 @@ final class FileCache {
                 return false;
             }
             return kind != Kind.FILE || (file.equals(fresh.file) && identity != null && identity.equals(fresh.identity)
-                    && size == fresh.size && mtimeMillis == fresh.mtimeMillis);
+                    && size == fresh.size && mtimeMillis == fresh.mtimeMillis && permissions.equals(fresh.permissions));
         }
     }
 
-    /** The lookup of a miss: {@link StaticFiles#resolve}, with every root and symlink check. */
-    private final Function<RequestTarget, Entry> resolver;
+    /** How the cache asks the file system: {@link StaticFiles} does both. */
+    interface Lookup {
+        /** The whole lookup of a path, with every root and symlink check: what a miss costs. */
+        Entry resolve(RequestTarget target);
+
+        /** One stat: whether the path that found {@code file} still names that very file. */
+        boolean unchanged(Entry file);
+    }
+
+    private final Lookup files;
     /** Paths to entries, least recently used first; bounded by {@link Limits#FILE_CACHE_ENTRIES}. */
     private final LinkedHashMap<String, Entry> entries;
     /** The entries whose descriptor is open, least recently used first; bounded by {@link #maxChannels}. */
     private final LinkedHashMap<Entry, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
     private final int maxChannels;
-    /** How long an entry is trusted, and the reaper's period. */
+    /** How long an entry is trusted before it is checked again. */
     private final long window;
+    /** How often the reaper runs: an entry unused for one to two periods is dropped. */
+    private final long reapPeriod;
     /** Null for a loop's cache (one thread); model VTHREADS: one lock for its one cache. */
     private final ReentrantLock lock;
     /** When the reaper runs next (System.nanoTime()); only while {@link #reaping}: an empty cache needs no timer. */
@@ -135,10 +166,11 @@ final class FileCache {
     long opens;
     long closes;
 
-    FileCache(Function<RequestTarget, Entry> resolver, int maxEntries, int maxChannels, Duration window, ReentrantLock lock) {
-        this.resolver = resolver;
+    FileCache(Lookup files, int maxEntries, int maxChannels, Duration window, Duration reapPeriod, ReentrantLock lock) {
+        this.files = files;
         this.maxChannels = maxChannels;
         this.window = window.toNanos();
+        this.reapPeriod = reapPeriod.toNanos();
         this.lock = lock;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -172,7 +204,7 @@ final class FileCache {
     }
 
     // tag::fdcache-lookup[]
-    /** What the path is: from the cache inside the window, else from a new lookup. */
+    /** What the path is: from the cache inside the window, after one stat past it, else from a new lookup. */
     Entry lookup(RequestTarget target) {
         lock();
         try {
@@ -184,9 +216,15 @@ final class FileCache {
                 cached.active = true;
                 return cached;
             }
-            Entry fresh = resolver.apply(target);
+            if (cached != null && cached.kind == Kind.FILE && files.unchanged(cached)) {
+                revalidations++; // one stat: the same file, so the entry and its open descriptor stay
+                cached.checkedAt = now;
+                cached.active = true;
+                return cached;
+            }
+            Entry fresh = files.resolve(target);
             if (cached != null && cached.sameAs(fresh)) {
-                revalidations++; // the same file: keep the entry and its open descriptor
+                revalidations++; // the same answer (a directory, a 404): keep the entry
                 cached.checkedAt = now;
                 cached.active = true;
                 return cached;
@@ -199,7 +237,7 @@ final class FileCache {
             }
             if (!reaping) {
                 reaping = true;
-                nextReap = now + window;
+                nextReap = now + reapPeriod;
             }
             return fresh;
         } finally {
@@ -218,16 +256,22 @@ final class FileCache {
         lock();
         try {
             if (e.channel == null) {
+                // The entry may be a window old, and its path may have changed since: check it as stage
+                // 03 checked every path just before opening it, so that what opens is the file checked.
+                if (!files.unchanged(e)) {
+                    e.checkedAt = System.nanoTime() - window; // the next lookup of this path looks it up anew
+                    throw new NoSuchFileException(e.file.toString(), null, "changed since its lookup");
+                }
                 if (!e.retired && open.size() >= maxChannels) {
                     evictChannel();
                 }
                 try {
-                    e.channel = FileChannel.open(e.file, StandardOpenOption.READ);
+                    e.channel = open(e.file);
                 } catch (IOException ex) {
                     if (!Loop.isOutOfResources(ex) || !closeIdle()) {
                         throw ex;
                     }
-                    e.channel = FileChannel.open(e.file, StandardOpenOption.READ);
+                    e.channel = open(e.file);
                 }
                 opens++;
             }
@@ -240,6 +284,11 @@ final class FileCache {
         } finally {
             unlock();
         }
+    }
+
+    /** The real path has no symlink left in it: if its last name has become one since, the open fails (ELOOP). */
+    private static FileChannel open(Path real) throws IOException {
+        return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The response that {@link #acquire}d the descriptor is done with it. */
@@ -281,7 +330,7 @@ final class FileCache {
                 }
             }
             reaping = !entries.isEmpty();
-            nextReap = now + window;
+            nextReap = now + reapPeriod;
         } finally {
             unlock();
         }
@@ -345,15 +394,6 @@ final class FileCache {
     }
 
     /** Out of descriptors: closes every cached one that no response is using; false if there was none. */
-    boolean closeIdleChannels() {
-        lock();
-        try {
-            return closeIdle();
-        } finally {
-            unlock();
-        }
-    }
-
     private boolean closeIdle() {
         boolean any = false;
         for (Entry e : open.keySet().toArray(Entry[]::new)) {

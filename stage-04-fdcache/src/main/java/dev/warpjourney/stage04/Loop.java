@@ -153,8 +153,8 @@ final class Loop {
         // end::selector[]
         this.name = name;
         this.files = files;
-        this.fileCache = new FileCache(files::resolve, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(config.loops()),
-                Limits.FILE_CACHE_WINDOW, null);
+        this.fileCache = new FileCache(files, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(config.loops()),
+                Limits.FILE_CACHE_WINDOW, Limits.FILE_CACHE_REAP_PERIOD, null);
         this.header = new TimeoutQueue(config.requestHeaderTimeout().toNanos());
         this.idle = new TimeoutQueue(config.idleTimeout().toNanos());
         this.listener = listener;
@@ -454,8 +454,7 @@ final class Loop {
      * deadline check puts it back; one line is logged when the failures begin, one when the
      * backlog has been emptied again (not at the first accept that works: the file cache's reaper
      * gives descriptors back one at a time, and each would end an episode and start the next, in
-     * two lines). Out of descriptors, the file cache first gives back the ones no response is
-     * using: a descriptor serves a client better as its connection. Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
+     * two lines). Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
      * buffers or memory the others. An accept that fails for one connection's sake costs a pause
      * too, never a refusal: the JDK already retries ECONNABORTED (a client that reset while queued),
      * and the clients in the backlog simply wait.
@@ -469,9 +468,6 @@ final class Loop {
             acceptFailingSince = now;
             System.err.println(name + ": accept failed (" + e.getMessage() + "), retrying every "
                     + Limits.ACCEPT_BACKOFF.toMillis() + " ms until it works");
-        }
-        if (isOutOfResources(e)) {
-            fileCache.closeIdleChannels();
         }
         acceptPaused = true;
         acceptResumeAt = now + Limits.ACCEPT_BACKOFF.toNanos();

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 
 /**
  * Turns a request into a response: finds the file under the document root (through the loop's
@@ -12,7 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * the Range header, and describes what to send. It never opens the file: the connection takes the
  * cached descriptor when it starts sending.
  */
-final class StaticFiles {
+final class StaticFiles implements FileCache.Lookup {
     private final Path root;
 
     StaticFiles(Path root) throws IOException {
@@ -51,16 +51,19 @@ final class StaticFiles {
 
     // tag::lookup[]
     /** What a path names, found the slow way: what the cache asks on a miss, and once per window after a hit. */
-    FileCache.Entry resolve(RequestTarget target) {
+    @Override
+    public FileCache.Entry resolve(RequestTarget target) {
         try {
             Path path = root.resolve(String.join("/", target.segments()));
-            // Naive: a stat for the real path (following symlinks), another for the attributes.
+            // Naive: a stat for the real path (following symlinks), another for the attributes (POSIX
+            // ones, in the same stat: a cached entry remembers who may read the file).
             Path real = path.toRealPath();
             if (!real.startsWith(root)) {
                 return FileCache.Entry.of(FileCache.Kind.MISSING); // a symlink that points outside the root: not ours to serve
             }
-            BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class);
+            PosixFileAttributes attrs = Files.readAttributes(real, PosixFileAttributes.class);
             if (attrs.isDirectory()) {
+                path = path.resolve("index.html");
                 if (!target.trailingSlash()) {
                     return FileCache.Entry.of(FileCache.Kind.DIRECTORY); // answered with a redirect to the slash
                 }
@@ -68,7 +71,7 @@ final class StaticFiles {
                 if (!real.startsWith(root)) {
                     return FileCache.Entry.of(FileCache.Kind.MISSING);
                 }
-                attrs = Files.readAttributes(real, BasicFileAttributes.class);
+                attrs = Files.readAttributes(real, PosixFileAttributes.class);
             } else if (target.trailingSlash()) {
                 return FileCache.Entry.of(FileCache.Kind.MISSING); // "/file.txt/" names a directory that does not exist
             }
@@ -78,7 +81,7 @@ final class StaticFiles {
             if (!Files.isReadable(real)) {
                 return FileCache.Entry.of(FileCache.Kind.FORBIDDEN);
             }
-            return FileCache.Entry.file(real, attrs);
+            return FileCache.Entry.file(real, path, attrs);
         } catch (AccessDeniedException e) {
             return FileCache.Entry.of(FileCache.Kind.FORBIDDEN);
         } catch (IOException | RuntimeException e) {
@@ -86,6 +89,22 @@ final class StaticFiles {
         }
     }
     // end::lookup[]
+
+    // tag::fdcache-check[]
+    /**
+     * Once per window for a cached file: one stat of the path the request named, following its
+     * symlinks as an open would. The very same file (device and inode, size, date, permissions)
+     * is the file that the full lookup found under the root; anything else is looked up again.
+     */
+    @Override
+    public boolean unchanged(FileCache.Entry file) {
+        try {
+            return file.describes(Files.readAttributes(file.requested, PosixFileAttributes.class));
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or unreachable: the whole lookup will say what it is now
+        }
+    }
+    // end::fdcache-check[]
 
     private static Response file(Request req, FileCache.Entry file) {
         long size = file.size;

@@ -19,8 +19,9 @@ class FileCacheTest {
     @TempDir
     Path root;
     private StaticFiles files;
-    /** How many lookups reached the file system. */
+    /** How many whole lookups, and how many one-stat checks, reached the file system. */
     private final AtomicInteger resolved = new AtomicInteger();
+    private final AtomicInteger checked = new AtomicInteger();
 
     @BeforeEach
     void files() throws IOException {
@@ -31,10 +32,24 @@ class FileCacheTest {
     }
 
     private FileCache cache(int maxEntries, int maxChannels, Duration window) {
-        return new FileCache(t -> {
-            resolved.incrementAndGet();
-            return files.resolve(t);
-        }, maxEntries, maxChannels, window, null);
+        return cache(maxEntries, maxChannels, window, window);
+    }
+
+    private FileCache cache(int maxEntries, int maxChannels, Duration window, Duration reapPeriod) {
+        FileCache.Lookup counting = new FileCache.Lookup() {
+            @Override
+            public FileCache.Entry resolve(RequestTarget target) {
+                resolved.incrementAndGet();
+                return files.resolve(target);
+            }
+
+            @Override
+            public boolean unchanged(FileCache.Entry file) {
+                checked.incrementAndGet();
+                return files.unchanged(file);
+            }
+        };
+        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null);
     }
 
     private static RequestTarget target(String path) {
@@ -77,10 +92,10 @@ class FileCacheTest {
     }
 
     @Test
-    void afterTheWindowTheSameFileKeepsItsEntryAndDescriptor() throws IOException {
-        FileCache cache = cache(16, 16, Duration.ZERO); // every lookup revalidates
+    void afterTheWindowTheSameFileCostsOneStatAndKeepsItsDescriptor() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ZERO); // every lookup checks
         FileCache.Entry e = cache.lookup(target("/a.txt"));
-        FileChannel ch = cache.acquire(e);
+        FileChannel ch = cache.acquire(e); // opening checks too: the entry may be a window old
         cache.release(e);
         assertThat(cache.lookup(target("/a.txt"))).isSameAs(e);
         assertThat(cache.acquire(e)).isSameAs(ch);
@@ -88,7 +103,36 @@ class FileCacheTest {
         assertThat(ch.isOpen()).isTrue();
         assertThat(cache.revalidations).isEqualTo(1);
         assertThat(cache.opens).isEqualTo(1);
-        assertThat(resolved.get()).isEqualTo(2);
+        assertThat(resolved.get()).as("whole lookups").isEqualTo(1);
+        assertThat(checked.get()).as("one-stat checks: the open's and the second lookup's").isEqualTo(2);
+    }
+
+    @Test
+    void aChmodIsAChange() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ZERO);
+        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        Files.setPosixFilePermissions(root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        FileCache.Entry again = cache.lookup(target("/a.txt"));
+        assertThat(again).isNotSameAs(e);
+        assertThat(e.retired).isTrue();
+    }
+
+    @Test
+    void aDescriptorOpenedLateOpensOnlyTheFileThatWasChecked() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry e = cache.lookup(target("/a.txt")); // looked up (a HEAD, say), never opened
+        Path outside = Files.createTempFile("outside", ".txt"); // not under the root
+        try {
+            Files.writeString(outside, "secret");
+            Path link = root.resolve(".link");
+            Files.createSymbolicLink(link, outside);
+            Files.move(link, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.acquire(e))
+                    .isInstanceOf(java.nio.file.NoSuchFileException.class);
+            assertThat(cache.lookup(target("/a.txt")).kind).as("looked up anew: outside the root").isEqualTo(FileCache.Kind.MISSING);
+        } finally {
+            Files.delete(outside);
+        }
     }
 
     @Test
@@ -113,7 +157,7 @@ class FileCacheTest {
 
     @Test
     void theReaperMarksThenClosesAndSparesWhatIsInFlight() throws IOException {
-        FileCache cache = cache(16, 16, Duration.ofMillis(10));
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofMillis(10));
         FileCache.Entry idle = cache.lookup(target("/a.txt"));
         FileChannel idleChannel = cache.acquire(idle);
         cache.release(idle);

@@ -66,8 +66,8 @@ public class HotPathBenchmark {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("index", ".html");
             java.nio.file.Files.write(file, new byte[151]);
             file.toFile().deleteOnExit();
-            return FileCache.Entry.file(file, java.nio.file.Files.readAttributes(file,
-                    java.nio.file.attribute.BasicFileAttributes.class));
+            return FileCache.Entry.file(file, file, java.nio.file.Files.readAttributes(file,
+                    java.nio.file.attribute.PosixFileAttributes.class));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
