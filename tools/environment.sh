@@ -13,3 +13,6 @@ echo "kernel=$(uname -sr)"
 echo "jdk=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}') ($("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vendor =/ {print $2}'))"
 echo "wrk=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')"
 echo "nginx=$( (nginx -v 2>&1 || true) | sed 's|.*nginx/||')"
+# The servers' descriptor limit (they inherit the harness's; the JVM raises its soft limit to this
+# hard one): stage 04's file cache keeps a quarter of it open at most.
+echo "descriptor_limit=$(ulimit -Hn)"

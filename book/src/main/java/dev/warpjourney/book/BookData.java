@@ -115,6 +115,7 @@ public final class BookData {
             ref.attrs.keySet().forEach(k -> data.attrs.putIfAbsent(k, NOT_MEASURED));
         }
         data.fdcache(fdcache, out);
+        data.herd(repo.resolve("results/herd"), out);
         List<String> problems = data.chapters(out);
         data.attr("run", data.reference ? "the reference run" : "your own run");
         data.attr("run-dir", data.reference ? "results/journey" : results.toString());
@@ -191,10 +192,13 @@ public final class BookData {
             String base = "syscalls." + row.get("scenario") + "." + row.get("server") + "." + row.get("syscall");
             metric(base, row.get("per_request"));
             metric(base + ".us-per-call", first(row, "usecs_per_call"));
+            metric(base + ".errors", first(row, "errors_per_request")); // calls that failed, per request (EAGAIN for an accept)
             // {syscalls-SCENARIO-SERVER-CALL} (per request) and {...-us} (strace's time per call), for the prose.
             String key = "syscalls-" + row.get("scenario") + "-" + row.get("server") + "-" + row.get("syscall");
             attr(key, String.format(Locale.ROOT, "%.2f", Double.parseDouble(row.get("per_request"))));
             attr(key + "-us", first(row, "usecs_per_call"));
+            String errors = first(row, "errors_per_request");
+            attr(key + "-errors", errors == null ? null : String.format(Locale.ROOT, "%.3f", Double.parseDouble(errors)));
         }
         Path env = results.resolve("environment.properties");
         if (Files.exists(env)) {
@@ -820,6 +824,23 @@ public final class BookData {
     }
 
     /**
+     * Chapter 03's herd run (results/herd: two loops on one shared listener, and two with a listener
+     * each, in the close scenario, where every request opens a connection): its figures prefixed
+     * {herd-...} (metrics herd.*), e.g. {herd-syscalls-close-stage-03-multicore-shared-2-accept-errors}.
+     * Without it, what the chapters cite of it reads "not measured in this run".
+     */
+    private void herd(Path dir, Path out) throws IOException {
+        if (Files.isRegularFile(dir.resolve("summary.csv"))) {
+            BookData herd = new BookData(repo, dir, multicore, "herd");
+            herd.numbers(out);
+            attrs.putAll(herd.attrs);
+            metrics.putAll(herd.metrics);
+        } else {
+            citedAttributes("herd-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED)); // with the run, a misspelt name fails the book
+        }
+    }
+
+    /**
      * The fdcache run's own figures: per scenario, stage 04 against stage 03 (CPU per request and
      * median throughput, as ratios), the lookup-and-open calls per request of every server, stage
      * 04's two cache hit rates, and a table of every call each server made.
@@ -871,6 +892,7 @@ public final class BookData {
             metric("lookup_calls." + scenario + "." + server, lookupCalls);
             metric("open_calls." + scenario + "." + server, openCalls);
             if (server.startsWith("stage-04")) {
+                straceRate(scenario, server);
                 // A hit opens nothing and checks nothing: a miss opens the file once (openat) and its
                 // lookup checks it once (access), so one minus each per request is that cache's hit rate.
                 hitRate(scenario, server, "fd", calls.getOrDefault("openat", 0.0));
@@ -879,6 +901,40 @@ public final class BookData {
         });
         for (String scenario : List.of("warp", "manyfiles")) {
             Files.writeString(file(out, "syscalls-all-" + scenario + ".adoc"), syscallTable(rows, scenario, callsByCount(rows, scenario)));
+        }
+    }
+
+    /** The files of the manyfiles scenario (bench's Corpus): how often each comes back at a given rate. */
+    static final int MANYFILES_FILES = 10_000;
+
+    /**
+     * How fast the server answered under strace (the median requests of a strace round over the
+     * round's length), and in manyfiles how often each file came back at that rate: the hit rates
+     * come from that pass, and a traced server is many times slower than in the timed rounds.
+     */
+    private void straceRate(String scenario, String server) {
+        Map<String, String> env;
+        List<Map<String, String>> rows;
+        try {
+            Path e = results.resolve("environment.properties");
+            env = Files.exists(e) ? properties(e) : Map.of();
+            rows = syscallRows();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        String duration = env.get("duration_s");
+        Map<String, String> row = rows.stream().filter(r -> r.get("scenario").equals(scenario) && r.get("server").equals(server)
+                && first(r, "requests") != null).findFirst().orElse(null);
+        if (duration == null || row == null) {
+            return;
+        }
+        // A strace round lasts the run's duration, and at least 5 s (Journey.MIN_TRACE).
+        double seconds = Math.max(5, Double.parseDouble(duration));
+        double rate = Double.parseDouble(row.get("requests")) / seconds;
+        attr(scenario + "-" + server + "-strace-req-s", thousands(String.valueOf(rate)));
+        metric("strace_req_s." + scenario + "." + server, rate);
+        if (scenario.equals("manyfiles")) {
+            attr(scenario + "-" + server + "-strace-file-every-s", String.format(Locale.ROOT, "%.0f", MANYFILES_FILES / rate));
         }
     }
 
