@@ -32,9 +32,17 @@ class BookFdcacheTest {
     @TempDir
     Path tmp;
 
+    /**
+     * A made-up (or absent) fdcache run cannot give chapter 04's verdicts, which the chapter text
+     * owns up to from the committed run: its mismatches are expected; any other chapter's are not.
+     */
+    private static boolean chapter04(String problem) {
+        return problem.startsWith("stage-04:");
+    }
+
     @Test
     void withoutTheRunEveryFigureTheChapterMayCiteReadsNotMeasured() throws Exception {
-        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("no-fdcache"), tmp.resolve("out"))).isEmpty();
+        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("no-fdcache"), tmp.resolve("out"))).allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
         assertThat(attrs).containsEntry("fdcache-warp-stage-04-fdcache-median", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-warp-stage-04-fdcache-cpu", BookData.NOT_MEASURED)
@@ -74,8 +82,8 @@ class BookFdcacheTest {
                 }
             }
         }
-        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, run, tmp.resolve("out"))).isEmpty();
-        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("none"), tmp.resolve("without"))).isEmpty();
+        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, run, tmp.resolve("out"))).allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
+        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("none"), tmp.resolve("without"))).allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
         Map<String, String> without = attributes(tmp.resolve("without/numbers.adoc"));
         assertThat(withoutFdcache(attrs)).as("the main run's attributes, exactly as without the fdcache run").isEqualTo(withoutFdcache(without));
@@ -253,7 +261,9 @@ class BookFdcacheTest {
 
     private static Map<String, String> withoutFdcache(Map<String, String> attrs) {
         Map<String, String> m = new HashMap<>(attrs);
-        m.keySet().removeIf(k -> k.startsWith("fdcache-"));
+        // Besides the run's own figures, the verdicts of the hypotheses judged on them: chapter 04's,
+        // and chapter 03's c10k one (h6), measured in the fdcache run too.
+        m.keySet().removeIf(k -> k.startsWith("fdcache-") || k.startsWith("hypothesis-stage-04-") || k.startsWith("hypothesis-stage-03-h6"));
         return m;
     }
 
