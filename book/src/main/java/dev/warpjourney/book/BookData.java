@@ -847,28 +847,34 @@ public final class BookData {
      */
     private void fdcacheFigures(Path out) throws IOException {
         List<Map<String, String>> summary = csv("summary.csv").stream().filter(r -> r.get("idle").equals("0")).toList();
-        for (Map<String, String> base : summary) {
-            if (!base.get("server").equals("stage-03-multicore")) {
+        for (Map<String, String> r : summary) {
+            String server = r.get("server");
+            if (!server.startsWith("stage-04-fdcache")) {
                 continue;
             }
-            String scenario = base.get("scenario");
-            for (Map<String, String> r : summary) {
-                if (r.get("scenario").equals(scenario) && r.get("server").startsWith("stage-04-fdcache")) {
-                    String server = r.get("server");
-                    Double cpu = quotient(r.get("cpu_us_per_req"), base.get("cpu_us_per_req"));
-                    Double throughput = quotient(r.get("median_req_s"), base.get("median_req_s"));
-                    // {fdcache-SCENARIO-SERVER-cpu-ratio} for every stage 04 server; stage 04's own also as {fdcache-SCENARIO-cpu-ratio}.
-                    for (String key : server.equals("stage-04-fdcache") ? List.of(scenario, scenario + "-" + server) : List.of(scenario + "-" + server)) {
-                        String m = key.equals(scenario) ? scenario : scenario + "." + server;
-                        if (cpu != null) {
-                            attr(key + "-cpu-ratio", String.format(Locale.ROOT, "%.2f", cpu));
-                            metric(m + ".cpu_ratio", cpu);
-                        }
-                        if (throughput != null) {
-                            attr(key + "-throughput-ratio", String.format(Locale.ROOT, "%.2f", throughput));
-                            metric(m + ".throughput_ratio", throughput);
-                        }
-                    }
+            String scenario = r.get("scenario");
+            // Each stage 04 design against the same design of stage 03 (@vthreads-1 against @vthreads-1), else stage 03's default.
+            String variant = server.substring("stage-04-fdcache".length());
+            Map<String, String> base = summary.stream().filter(b -> b.get("scenario").equals(scenario)
+                            && b.get("server").equals("stage-03-multicore" + variant)).findFirst()
+                    .or(() -> summary.stream().filter(b -> b.get("scenario").equals(scenario)
+                            && b.get("server").equals("stage-03-multicore")).findFirst())
+                    .orElse(null);
+            if (base == null) {
+                continue;
+            }
+            Double cpu = quotient(r.get("cpu_us_per_req"), base.get("cpu_us_per_req"));
+            Double throughput = quotient(r.get("median_req_s"), base.get("median_req_s"));
+            // {fdcache-SCENARIO-SERVER-cpu-ratio} for every stage 04 server; stage 04's own also as {fdcache-SCENARIO-cpu-ratio}.
+            for (String key : server.equals("stage-04-fdcache") ? List.of(scenario, scenario + "-" + server) : List.of(scenario + "-" + server)) {
+                String m = key.equals(scenario) ? scenario : scenario + "." + server;
+                if (cpu != null) {
+                    attr(key + "-cpu-ratio", String.format(Locale.ROOT, "%.2f", cpu));
+                    metric(m + ".cpu_ratio", cpu);
+                }
+                if (throughput != null) {
+                    attr(key + "-throughput-ratio", String.format(Locale.ROOT, "%.2f", throughput));
+                    metric(m + ".throughput_ratio", throughput);
                 }
             }
         }
@@ -935,6 +941,15 @@ public final class BookData {
         metric("strace_req_s." + scenario + "." + server, rate);
         if (scenario.equals("manyfiles")) {
             attr(scenario + "-" + server + "-strace-file-every-s", String.format(Locale.ROOT, "%.0f", MANYFILES_FILES / rate));
+            // And in the timed rounds, at the median throughput: how often a file came back there.
+            try {
+                csv("summary.csv").stream().filter(r -> r.get("scenario").equals(scenario) && r.get("idle").equals("0")
+                                && r.get("server").equals(server) && r.get("median_req_s") != null && !r.get("median_req_s").isEmpty())
+                        .findFirst().ifPresent(r -> attr(scenario + "-" + server + "-file-every-s", String.format(Locale.ROOT, "%.2f",
+                                MANYFILES_FILES / Double.parseDouble(r.get("median_req_s")))));
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
         }
     }
 

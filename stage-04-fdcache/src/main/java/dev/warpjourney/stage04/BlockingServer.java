@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -116,11 +117,13 @@ final class BlockingServer {
         acceptor.start();
     }
 
-    /** Sleeps a period, reaps, until {@link #close} interrupts it. */
+    /** Sleeps until the next pass is due (a period when the cache is empty), reaps, until {@link #close} interrupts it. */
     private void reapLoop() {
+        long period = Limits.FILE_CACHE_REAP_PERIOD.toNanos();
         try {
             while (true) {
-                Thread.sleep(Limits.FILE_CACHE_REAP_PERIOD);
+                long due = fileCache.nanosToReap(System.nanoTime());
+                Thread.sleep(Duration.ofNanos(Math.clamp(due, 1_000_000L, period)));
                 fileCache.reap(System.nanoTime());
             }
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -35,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * response reflects the file system as it was at most one window earlier; and as a cached
  * descriptor is the file it was opened on, a name swapped for a symlink to {@code /etc/passwd}
  * serves the old file's bytes inside the window and 404 after it, never a byte from outside the root.
+ * A file whose descriptor is not open (never opened, or evicted) is checked at every lookup, as the
+ * open that may follow must open the file the entry describes.
  *
  * <p><b>Lifetime.</b> Warp's reaper, without its thread: every {@link #reapPeriod} the loop's own
  * timer calls {@link #reap}; an entry used since the last pass is marked inactive, one still
@@ -211,13 +212,15 @@ final class FileCache {
             String key = key(target);
             long now = System.nanoTime();
             Entry cached = entries.get(key);
-            if (cached != null && now - cached.checkedAt < window) {
-                hits++;
+            if (cached != null && now - cached.checkedAt < window && (cached.kind != Kind.FILE || cached.channel != null)) {
+                hits++; // nothing to ask: its descriptor is the file (or there is no file to open)
                 cached.active = true;
                 return cached;
             }
+            // Past the window, or a file whose descriptor is not open (never opened, or evicted): an
+            // open may follow, and it must open the file this entry describes, so check that first.
             if (cached != null && cached.kind == Kind.FILE && files.unchanged(cached)) {
-                revalidations++; // one stat: the same file, so the entry and its open descriptor stay
+                revalidations++; // one stat: the same file, so the entry (and any open descriptor) stays
                 cached.checkedAt = now;
                 cached.active = true;
                 return cached;
@@ -249,19 +252,14 @@ final class FileCache {
     // tag::fdcache-inflight[]
     /**
      * The entry's descriptor, opened on first use, for one response: it stays open at least until
-     * that response calls {@link #release}. Out of descriptors, the cache first closes the ones no
-     * response is using, then tries once more.
+     * that response calls {@link #release}. The lookup just before it checked the file (a hit
+     * without a descriptor costs that one stat), so what opens is the file checked, as in stage 03.
+     * Out of descriptors, the cache first closes the ones no response is using, then tries once more.
      */
     FileChannel acquire(Entry e) throws IOException {
         lock();
         try {
             if (e.channel == null) {
-                // The entry may be a window old, and its path may have changed since: check it as stage
-                // 03 checked every path just before opening it, so that what opens is the file checked.
-                if (!files.unchanged(e)) {
-                    e.checkedAt = System.nanoTime() - window; // the next lookup of this path looks it up anew
-                    throw new NoSuchFileException(e.file.toString(), null, "changed since its lookup");
-                }
                 if (!e.retired && open.size() >= maxChannels) {
                     evictChannel();
                 }
