@@ -1,0 +1,466 @@
+package dev.warpjourney.stage05;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client connection in model VTHREADS, served by its own virtual thread in plain blocking
+ * code: the same HTTP behaviour as {@link Connection}, without a state machine. Where Connection
+ * must remember, between wake-ups, how far it got (reading a head, dropping a body, writing a
+ * file), this class simply is there in its code, and the virtual thread's stack remembers it
+ * while the JDK parks it.
+ *
+ * <p>Timeouts: every read waits at most until its deadline, through the socket's SO_TIMEOUT set
+ * to what is left of it (the request head has one deadline for all its reads, so a client that
+ * trickles cannot extend it: no Slowloris); writes are bounded by the server's
+ * {@link TimeoutManager}, since the JDK has no write timeout.
+ */
+final class BlockingConnection implements Runnable {
+
+    /** Where this connection is, for a stop that wants to close the idle ones. */
+    private static final int BUSY = 0;
+    private static final int IDLE = 1;
+    private static final int CLOSED = 2;
+
+    /** Bytes of a file written through the blocking write when the socket is full (see {@link #sendFile}). */
+    private static final int STALL_WRITE = 8192;
+
+    private final SocketChannel channel;
+    /** The channel's socket adaptor and its stream: the way to a read with a timeout (SocketChannel.read has none). */
+    private final Socket socket;
+    private final InputStream in;
+    private final BlockingServer server;
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final TimeoutManager.Handle writeTimeout;
+    /** BUSY, IDLE or CLOSED. Shared, mutable: this connection's thread and a stopping server's both swap it. */
+    private final AtomicInteger state = new AtomicInteger(BUSY);
+
+    /**
+     * Bytes received and not yet processed are {@code buf[0, len)}. A blocked read needs somewhere to
+     * put what comes, so every connection has a buffer of its own, idle ones too (model LOOPS lends
+     * one per loop instead): small at first, as Warp's 4 KiB reads, and grown to the full head's
+     * size only for a request head that does not fit.
+     */
+    private byte[] buf = new byte[Limits.BLOCKING_READ_SIZE];
+    private int len;
+    /** System.nanoTime() by which the head of the request being received must be complete; 0 before its first byte. */
+    private long headDeadline;
+    /** Allocated by a connection whose socket ever filled up (see {@link #sendFile}). */
+    private ByteBuffer stall;
+    /** The request being handled, refilled by the parser for each request; {@link #headLength}: its head's bytes at {@link #buf}'s start. */
+    private final Request request = new Request();
+    private int headLength;
+    /** Response heads are composed here; made at the first response, kept for the connection's life. */
+    private ByteBuffer out;
+    /** Enough for every head but a redirect to a very long path. */
+    private static final int OUT_SIZE = 1024;
+
+    BlockingConnection(SocketChannel channel, BlockingServer server) throws IOException {
+        this.channel = channel;
+        this.socket = channel.socket();
+        this.in = socket.getInputStream();
+        this.server = server;
+        this.headerTimeoutNanos = server.config().requestHeaderTimeout().toNanos();
+        this.idleTimeoutNanos = server.config().idleTimeout().toNanos();
+        this.writeTimeout = server.writeTimeouts().register(channel);
+    }
+
+    @Override
+    public void run() {
+        try {
+            // On a virtual thread the JDK keeps the socket non-blocking underneath, switched once at its
+            // first untimed read or write. A timed read does not switch it for good: it switches and
+            // switches back around each call, four fcntl(2) calls (sun.nio.ch.SocketChannelImpl.blockingRead),
+            // and every read here is timed. A write of nothing makes the one switch now.
+            channel.write(ByteBuffer.allocate(0));
+            serve();
+        } catch (IOException e) {
+            // The client is gone (reset, broken pipe, the end of the stream or a timeout mid-body), or
+            // the connection was closed under us, by a stop or by the timeout manager: close.
+        } catch (RuntimeException e) {
+            System.err.println("stage05: closing a connection after an unexpected error: " + e);
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * The keep-alive loop in Warp's shape: {@code recvRequest; processRequest; when keepAlive loop}.
+     * A plain loop, so the stack is as deep for the ten-thousandth pipelined request as for the
+     * first; and it reads only when the buffer holds no complete request, so a client that sends
+     * without reading fills its own socket buffers, not our heap.
+     */
+    // tag::keepalive[]
+    private void serve() throws IOException {
+        boolean keepAlive = true;
+        while (keepAlive) {
+            try {
+                Request req = recvRequest();
+                if (req == null) {
+                    return; // the client closed or stayed idle, or the server is stopping: no response owed
+                }
+                keepAlive = processRequest(req);
+            } catch (HttpException e) {
+                send(Response.error(e.status), false, false);
+                keepAlive = false;
+            }
+        }
+        lingeringClose();
+    }
+    // end::keepalive[]
+
+    /**
+     * The next request head, or null when the connection should simply close. Throws for a head
+     * that gets an error response: 408 when it did not come in time, 414, 431, or the parser's.
+     */
+    private Request recvRequest() throws IOException, HttpException {
+        while (true) {
+            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line
+            while (skip < len && (buf[skip] == '\n' || (buf[skip] == '\r' && skip + 1 < len && buf[skip + 1] == '\n'))) {
+                skip += buf[skip] == '\r' ? 2 : 1;
+            }
+            if (skip > 0) {
+                consume(skip);
+            }
+            if (len == 0) {
+                headDeadline = 0;
+                if (!awaitRequest()) {
+                    return null;
+                }
+                continue;
+            }
+            if (headDeadline == 0) {
+                // The request's first byte: its whole head must follow within the header timeout.
+                headDeadline = System.nanoTime() + headerTimeoutNanos;
+            }
+            // As in Connection: the bytes are searched where they lie, and parsed there.
+            int end = Connection.headEnd(buf, len);
+            int lineEnd = indexOf(buf, len, (byte) '\n');
+            int lineLength = lineEnd < 0 ? len : lineEnd;
+            if (lineLength > Limits.MAX_REQUEST_LINE + 1) {
+                throw new HttpException(414, "request line too long");
+            }
+            int fieldsLength = (end < 0 ? len : end) - lineLength;
+            if (lineEnd >= 0 && fieldsLength > Limits.MAX_HEADER_SECTION + 2) {
+                throw new HttpException(431, "header section too large");
+            }
+            if (end >= 0) {
+                RequestParser.parse(buf, 0, end, request);
+                headLength = end; // consumed once the request is answered: it points into these bytes
+                return request;
+            }
+            if (len == buf.length) {
+                if (buf.length == Limits.READ_BUFFER_SIZE) {
+                    throw new HttpException(431, "head does not fit"); // cannot happen within the limits above
+                }
+                buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE); // a long head: room for the longest we accept
+            }
+            if (!readBefore(headDeadline)) {
+                return null; // the client gave up mid-head
+            }
+        }
+    }
+
+    /**
+     * Waits, idle, for the first bytes of the next request; false when the connection is to close
+     * instead: the client closed it, the idle timeout passed, or the server is stopping.
+     */
+    private boolean awaitRequest() throws IOException {
+        // Marked idle first, the stop checked next: a stop that begins in between sees the mark and
+        // closes us (closeIfIdle), one that began before is seen here.
+        state.set(IDLE);
+        if (server.isDraining()) {
+            return false; // the last response is out and nothing else has come
+        }
+        int n;
+        try {
+            n = read(idleTimeoutNanos);
+        } catch (SocketTimeoutException e) {
+            return false; // idle keep-alive: close
+        } catch (IOException e) {
+            if (state.get() == CLOSED) {
+                return false; // closed by a stop while idle
+            }
+            throw e;
+        }
+        if (n > 0 && state.compareAndSet(IDLE, BUSY)) {
+            return true;
+        }
+        if (n > 0) {
+            // Bytes came, but a stop closed us meanwhile (closeIfIdle sent our FIN): a request we will not
+            // answer. Drop what comes for a moment before closing, so that the unread bytes do not make
+            // the close a reset that could destroy our last response in flight (see lingeringClose).
+            lingeringClose();
+        }
+        return false;
+    }
+
+    /** Reads more of a request, waiting at most until {@code deadline}; false at the end of the stream. */
+    private boolean readBefore(long deadline) throws IOException, HttpException {
+        long left = deadline - System.nanoTime();
+        try {
+            if (left <= 0) {
+                throw new SocketTimeoutException();
+            }
+            return read(left) > 0;
+        } catch (SocketTimeoutException e) {
+            // The client began a request and did not finish it in time (RFC 9110 §15.5.9).
+            throw new HttpException(408, "request head timed out");
+        }
+    }
+
+    /** One blocking read into the buffer after its bytes, of what the socket has, waiting at most {@code nanos}. */
+    private int read(long nanos) throws IOException {
+        // SO_TIMEOUT counts whole milliseconds, and 0 would mean for ever. Setting it is a field
+        // write, not a system call; the JDK parks the read with that timeout on a poller.
+        socket.setSoTimeout(Math.clamp((nanos + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
+        int n = in.read(buf, len, buf.length - len);
+        if (n > 0) {
+            len += n;
+        }
+        return n;
+    }
+
+    /** Answers one request; false when the connection closes after it. */
+    private boolean processRequest(Request req) throws IOException, HttpException {
+        boolean http10 = req.minorVersion == 0;
+        if (req.contentLength > Limits.MAX_DISCARDED_BODY) {
+            send(Response.error(413), false, http10);
+            return false;
+        }
+        if (req.chunked) {
+            // Unlike a Content-Length body, a chunked one can be malformed, and a malformed one gets a
+            // 400: so it is read to its end before we answer, still under the request head's deadline.
+            // The head leaves the buffer first, so the request takes a copy of it (rare).
+            req = req.detach();
+            consume(headLength);
+            headLength = 0;
+            skipChunkedBody();
+        }
+        headDeadline = 0;
+        Response response = server.files().handle(req, server.fileCache());
+        boolean keepAlive = send(response, req.keepAlive && !server.isDraining(), http10);
+        consume(headLength);
+        headLength = 0;
+        // A Content-Length body is dropped after the answer, as Connection does; each read of it
+        // waits at most the idle timeout (a timeout ends the connection with an exception).
+        long bodyToSkip = req.contentLength;
+        while (keepAlive && bodyToSkip > 0) {
+            if (len == 0 && read(idleTimeoutNanos) < 0) {
+                throw new EOFException("the client closed in the middle of a body");
+            }
+            int drop = (int) Math.min(bodyToSkip, len);
+            consume(drop);
+            bodyToSkip -= drop;
+        }
+        return keepAlive;
+    }
+
+    private void skipChunkedBody() throws IOException, HttpException {
+        ChunkedBody body = new ChunkedBody();
+        while (true) {
+            consume(body.feed(buf, len));
+            if (body.done()) {
+                return;
+            }
+            if (len == buf.length) {
+                buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE); // a long chunk line or trailer (ChunkedBody bounds it)
+            }
+            if (!readBefore(headDeadline)) {
+                throw new EOFException("the client closed in the middle of a body");
+            }
+        }
+    }
+
+    /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
+    private static int indexOf(byte[] a, int length, byte b) {
+        for (int i = 0; i < length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void consume(int count) {
+        System.arraycopy(buf, count, buf, 0, len - count);
+        len -= count;
+    }
+
+    /** Writes a whole response; returns whether the connection stays open after it. */
+    // tag::send[]
+    private boolean send(Response r, boolean keepAlive, boolean http10) throws IOException {
+        FileChannel file = null;
+        ByteBuffer body = null;
+        if (r.file != null && !r.omitBody && r.fileLength > 0) {
+            ByteBuffer bytes = server.fileCache().body(r.file);
+            if (bytes != null) {
+                body = bytes.duplicate().clear().position((int) r.fileOffset).limit((int) (r.fileOffset + r.fileLength));
+            } else {
+                try {
+                    file = openFile(r.file);
+                } catch (IOException e) {
+                    if (Loop.isOutOfResources(e)) {
+                        // Out of descriptors: the file is there and cannot be opened now. 503 says "try
+                        // again", and closing this connection gives a descriptor back.
+                        return send(Response.error(503), false, http10);
+                    }
+                    // The file vanished between lookup and open: the head is not sent yet, so say so.
+                    return send(Response.error(404), keepAlive, http10);
+                }
+            }
+        }
+        try {
+            byte[] small = r.omitBody || r.file != null ? new byte[0] : r.body;
+            int need = ResponseHead.length(r) + small.length;
+            if (out == null || out.capacity() < need) {
+                out = ByteBuffer.allocate(Math.max(need, OUT_SIZE)); // kept for the connection's life
+            }
+            out.clear();
+            ResponseHead.compose(r, keepAlive, http10, server.dates().now(), out);
+            out.put(small).flip();
+            writeTimeout.resume();
+            if (body != null) {
+                writeGathering(out, body); // head and a small file's bytes in one writev(2)
+            } else {
+                write(out);
+            }
+            if (file != null) {
+                sendFile(file, r.fileOffset, r.fileOffset + r.fileLength);
+            }
+            writeTimeout.pause();
+        } finally {
+            if (file != null) {
+                server.fileCache().release(r.file); // the cache may close it again
+                server.restoreReserve();
+            }
+        }
+        return keepAlive;
+    }
+
+    private void writeGathering(ByteBuffer head, ByteBuffer body) throws IOException {
+        ByteBuffer[] both = {head, body};
+        while (head.hasRemaining() || body.hasRemaining()) {
+            channel.write(both); // parks on the JDK's write poller while the socket is full
+            writeTimeout.tickle();
+        }
+    }
+
+    private void write(ByteBuffer out) throws IOException {
+        while (out.hasRemaining()) {
+            channel.write(out); // parks on the JDK's write poller while the socket is full
+            writeTimeout.tickle();
+        }
+    }
+
+    /**
+     * The kernel copies file pages to the socket (sendfile): the body never enters the heap. But
+     * transferTo does not wait: the JDK keeps the socket non-blocking underneath, so when it is full
+     * sendfile(2) says EAGAIN and transferTo returns 0, on a virtual thread as on a loop. A blocking
+     * write does wait (it parks on the write poller), so then the next few bytes of the file go out
+     * that way, and sendfile takes over again once there is room.
+     */
+    private void sendFile(FileChannel file, long position, long end) throws IOException {
+        while (position < end) {
+            long n = file.transferTo(position, end - position, channel);
+            if (n == 0) {
+                if (stall == null) {
+                    stall = ByteBuffer.allocate(STALL_WRITE);
+                }
+                stall.clear().limit((int) Math.min(STALL_WRITE, end - position));
+                n = file.read(stall, position);
+                if (n <= 0) {
+                    throw new IOException("the file shrank under us: we cannot keep the promised Content-Length");
+                }
+                write(stall.flip());
+            }
+            position += n;
+            writeTimeout.tickle();
+        }
+    }
+    // end::send[]
+
+    /** The file's descriptor from the server's cache: open already on a hit. */
+    private FileChannel openFile(FileCache.Entry file) throws IOException {
+        try {
+            return server.fileCache().acquire(file);
+        } catch (IOException e) {
+            if (Loop.isOutOfResources(e) && server.releaseReserve()) {
+                return server.fileCache().acquire(file); // in the reserve descriptor's place
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Closing a socket with unread bytes makes the kernel send RST, and a client that receives RST
+     * may discard our last response before reading it. So we send FIN, drop whatever still
+     * arrives for a short while, and only then close (RFC 9112 §9.6, nginx's lingering_close).
+     */
+    private void lingeringClose() throws IOException {
+        channel.shutdownOutput();
+        long deadline = System.nanoTime() + Limits.LINGER_TIMEOUT.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            len = 0; // dropped
+            try {
+                if (read(left) < 0) {
+                    return;
+                }
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * From a stopping server's thread: an idle connection (waiting for a request, nothing of one
+     * read) is closed. Our FIN goes out first, after the last response, which the kernel may still
+     * be sending; then the input is shut, so that the waiting read ends at once at the end of the
+     * stream and the thread closes the socket.
+     */
+    void closeIfIdle() {
+        if (state.compareAndSet(IDLE, CLOSED)) {
+            try {
+                channel.shutdownOutput();
+                channel.shutdownInput();
+            } catch (IOException e) {
+                // already closed
+            }
+        }
+    }
+
+    /** From a server that stops now: whatever this connection waits on fails at once. */
+    void abort() {
+        state.set(CLOSED);
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closed either way
+        }
+    }
+
+    private void close() {
+        state.set(CLOSED);
+        writeTimeout.cancel();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        buf = null;
+        server.connectionClosed(this);
+    }
+}

@@ -1,0 +1,494 @@
+package dev.warpjourney.stage05;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+
+/**
+ * One client connection: its bytes in, the response being written, and its deadline.
+ * Only the loop thread touches it.
+ */
+final class Connection {
+    enum State { READING, WRITING, LINGERING, CLOSED }
+
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final Loop loop;
+
+    // tag::buffer[]
+    // The loop's one read buffer, lent to this connection while the loop serves it.
+    private ByteBuffer in;
+    // Bytes of an unfinished request (or a pipelined one waiting behind a slow write), kept between
+    // wake-ups. Null for an idle connection: idle connections hold no buffer at all.
+    private byte[] leftover;
+    // end::buffer[]
+
+    State state = State.READING;
+    /** System.nanoTime() after which the loop acts on this connection; set by the loop's deadline verbs. */
+    long deadline;
+    /** The timeout queue this connection waits in, and its neighbours there. */
+    TimeoutQueue queue;
+    Connection prev;
+    Connection next;
+    /** Bytes of a request body still to read and drop. */
+    private long bodyToSkip;
+    /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
+    private ChunkedBody chunkedBody;
+    private Request chunkedRequest;
+    /** Whether the first byte of the request now being received has arrived (header timeout running). */
+    private boolean requestStarted;
+
+    /** The head being written: the loop's buffer while {@link #send} runs, a copy of what is left after. */
+    private ByteBuffer outHead;
+    /** A small file's bytes being written after the head: this connection's view of the cached bytes. */
+    private ByteBuffer outBody;
+    /** The two buffers of a gathering write, made once per connection. */
+    private ByteBuffer[] pair;
+    /** The last file this connection sent from its cached bytes, and its view of them: a keep-alive client asking again reuses both. */
+    private FileCache.Entry viewOf;
+    private ByteBuffer view;
+    /** The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it. */
+    private FileCache.Entry outEntry;
+    private FileChannel outFile;
+    private long filePosition;
+    private long fileEnd;
+    private boolean closeAfterResponse;
+
+    Connection(SocketChannel channel, SelectionKey key, Loop loop) {
+        this.channel = channel;
+        this.key = key;
+        this.loop = loop;
+        loop.awaitRequest(this);
+        loop.connectionOpened();
+    }
+
+    /** Lends the loop's buffer to this connection, with its leftover bytes at the front. */
+    private void borrowBuffer() {
+        in = loop.readBuffer();
+        in.clear();
+        if (leftover != null) {
+            in.put(leftover);
+            leftover = null;
+        }
+    }
+
+    /** Gives the buffer back, keeping only the bytes still unprocessed. */
+    private void returnBuffer() {
+        if (in.position() > 0) {
+            leftover = Arrays.copyOf(in.array(), in.position());
+        }
+        in = null;
+    }
+
+    void onReadable() throws IOException {
+        borrowBuffer();
+        try {
+            read();
+        } finally {
+            returnBuffer();
+        }
+    }
+
+    private void read() throws IOException {
+        if (state == State.LINGERING) {
+            ByteBuffer sink = in;
+            while (true) {
+                sink.clear();
+                int n = channel.read(sink);
+                if (n < 0) {
+                    close();
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+            }
+        }
+        int n = channel.read(in);
+        if (n < 0) {
+            close(); // the client closed; whatever it half-sent is dropped
+            return;
+        }
+        if (n > 0) {
+            process();
+        }
+    }
+
+    void onWritable() throws IOException {
+        if (state == State.WRITING) {
+            borrowBuffer();
+            try {
+                writeResponse();
+                process(); // the response is out: answer what was pipelined behind it (nothing unless READING)
+            } finally {
+                returnBuffer();
+            }
+        }
+    }
+
+    /** Called by the loop when {@link #deadline} has passed. */
+    void onTimeout() throws IOException {
+        if (state == State.READING && requestStarted) {
+            // The client began a request and did not finish it in time (RFC 9110 §15.5.9).
+            borrowBuffer();
+            try {
+                send(Response.error(408), false, false);
+            } finally {
+                returnBuffer();
+            }
+        } else {
+            close(); // idle keep-alive, a client that stopped reading, or the end of a lingering close
+        }
+    }
+
+    boolean isIdle() {
+        return state == State.READING && !requestStarted && leftover == null && bodyToSkip == 0;
+    }
+
+    /** The server is shutting down and this connection has nothing in flight. */
+    void closeIdle() {
+        try {
+            lingeringClose(); // not close(): a response we just sent may still be on its way
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /**
+     * Parses and answers as many complete requests as the buffer holds, one at a time, in order.
+     *
+     * <p>This is the keep-alive loop (Warp's {@code recvRequest; processRequest; when keepAlive
+     * loop}): a response that is written at once leaves the state READING and the loop takes the
+     * next request; one that has to wait for the socket leaves it WRITING, and the loop stops
+     * until {@link #onWritable} finishes the response and calls here again. Nothing calls back
+     * into this method, so the stack is as deep for the ten-thousandth pipelined request as for
+     * the first; and while a response waits nothing is read, so a client that sends without
+     * reading fills its own socket buffers, not our heap.
+     */
+    // tag::process[]
+    private void process() throws IOException {
+        while (state == State.READING) {
+            if (bodyToSkip > 0) {
+                int drop = (int) Math.min(bodyToSkip, in.position());
+                consume(drop);
+                bodyToSkip -= drop;
+                if (bodyToSkip > 0) {
+                    loop.awaitProgress(this);
+                    return;
+                }
+            }
+            if (chunkedBody != null) {
+                if (!skipChunkedBody()) {
+                    return;
+                }
+                continue;
+            }
+            byte[] a = in.array();
+            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line
+            while (skip < in.position() && (a[skip] == '\n' || (a[skip] == '\r' && skip + 1 < in.position() && a[skip + 1] == '\n'))) {
+                skip += a[skip] == '\r' ? 2 : 1;
+            }
+            if (skip > 0) {
+                consume(skip);
+            }
+            int length = in.position();
+            if (length == 0) {
+                requestStarted = false;
+                if (loop.isDraining()) {
+                    closeIdle(); // shutting down: the last response is out and nothing else has come
+                    return;
+                }
+                loop.awaitRequest(this);
+                return;
+            }
+            if (!requestStarted) {
+                requestStarted = true;
+                loop.awaitHead(this);
+            }
+            // The bytes are searched where they lie: stage 04 made a String of them at every wake-up.
+            int end = headEnd(a, length);
+            int lineEnd = indexOf(a, length, (byte) '\n');
+            int lineLength = lineEnd < 0 ? length : lineEnd;
+            if (lineLength > Limits.MAX_REQUEST_LINE + 1) {
+                send(Response.error(414), false, false);
+                return;
+            }
+            int fieldsLength = (end < 0 ? length : end) - lineLength;
+            if (lineEnd >= 0 && fieldsLength > Limits.MAX_HEADER_SECTION + 2) {
+                send(Response.error(431), false, false);
+                return;
+            }
+            if (end < 0) {
+                if (!in.hasRemaining()) {
+                    send(Response.error(431), false, false); // cannot happen within the limits above; never spin on a full buffer
+                }
+                return; // incomplete: wait for more bytes
+            }
+            requestStarted = false;
+            handle(end);
+        }
+    }
+    // end::process[]
+
+    /**
+     * Answers the request whose head is the buffer's first {@code end} bytes, then consumes them:
+     * the parsed request points into those bytes, so they stay until it is answered.
+     */
+    private void handle(int end) throws IOException {
+        Request req = loop.request();
+        try {
+            RequestParser.parse(in.array(), 0, end, req);
+        } catch (HttpException e) {
+            consume(end);
+            send(Response.error(e.status), false, false);
+            return;
+        }
+        if (req.contentLength > Limits.MAX_DISCARDED_BODY) {
+            consume(end);
+            send(Response.error(413), false, req.minorVersion == 0);
+            return;
+        }
+        if (req.chunked) {
+            // Unlike a Content-Length body, a chunked one can be malformed, and a malformed one
+            // gets a 400: so it is read to its end before we answer. The request is not complete
+            // until then, so the request-head deadline keeps running (no Slowloris in the body).
+            // Its head leaves the buffer before the body is read: the request takes a copy (rare).
+            chunkedRequest = req.detach();
+            consume(end);
+            requestStarted = true;
+            chunkedBody = new ChunkedBody();
+            return;
+        }
+        bodyToSkip = req.contentLength;
+        respond(req);
+        consume(end);
+    }
+
+    private void respond(Request req) throws IOException {
+        Response response = loop.files().handle(req, loop.fileCache());
+        boolean keepAlive = req.keepAlive && !loop.isDraining();
+        send(response, keepAlive, req.minorVersion == 0);
+    }
+
+    /** Drops what the buffer holds of a chunked body; true once the body has ended and its request is answered. */
+    private boolean skipChunkedBody() throws IOException {
+        int used;
+        try {
+            used = chunkedBody.feed(in.array(), in.position());
+        } catch (HttpException e) {
+            chunkedBody = null;
+            chunkedRequest = null;
+            send(Response.error(e.status), false, false);
+            return false;
+        }
+        consume(used);
+        if (!chunkedBody.done()) {
+            return false; // the rest of a line, or more data, is still to come
+        }
+        Request req = chunkedRequest;
+        chunkedBody = null;
+        chunkedRequest = null;
+        requestStarted = false;
+        respond(req);
+        return true;
+    }
+
+    /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
+    static int headEnd(byte[] a, int length) {
+        for (int i = 0; i + 1 < length; i++) {
+            if (a[i] == '\n') {
+                if (a[i + 1] == '\n') {
+                    return i + 2;
+                }
+                if (a[i + 1] == '\r' && i + 2 < length && a[i + 2] == '\n') {
+                    return i + 3;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] a, int length, byte b) {
+        for (int i = 0; i < length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void consume(int count) {
+        byte[] a = in.array();
+        int remaining = in.position() - count;
+        System.arraycopy(a, count, a, 0, remaining);
+        in.position(remaining);
+    }
+
+    // tag::send[]
+    private void send(Response r, boolean keepAlive, boolean http10) throws IOException {
+        outBody = null;
+        if (r.file != null && !r.omitBody && r.fileLength > 0) {
+            ByteBuffer bytes = loop.fileCache().body(r.file);
+            if (bytes != null) {
+                outBody = bodyView(r.file, bytes, r.fileOffset, r.fileLength); // a small file: no descriptor at all
+            } else {
+                try {
+                    outFile = openFile(r.file);
+                    outEntry = r.file;
+                } catch (IOException e) {
+                    if (Loop.isOutOfResources(e)) {
+                        // Out of descriptors: the file is there and cannot be opened now. 503 says "try
+                        // again", and closing this connection gives a descriptor back.
+                        send(Response.error(503), false, http10);
+                        return;
+                    }
+                    // The file vanished between lookup and open: the head is not sent yet, so say so.
+                    send(Response.error(404), keepAlive, http10);
+                    return;
+                }
+                filePosition = r.fileOffset;
+                fileEnd = r.fileOffset + r.fileLength;
+            }
+        }
+        byte[] body = r.omitBody || r.file != null ? NO_BYTES : r.body;
+        ByteBuffer out = loop.writeBuffer().clear();
+        if (r.head == null && ResponseHead.length(r) + body.length > out.capacity()) {
+            out = ByteBuffer.allocate(ResponseHead.length(r) + body.length); // a head too long for the loop's buffer (rare)
+        }
+        ResponseHead.compose(r, keepAlive, http10, loop.dates().now(), out);
+        outHead = out.put(body).flip();
+        closeAfterResponse = !keepAlive;
+        state = State.WRITING;
+        writeResponse();
+        if (outHead == out && out.hasRemaining()) {
+            // The socket took part of it: keep the rest here, as the loop's buffer is the next response's.
+            outHead = ByteBuffer.allocate(out.remaining()).put(out).flip();
+        }
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** This connection's own position in a cached file's bytes (the bytes are shared; their position cannot be). */
+    private ByteBuffer bodyView(FileCache.Entry file, ByteBuffer bytes, long offset, long length) {
+        if (viewOf != file) {
+            view = bytes.duplicate();
+            viewOf = file;
+        }
+        view.clear().position((int) offset).limit((int) (offset + length));
+        return view;
+    }
+
+    private ByteBuffer[] gather(ByteBuffer head, ByteBuffer body) {
+        if (pair == null) {
+            pair = new ByteBuffer[2];
+        }
+        pair[0] = head;
+        pair[1] = body;
+        return pair;
+    }
+
+    // tag::fdcache-send[]
+    /** The file's descriptor from the loop's cache: open already on a hit, no system call at all. */
+    private FileChannel openFile(FileCache.Entry file) throws IOException {
+        try {
+            return loop.fileCache().acquire(file);
+        } catch (IOException e) {
+            if (Loop.isOutOfResources(e) && loop.releaseReserve()) {
+                return loop.fileCache().acquire(file); // in the reserve descriptor's place
+            }
+            throw e;
+        }
+    }
+    // end::fdcache-send[]
+
+    // tag::composer-write[]
+    private void writeResponse() throws IOException {
+        while (outHead.hasRemaining() || (outBody != null && outBody.hasRemaining())) {
+            // Head and a small file's bytes in one writev(2): the whole response in one system call.
+            long n = outBody == null ? channel.write(outHead) : channel.write(gather(outHead, outBody));
+            if (n == 0) {
+                waitForWritable();
+                return;
+            }
+        }
+        // end::composer-write[]
+        while (outFile != null && filePosition < fileEnd) {
+            // The kernel copies file pages to the socket (sendfile): the body never enters the heap.
+            long n = outFile.transferTo(filePosition, fileEnd - filePosition, channel);
+            if (n == 0) {
+                if (filePosition >= outFile.size()) {
+                    close(); // the file shrank under us: we cannot keep the promised Content-Length
+                    return;
+                }
+                waitForWritable();
+                return;
+            }
+            filePosition += n;
+        }
+        closeFile();
+        outHead = null;
+        outBody = null;
+        if (closeAfterResponse) {
+            lingeringClose();
+            return;
+        }
+        state = State.READING;
+        key.interestOps(SelectionKey.OP_READ);
+        loop.awaitRequest(this);
+        // No call to process() here: the loop that called us takes the next pipelined request.
+    }
+    // end::send[]
+
+    private void waitForWritable() {
+        key.interestOps(SelectionKey.OP_WRITE);
+        loop.awaitProgress(this);
+    }
+
+    /**
+     * Closing a socket with unread bytes makes the kernel send RST, and a client that receives RST
+     * may discard our last response before reading it. So we send FIN, drop whatever still
+     * arrives for a short while, and only then close (RFC 9112 §9.6, nginx's lingering_close).
+     */
+    private void lingeringClose() throws IOException {
+        state = State.LINGERING;
+        channel.shutdownOutput();
+        key.interestOps(SelectionKey.OP_READ);
+        loop.linger(this);
+    }
+
+    // tag::fdcache-release[]
+    /** The response is done with its file (sent, or its connection closed): the cache may close it again. */
+    private void closeFile() {
+        if (outFile != null) {
+            loop.fileCache().release(outEntry);
+            outFile = null;
+            outEntry = null;
+            loop.restoreReserve();
+        }
+    }
+    // end::fdcache-release[]
+
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        loop.connectionClosed();
+        closeFile();
+        loop.cancelDeadline(this);
+        leftover = null;
+        outBody = null;
+        viewOf = null;
+        view = null;
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        loop.restoreReserve();
+    }
+}

@@ -1,0 +1,257 @@
+package dev.warpjourney.stage05;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file cache alone: hits, revalidation, retirement, the reaper, the bounds, with real files. */
+class FileCacheTest {
+
+    @TempDir
+    Path root;
+    private StaticFiles files;
+    /** How many whole lookups, and how many one-stat checks, reached the file system. */
+    private final AtomicInteger resolved = new AtomicInteger();
+    private final AtomicInteger checked = new AtomicInteger();
+
+    @BeforeEach
+    void files() throws IOException {
+        Files.writeString(root.resolve("a.txt"), "aaa");
+        Files.writeString(root.resolve("b.txt"), "bbbb");
+        Files.writeString(root.resolve("c.txt"), "ccccc");
+        files = new StaticFiles(root);
+    }
+
+    private FileCache cache(int maxEntries, int maxChannels, Duration window) {
+        return cache(maxEntries, maxChannels, window, window);
+    }
+
+    private FileCache cache(int maxEntries, int maxChannels, Duration window, Duration reapPeriod) {
+        FileCache.Lookup counting = new FileCache.Lookup() {
+            @Override
+            public FileCache.Entry resolve(RequestTarget target) {
+                resolved.incrementAndGet();
+                return files.resolve(target);
+            }
+
+            @Override
+            public boolean unchanged(FileCache.Entry file) {
+                checked.incrementAndGet();
+                return files.unchanged(file);
+            }
+        };
+        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null);
+    }
+
+    private static RequestTarget target(String path) {
+        return RequestTarget.parse(path);
+    }
+
+    @Test
+    void insideTheWindowAHitTouchesNoFile() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry first = cache.lookup(target("/a.txt"));
+        cache.acquire(first); // its descriptor is open from here on
+        cache.release(first);
+        FileCache.Entry second = cache.lookup(target("/a.txt"));
+        assertThat(second).isSameAs(first);
+        assertThat(first.kind).isEqualTo(FileCache.Kind.FILE);
+        assertThat(first.size).isEqualTo(3);
+        assertThat(first.contentType).startsWith("text/plain");
+        assertThat(resolved.get()).isEqualTo(1);
+        assertThat(checked.get()).isZero();
+        assertThat(cache.hits).isEqualTo(1);
+        assertThat(cache.misses).isEqualTo(1);
+    }
+
+    @Test
+    void insideTheWindowAFileWithoutADescriptorIsCheckedBeforeItMayBeOpened() {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry first = cache.lookup(target("/a.txt")); // a HEAD, say: nothing opened
+        assertThat(cache.lookup(target("/a.txt"))).isSameAs(first);
+        assertThat(checked.get()).as("one stat, since an open may follow").isEqualTo(1);
+        assertThat(resolved.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aDirectoryAndItsIndexAreTwoKeys() throws IOException {
+        Files.createDirectories(root.resolve("d"));
+        Files.writeString(root.resolve("d/index.html"), "<p>");
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        assertThat(cache.lookup(target("/d")).kind).isEqualTo(FileCache.Kind.DIRECTORY);
+        assertThat(cache.lookup(target("/d/")).kind).isEqualTo(FileCache.Kind.FILE);
+        assertThat(cache.lookup(target("/a.txt/")).kind).isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.size()).isEqualTo(3);
+    }
+
+    @Test
+    void aMissingFileIsRememberedForTheWindowOnly() throws Exception {
+        FileCache cache = cache(16, 16, Duration.ofMillis(200));
+        assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileCache.Kind.MISSING);
+        Files.writeString(root.resolve("new.txt"), "new");
+        assertThat(cache.lookup(target("/new.txt")).kind).as("inside the window").isEqualTo(FileCache.Kind.MISSING);
+        Thread.sleep(300);
+        assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileCache.Kind.FILE);
+    }
+
+    @Test
+    void afterTheWindowTheSameFileCostsOneStatAndKeepsItsDescriptor() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ZERO); // every lookup checks
+        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        FileChannel ch = cache.acquire(e); // opening checks too: the entry may be a window old
+        cache.release(e);
+        assertThat(cache.lookup(target("/a.txt"))).isSameAs(e);
+        assertThat(cache.acquire(e)).isSameAs(ch);
+        cache.release(e);
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(cache.revalidations).isEqualTo(1);
+        assertThat(cache.opens).isEqualTo(1);
+        assertThat(resolved.get()).as("whole lookups").isEqualTo(1);
+        assertThat(checked.get()).as("one-stat checks: the second lookup's").isEqualTo(1);
+    }
+
+    @Test
+    void aChmodIsAChange() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ZERO);
+        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        Files.setPosixFilePermissions(root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        FileCache.Entry again = cache.lookup(target("/a.txt"));
+        assertThat(again).isNotSameAs(e);
+        assertThat(e.retired).isTrue();
+    }
+
+    @Test
+    void aFileSwappedInsideTheWindowIsNeverOpenedThroughItsOldEntry() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry e = cache.lookup(target("/a.txt")); // looked up (a HEAD, say), never opened
+        Path outside = Files.createTempFile("outside", ".txt"); // not under the root
+        try {
+            Files.writeString(outside, "secret");
+            Path link = root.resolve(".link");
+            Files.createSymbolicLink(link, outside);
+            Files.move(link, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Inside the window, but no descriptor holds the old file: the lookup checks before an open can follow.
+            assertThat(cache.lookup(target("/a.txt")).kind).as("looked up anew: outside the root").isEqualTo(FileCache.Kind.MISSING);
+            assertThat(e.retired).isTrue();
+        } finally {
+            Files.delete(outside);
+        }
+    }
+
+    @Test
+    void aReplacedFileRetiresItsEntryButNotADescriptorInUse() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ZERO);
+        FileCache.Entry old = cache.lookup(target("/a.txt"));
+        FileChannel sending = cache.acquire(old); // a response is sending from it
+        Path tmp = root.resolve(".a.tmp");
+        Files.writeString(tmp, "AAA"); // same size: only the file key tells them apart (and perhaps the mtime)
+        Files.move(tmp, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        FileCache.Entry fresh = cache.lookup(target("/a.txt"));
+        assertThat(fresh).isNotSameAs(old);
+        assertThat(old.retired).isTrue();
+        assertThat(sending.isOpen()).as("still sending").isTrue();
+        cache.reap(System.nanoTime() + Duration.ofHours(1).toNanos());
+        assertThat(sending.isOpen()).as("the reaper leaves it too").isTrue();
+        cache.release(old);
+        assertThat(sending.isOpen()).as("closed once its response is done").isFalse();
+        assertThat(cache.acquire(fresh)).isNotSameAs(sending);
+        cache.release(fresh);
+    }
+
+    @Test
+    void theReaperMarksThenClosesAndSparesWhatIsInFlight() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofMillis(10));
+        FileCache.Entry idle = cache.lookup(target("/a.txt"));
+        FileChannel idleChannel = cache.acquire(idle);
+        cache.release(idle);
+        FileCache.Entry busy = cache.lookup(target("/b.txt"));
+        FileChannel busyChannel = cache.acquire(busy);
+        long t = System.nanoTime();
+        assertThat(cache.nanosToReap(t)).isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
+        cache.reap(t + Duration.ofMillis(20).toNanos()); // used since the last pass: marked inactive only
+        assertThat(idleChannel.isOpen()).isTrue();
+        assertThat(cache.size()).isEqualTo(2);
+        cache.reap(t + Duration.ofMillis(40).toNanos()); // unused for a whole period: gone
+        assertThat(idleChannel.isOpen()).isFalse();
+        assertThat(cache.size()).isEqualTo(1);
+        for (int i = 3; i < 10; i++) {
+            cache.reap(t + Duration.ofMillis(20L * i).toNanos());
+        }
+        assertThat(busyChannel.isOpen()).as("a response in flight across many periods").isTrue();
+        cache.release(busy);
+        cache.reap(t + Duration.ofMillis(300).toNanos());
+        cache.reap(t + Duration.ofMillis(320).toNanos());
+        assertThat(busyChannel.isOpen()).isFalse();
+        assertThat(cache.size()).isZero();
+        assertThat(cache.nanosToReap(t)).as("an empty cache needs no timer").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void theDescriptorBoundClosesTheLeastRecentlyUsedIdleOne() throws IOException {
+        FileCache cache = cache(16, 2, Duration.ofHours(1));
+        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        FileCache.Entry c = cache.lookup(target("/c.txt"));
+        FileChannel ca = cache.acquire(a);
+        cache.release(a);
+        FileChannel cb = cache.acquire(b);
+        cache.release(b);
+        assertThat(cache.acquire(a)).isSameAs(ca); // a used again: b is now the least recently used
+        cache.release(a);
+        cache.acquire(c);
+        assertThat(cb.isOpen()).isFalse();
+        assertThat(ca.isOpen()).isTrue();
+        assertThat(cache.openChannels()).isEqualTo(2);
+        // every cached descriptor in flight: the next one goes over the bound rather than cut a response
+        FileChannel again = cache.acquire(a);
+        FileChannel cb2 = cache.acquire(b);
+        assertThat(again.isOpen()).isTrue();
+        assertThat(cb2.isOpen()).isTrue();
+        assertThat(cache.openChannels()).isEqualTo(3);
+    }
+
+    @Test
+    void theEntryBoundEvictsTheLeastRecentlyUsedPath() throws IOException {
+        FileCache cache = cache(2, 16, Duration.ofHours(1));
+        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileChannel ca = cache.acquire(a);
+        cache.release(a);
+        cache.lookup(target("/b.txt"));
+        cache.lookup(target("/c.txt"));
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(a.retired).isTrue();
+        assertThat(ca.isOpen()).isFalse();
+        assertThat(cache.lookup(target("/a.txt"))).isNotSameAs(a);
+    }
+
+    @Test
+    void closeClosesEveryDescriptor() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileChannel ca = cache.acquire(a);
+        cache.release(a);
+        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        FileChannel cb = cache.acquire(b);
+        cache.lookup(target("/b.txt"));
+        cache.close();
+        assertThat(ca.isOpen()).isFalse();
+        assertThat(cb.isOpen()).isFalse();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void theBudgetIsAShareOfTheDescriptorLimit() {
+        int one = FileCache.channelBudget(1);
+        assertThat(one).isBetween(1, Limits.FD_CACHE_MAX);
+        assertThat(FileCache.channelBudget(1_000_000)).isEqualTo(1);
+    }
+}
