@@ -102,6 +102,37 @@ final class Costs {
         return any ? used : -1;
     }
 
+    /**
+     * Bytes the JVM's threads have allocated on the heap so far: HotSpot's per-thread allocation
+     * counters (what {@code ThreadMXBean.getThreadAllocatedBytes} reads), listed by
+     * {@code jcmd PID Thread.print -e}, summed over every platform thread but the attach listener
+     * that answers jcmd itself. Virtual threads are not listed: a server of virtual threads reads
+     * near zero here, which is not its cost (its rows are left out). -1 when it cannot be read.
+     */
+    static long allocatedBytes(long pid) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        long total = 0;
+        boolean any = false;
+        java.util.regex.Pattern allocated = java.util.regex.Pattern.compile(" allocated=(\\d+)([BKMG])");
+        for (String line : run(List.of(jcmd, String.valueOf(pid), "Thread.print", "-e")).split("\n")) {
+            if (!line.startsWith("\"") || line.startsWith("\"Attach Listener\"")) {
+                continue;
+            }
+            java.util.regex.Matcher m = allocated.matcher(line);
+            if (m.find()) {
+                long unit = switch (m.group(2)) {
+                    case "K" -> 1024L;
+                    case "M" -> 1024L * 1024;
+                    case "G" -> 1024L * 1024 * 1024;
+                    default -> 1L;
+                };
+                total += Long.parseLong(m.group(1)) * unit;
+                any = true;
+            }
+        }
+        return any ? total : -1;
+    }
+
     private static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -205,6 +205,7 @@ public final class Journey {
                         }
                         // CPU time and TCP counters over the same window as wrk: utilization and tails per round.
                         List<Long> pids = server.pids();
+                        long alloc0 = allocated(s, server);
                         Map<String, Long> net0 = NetCounters.read();
                         long cpu0 = Costs.cpuMicros(pids);
                         long t0 = System.nanoTime();
@@ -212,6 +213,10 @@ public final class Journey {
                         long cpu1 = Costs.cpuMicros(pids);
                         long t1 = System.nanoTime();
                         Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
+                        long alloc1 = allocated(s, server); // after the CPU window: jcmd's own work is not counted
+                        if (alloc0 >= 0 && alloc1 >= 0) {
+                            results.allocations.add(new Results.Allocation(s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
+                        }
                         int alive = held == null ? 0 : held.stillOpen();
                         results.add(new Results.Run(s.name(), idle, server.name(), round, r, alive,
                                 (cpu1 - cpu0) / 1e6, (t1 - t0) / 1e9, cpus, net)); // throws on an impossible reading
@@ -349,6 +354,26 @@ public final class Journey {
         }
     }
     // end::slowloris[]
+
+    /**
+     * Heap bytes the server's threads have allocated so far (see {@link Costs#allocatedBytes}), for a
+     * JVM of platform threads in the keep-alive file scenarios; -1 for the rest (nginx, virtual threads,
+     * prefork's several JVMs, and the scenarios whose cost is not per request).
+     */
+    private static long allocated(Scenario s, Launcher.RunningServer server) {
+        if (!server.java() || server.pids().size() != 1 || server.name().contains("@vthreads")
+                || !(s.name().equals("warp") || s.name().equals("manyfiles"))) {
+            return -1;
+        }
+        try {
+            return Costs.allocatedBytes(server.pids().getFirst());
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
 
     /** RSS, and for a JVM the heap after a full GC, with this many idle connections held. */
     private void recordMemory(Launcher.RunningServer server, int idle, int round) {

@@ -35,6 +35,9 @@ final class Launcher {
     /** The stage whose chapter is one loop per core: the multicore preset runs its designs side by side (see ServerName). */
     static final String MULTICORE_STAGE = "stage-03-multicore";
 
+    /** The stage whose chapter is the composer: the journey runs it with mapped small files too ({@code @mapped}). */
+    static final String COMPOSER_STAGE = "stage-05-composer";
+
     /** Stage modules with a built jar, in order (stage-01-naive, stage-02-epoll, stage-02-epoll@poll, stage-03-...). */
     static List<String> stagesFound(Path repoRoot) {
         try (Stream<Path> dirs = Files.list(repoRoot)) {
@@ -42,7 +45,8 @@ final class Launcher {
                     .filter(n -> n.matches("stage-\\d\\d-.+"))
                     .filter(n -> Files.exists(repoRoot.resolve(n).resolve("target").resolve(n + ".jar")))
                     .sorted()
-                    .flatMap(n -> n.equals(EPOLL_STAGE) ? Stream.of(n, n + "@poll") : Stream.of(n))
+                    .flatMap(n -> n.equals(EPOLL_STAGE) ? Stream.of(n, n + "@poll")
+                            : n.equals(COMPOSER_STAGE) ? Stream.of(n, n + "@mapped") : Stream.of(n))
                     .toList();
         } catch (IOException e) {
             return List.of();
@@ -119,6 +123,8 @@ final class Launcher {
                     cmd.add("-Djava.nio.channels.spi.SelectorProvider=" + POLL_SELECTOR);
                     yield List.of();
                 }
+                // Stage 05 with its small files' bytes mapped from the file (mmap) instead of read into memory.
+                case "mapped" -> List.of("--bodies", "mapped");
                 // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
                 // listener (the kernel spreads connections over N accept queues), all N on one listener
                 // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.

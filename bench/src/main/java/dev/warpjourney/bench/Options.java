@@ -51,7 +51,8 @@ record Options(
                                     a variant follows an @: stage-02-epoll@poll (on poll(2)), nginx@N (N
                                     workers; plain nginx: one per server CPU), and from stage 03 on
                                     stage-03-multicore@loops-N, @handoff-N, @shared-N, @vthreads-N (one JVM,
-                                    N loops of that design) and @prefork-N (N JVMs of one loop on one port)
+                                    N loops of that design) and @prefork-N (N JVMs of one loop on one port),
+                                    and from stage 05 on @mapped (small files mapped, not read into memory)
               --scenarios a,b,...   scenarios (default: %s)
               --rounds N            A B A B rounds per scenario (default 5)
               --duration S          seconds per measured run (default 10)

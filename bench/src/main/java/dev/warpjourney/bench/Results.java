@@ -82,6 +82,13 @@ final class Results {
     record Memory(String server, int idle, int round, long rssKib, long heapUsedKib) {
     }
 
+    /** Heap bytes a JVM server allocated over one round's wrk run (its threads' allocation counters), and the requests it answered. */
+    record Allocation(String scenario, String server, int round, long requests, long bytes) {
+        double perRequest() {
+            return requests == 0 ? Double.NaN : bytes / (double) requests;
+        }
+    }
+
     /** One warm-up run: the throughput the JIT had reached. */
     record WarmUp(String scenario, int idle, String server, int run, double seconds, double requestsPerSecond) {
     }
@@ -118,6 +125,7 @@ final class Results {
     final List<Cost> costs = Collections.synchronizedList(new ArrayList<>());
     final List<Memory> memory = Collections.synchronizedList(new ArrayList<>());
     final List<WarmUp> warmups = Collections.synchronizedList(new ArrayList<>());
+    final List<Allocation> allocations = Collections.synchronizedList(new ArrayList<>());
     final List<Slowloris.Result> slowloris = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> failures = new LinkedHashMap<>();
 
@@ -458,6 +466,10 @@ final class Results {
 
         Files.writeString(dir.resolve("memory.csv"), memoryCsv());
 
+        if (!allocations.isEmpty()) {
+            Files.writeString(dir.resolve("allocation.csv"), allocationCsv());
+        }
+
         if (scaling) {
             Files.writeString(dir.resolve("scaling.csv"), Scaling.csv(scalingRows()));
         }
@@ -502,6 +514,25 @@ final class Results {
                     String.valueOf(rss.n()), fmt(rss.min(), 0), fmt(rss.max(), 0), fmt(heap.min(), 0), fmt(heap.max(), 0))).append('\n');
         }
         return mem.toString();
+    }
+
+    private String allocationCsv() {
+        StringBuilder b = new StringBuilder("scenario,server,bytes_per_request,rounds,min,max\n");
+        Set<String> keys = new LinkedHashSet<>();
+        allocations.forEach(a -> keys.add(a.scenario() + "\t" + a.server()));
+        for (String key : keys) {
+            String scenario = key.split("\t")[0];
+            String server = key.split("\t")[1];
+            Spread s = allocationSpread(scenario, server);
+            b.append(String.join(",", scenario, server, fmt(s.median(), 1), String.valueOf(s.n()), fmt(s.min(), 1), fmt(s.max(), 1)))
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    Spread allocationSpread(String scenario, String server) {
+        return Spread.of(allocations.stream().filter(a -> a.scenario().equals(scenario) && a.server().equals(server))
+                .map(Allocation::perRequest).toList());
     }
 
     Spread memorySpread(String server, int idle, boolean heap) {

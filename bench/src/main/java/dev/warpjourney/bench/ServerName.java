@@ -8,6 +8,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code stage-02-epoll@poll}: the stage on the JDK's poll(2) selector (epoll taken away).</li>
+ *   <li>{@code stage-05-composer@mapped}: small files' bytes mapped from the file, not read into memory.</li>
  *   <li>{@code stage-03-multicore@loops-N}, {@code @shared-N}, {@code @handoff-N}, {@code @vthreads-N}:
  *       one JVM, N loops of the named design.</li>
  *   <li>{@code stage-03-multicore@prefork-N}: N JVMs of one loop each on one port (SO_REUSEPORT).</li>
@@ -16,7 +17,7 @@ import java.util.List;
  *
  * @param name   the whole name
  * @param base   the stage module or peer, before the {@code @}
- * @param design {@code poll}, one of {@link #DESIGNS}, {@code nginx} for {@code nginx@N}, or "" for the base as it is
+ * @param design {@code poll}, {@code mapped}, one of {@link #DESIGNS}, {@code nginx} for {@code nginx@N}, or "" for the base as it is
  * @param count  loops, processes or workers the name asks for; 0 when it asks for none
  */
 record ServerName(String name, String base, String design, int count) {
@@ -27,7 +28,11 @@ record ServerName(String name, String base, String design, int count) {
     /** The first stage that serves on more than one core, and so the first with the multicore variants. */
     static final int FIRST_MULTICORE_STAGE = 3;
 
-    private static final String KNOWN = "@poll, and from stage 03 on @loops-N, @handoff-N, @shared-N, @vthreads-N, @prefork-N";
+    private static final String KNOWN = "@poll, from stage 03 on @loops-N, @handoff-N, @shared-N, @vthreads-N, @prefork-N,"
+            + " from stage 05 on @mapped";
+
+    /** The first stage that keeps small files' bytes, and so the first with {@code @mapped}. */
+    static final int FIRST_COMPOSER_STAGE = 5;
 
     /** Parses a name; throws IllegalArgumentException with what is wrong and what is known. */
     static ServerName parse(String name) {
@@ -45,6 +50,13 @@ record ServerName(String name, String base, String design, int count) {
         }
         if (variant.equals("poll")) {
             return new ServerName(name, base, "poll", 0);
+        }
+        if (variant.equals("mapped")) {
+            if (Integer.parseInt(base.substring(6, 8)) < FIRST_COMPOSER_STAGE) {
+                throw new IllegalArgumentException(name + ": " + base + " keeps no file bytes; @mapped needs stage 05"
+                        + " (stage-05-composer) or a later stage");
+            }
+            return new ServerName(name, base, "mapped", 0);
         }
         int dash = variant.lastIndexOf('-');
         String design = dash < 0 ? variant : variant.substring(0, dash);

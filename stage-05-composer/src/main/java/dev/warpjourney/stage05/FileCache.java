@@ -483,6 +483,16 @@ final class FileCache {
         return open.size();
     }
 
+    /** Request-targets remembered as spelt. */
+    int targetsRemembered() {
+        lock();
+        try {
+            return targets.size();
+        } finally {
+            unlock();
+        }
+    }
+
     /** The server stops: every descriptor is closed (the connections that used them are closed first). */
     void close() {
         lock();
@@ -603,15 +613,15 @@ final class FileCache {
             if (to - from > Limits.MEMO_TARGET) {
                 return;
             }
+            if (get(buf, from, to) != null) {
+                return;
+            }
             if (size >= max) {
                 clear();
             }
             int mask = raw.length - 1;
             int i = hash(buf, from, to) & mask;
             while (raw[i] != null) {
-                if (Arrays.equals(raw[i], 0, raw[i].length, buf, from, to)) {
-                    return;
-                }
                 i = (i + 1) & mask;
             }
             raw[i] = Arrays.copyOfRange(buf, from, to);

@@ -36,6 +36,11 @@ class FileCacheTest {
     }
 
     private FileCache cache(int maxEntries, int maxChannels, Duration window, Duration reapPeriod) {
+        return cache(maxEntries, maxChannels, window, reapPeriod, Config.Bodies.MEMORY, Limits.BODY_CACHE_BYTES);
+    }
+
+    private FileCache cache(int maxEntries, int maxChannels, Duration window, Duration reapPeriod, Config.Bodies bodies,
+                            long bodyBudget) {
         FileCache.Lookup counting = new FileCache.Lookup() {
             @Override
             public FileCache.Entry resolve(RequestTarget target) {
@@ -49,7 +54,128 @@ class FileCacheTest {
                 return files.unchanged(file);
             }
         };
-        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null);
+        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null, bodies, bodyBudget);
+    }
+
+    private static String text(java.nio.ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static Request get(String target) throws HttpException {
+        return RequestParser.parse("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
+    }
+
+    // Stage 05: small files' bytes, the pre-composed 200, and targets remembered as spelt.
+
+    @Test
+    void aSmallFilesBytesAreReadOnceAndServeInsideTheWindowWithoutADescriptor() throws IOException {
+        for (Config.Bodies how : Config.Bodies.values()) {
+            FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), how, 1 << 20);
+            FileCache.Entry a = cache.lookup(target("/a.txt"));
+            assertThat(text(cache.body(a))).as(how.name()).isEqualTo("aaa");
+            assertThat(cache.body(a)).isSameAs(a.body);
+            assertThat(cache.bodiesLoaded).isEqualTo(1);
+            assertThat(cache.openChannels()).as("the descriptor closed once the bytes were in").isZero();
+            assertThat(cache.opens - cache.closes).isZero();
+            int checks = checked.get();
+            assertThat(cache.lookup(target("/a.txt"))).as("a hit: the bytes are the file").isSameAs(a);
+            assertThat(checked.get()).isEqualTo(checks);
+            checked.set(0);
+        }
+    }
+
+    @Test
+    void aFileChangedInPlaceKeepsItsOldBytesInsideTheWindowAndItsNewOnesAfter() throws Exception {
+        FileCache cache = cache(16, 16, Duration.ofMillis(200));
+        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        assertThat(text(cache.body(a))).isEqualTo("aaa");
+        Files.writeString(root.resolve("a.txt"), "AAAA"); // another size: the one stat sees it
+        assertThat(text(cache.body(cache.lookup(target("/a.txt"))))).as("inside the window: whole, and old").isEqualTo("aaa");
+        Thread.sleep(250);
+        FileCache.Entry now = cache.lookup(target("/a.txt"));
+        assertThat(now).isNotSameAs(a);
+        assertThat(a.body).as("the old entry lets its bytes go").isNull();
+        assertThat(text(cache.body(now))).isEqualTo("AAAA");
+        assertThat(new String(now.ok.head, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Content-Length: 4\r\n");
+    }
+
+    @Test
+    void largeFilesAndFilesPastTheBudgetGoByTheirDescriptor() throws IOException {
+        Files.write(root.resolve("big.bin"), new byte[Limits.SMALL_FILE + 1]);
+        Files.write(root.resolve("edge.bin"), new byte[Limits.SMALL_FILE]);
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, Limits.SMALL_FILE + 3);
+        assertThat(cache.body(cache.lookup(target("/big.bin")))).isNull();
+        assertThat(cache.body(cache.lookup(target("/edge.bin")))).isNotNull();
+        assertThat(cache.body(cache.lookup(target("/a.txt")))).isNotNull(); // 3 bytes: the budget's last
+        assertThat(cache.body(cache.lookup(target("/b.txt")))).as("past the budget").isNull();
+        Files.write(root.resolve("empty.txt"), new byte[0]);
+        assertThat(cache.body(cache.lookup(target("/empty.txt")))).isNull();
+    }
+
+    @Test
+    void aRetiredEntrysBytesReturnToTheBudget() throws Exception {
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 4);
+        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        assertThat(cache.body(b)).isNotNull(); // 4 bytes: the whole budget
+        assertThat(cache.body(cache.lookup(target("/a.txt")))).isNull();
+        cache.reap(System.nanoTime() + Duration.ofHours(2).toNanos()); // marks b inactive
+        cache.reap(System.nanoTime() + Duration.ofHours(4).toNanos()); // drops it
+        assertThat(cache.size()).isZero();
+        assertThat(cache.body(cache.lookup(target("/a.txt")))).isNotNull();
+    }
+
+    @Test
+    void theCachedTwoHundredIsComposedOnceAndDescribesTheFile() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        String head = new String(b.ok.head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("HTTP/1.1 200 OK\r\nServer: " + ResponseHead.SERVER + "\r\n")
+                .contains("\r\nContent-Type: text/plain", "\r\nContent-Length: 4\r\n", "\r\nETag: " + b.etag + "\r\n",
+                        "\r\nLast-Modified: " + b.lastModified + "\r\n", "\r\nAccept-Ranges: bytes\r\n")
+                .endsWith("\r\n").doesNotContain("Date:", "Connection:");
+        assertThat(b.headOk.head).isEqualTo(b.ok.head);
+        assertThat(b.headOk.omitBody).isTrue();
+        assertThat(b.ok.omitBody).isFalse();
+        assertThat(cache.lookup(target("/b.txt")).ok).isSameAs(b.ok);
+    }
+
+    @Test
+    void aTargetSeenBeforeIsFoundAsSpeltWithoutDecoding() throws Exception {
+        FileCache cache = cache(16, 16, Duration.ofHours(1));
+        FileCache.Entry a = cache.lookup(get("/a.txt"));
+        assertThat(cache.lookup(get("/a.txt"))).isSameAs(a);
+        assertThat(cache.lookup(get("/%61.txt"))).as("another spelling, the same key").isSameAs(a);
+        assertThat(cache.lookup(get("/x/../a.txt"))).isSameAs(a);
+        assertThat(resolved.get()).isEqualTo(1);
+        assertThat(cache.lookup(get("/a.txt?v=1"))).isSameAs(a);
+        assertThat(cache.lookup(get("/%2e%2e/a.txt"))).as("refused, and never remembered").isNull();
+        assertThat(cache.lookup(get("/%2e%2e/a.txt"))).isNull();
+        assertThat(cache.targetsRemembered()).as("four spellings, the refused one not among them").isEqualTo(4);
+        cache.lookup(get("/a.txt"));
+        assertThat(cache.targetsRemembered()).isEqualTo(4);
+    }
+
+    @Test
+    void theTargetMemoIsBoundedAndStartsAgainWhenFull() {
+        FileCache.Targets memo = new FileCache.Targets(4);
+        byte[] buf = "/0/1/2/3/4/5".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i < 4; i++) {
+            memo.put(buf, 2 * i, 2 * i + 2, "k" + i);
+        }
+        assertThat(memo.size()).isEqualTo(4);
+        assertThat(memo.get(buf, 2, 4)).isEqualTo("k1");
+        memo.put(buf, 6, 8, "again"); // already there: nothing changes
+        assertThat(memo.size()).isEqualTo(4);
+        assertThat(memo.get(buf, 6, 8)).isEqualTo("k3");
+        memo.put(buf, 10, 12, "k5"); // full: it starts again
+        assertThat(memo.size()).isEqualTo(1);
+        assertThat(memo.get(buf, 2, 4)).isNull();
+        assertThat(memo.get(buf, 10, 12)).isEqualTo("k5");
+        byte[] longTarget = ("/" + "a".repeat(Limits.MEMO_TARGET)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        memo.put(longTarget, 0, longTarget.length, "long");
+        assertThat(memo.get(longTarget, 0, longTarget.length)).as("too long to keep").isNull();
     }
 
     private static RequestTarget target(String path) {
