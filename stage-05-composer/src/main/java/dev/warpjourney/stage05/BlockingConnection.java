@@ -63,6 +63,7 @@ final class BlockingConnection implements Runnable {
     private ByteBuffer out;
     /** Enough for every head but a redirect to a very long path. */
     private static final int OUT_SIZE = 1024;
+    private static final byte[] NO_BYTES = new byte[0];
 
     BlockingConnection(SocketChannel channel, BlockingServer server) throws IOException {
         this.channel = channel;
@@ -241,7 +242,7 @@ final class BlockingConnection implements Runnable {
             // Unlike a Content-Length body, a chunked one can be malformed, and a malformed one gets a
             // 400: so it is read to its end before we answer, still under the request head's deadline.
             // The head leaves the buffer first, so the request takes a copy of it (rare).
-            req = req.detach();
+            req = req.detach(headLength);
             consume(headLength);
             headLength = 0;
             skipChunkedBody();
@@ -320,13 +321,14 @@ final class BlockingConnection implements Runnable {
             }
         }
         try {
-            byte[] small = r.omitBody || r.file != null ? new byte[0] : r.body;
-            int need = ResponseHead.length(r) + small.length;
+            byte[] small = r.omitBody || r.file != null ? NO_BYTES : r.body;
+            byte[] prefix = ResponseHead.prefix(r);
+            int need = prefix.length + ResponseHead.PER_RESPONSE + small.length;
             if (out == null || out.capacity() < need) {
                 out = ByteBuffer.allocate(Math.max(need, OUT_SIZE)); // kept for the connection's life
             }
             out.clear();
-            ResponseHead.compose(r, keepAlive, http10, server.dates().now(), out);
+            ResponseHead.compose(prefix, keepAlive, http10, server.dates().now(), out);
             out.put(small).flip();
             writeTimeout.resume();
             if (body != null) {

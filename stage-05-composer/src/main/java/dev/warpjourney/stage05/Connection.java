@@ -256,7 +256,7 @@ final class Connection {
             // gets a 400: so it is read to its end before we answer. The request is not complete
             // until then, so the request-head deadline keeps running (no Slowloris in the body).
             // Its head leaves the buffer before the body is read: the request takes a copy (rare).
-            chunkedRequest = req.detach();
+            chunkedRequest = req.detach(end);
             consume(end);
             requestStarted = true;
             chunkedBody = new ChunkedBody();
@@ -354,22 +354,28 @@ final class Connection {
             }
         }
         byte[] body = r.omitBody || r.file != null ? NO_BYTES : r.body;
-        ByteBuffer out = loop.writeBuffer().clear();
-        if (r.head == null && ResponseHead.length(r) + body.length > out.capacity()) {
-            out = ByteBuffer.allocate(ResponseHead.length(r) + body.length); // a head too long for the loop's buffer (rare)
+        byte[] prefix = ResponseHead.prefix(r); // the file's pre-composed bytes, or this response's, composed now
+        ByteBuffer out = loop.writeBuffer();
+        if (prefix.length + ResponseHead.PER_RESPONSE + body.length > out.capacity()) {
+            out = ByteBuffer.allocate(prefix.length + ResponseHead.PER_RESPONSE + body.length); // a very long redirect (rare)
         }
-        ResponseHead.compose(r, keepAlive, http10, loop.dates().now(), out);
+        out.clear();
+        ResponseHead.compose(prefix, keepAlive, http10, loop.dates().now(), out);
         outHead = out.put(body).flip();
         closeAfterResponse = !keepAlive;
         state = State.WRITING;
         writeResponse();
-        if (outHead == out && out.hasRemaining()) {
-            // The socket took part of it: keep the rest here, as the loop's buffer is the next response's.
-            outHead = ByteBuffer.allocate(out.remaining()).put(out).flip();
+        if (outHead == out) {
+            // The response waits for the socket. The loop's buffer is the next response's (any
+            // connection's), so what is left of the head moves here: nothing, once the head is out
+            // and only the body waits.
+            outHead = out.hasRemaining() ? ByteBuffer.allocate(out.remaining()).put(out).flip() : NO_HEAD;
         }
     }
 
     private static final byte[] NO_BYTES = new byte[0];
+    /** An empty head, for a response whose head is out and whose body still waits for the socket. */
+    private static final ByteBuffer NO_HEAD = ByteBuffer.allocate(0);
 
     /** This connection's own position in a cached file's bytes (the bytes are shared; their position cannot be). */
     private ByteBuffer bodyView(FileCache.Entry file, ByteBuffer bytes, long offset, long length) {
@@ -431,6 +437,10 @@ final class Connection {
         closeFile();
         outHead = null;
         outBody = null;
+        if (viewOf != null && viewOf.retired) {
+            viewOf = null; // the cache let these bytes go: an idle connection does not keep them alive
+            view = null;
+        }
         if (closeAfterResponse) {
             lingeringClose();
             return;

@@ -98,6 +98,8 @@ final class FileCache {
          * first GET, for a larger file, or once the cache's {@link #bodyBudget} is spent.
          */
         ByteBuffer body;
+        /** The last try to load {@link #body} failed (out of descriptors or memory): not again before the next check. */
+        boolean bodyFailed;
         // end::composer-entry[]
 
         private Entry(Kind kind, Path file, Path requested, Set<PosixFilePermission> permissions, Object identity,
@@ -300,6 +302,7 @@ final class FileCache {
             if (cached != null && cached.kind == Kind.FILE && files.unchanged(cached)) {
                 revalidations++; // one stat: the same file, so the entry (and any open descriptor) stays
                 cached.checkedAt = now;
+                cached.bodyFailed = false;
                 cached.active = true;
                 return cached;
             }
@@ -392,9 +395,10 @@ final class FileCache {
     ByteBuffer body(Entry e) {
         lock();
         try {
-            if (e.body == null && !e.retired && e.size > 0 && e.size <= Limits.SMALL_FILE
+            if (e.body == null && !e.retired && !e.bodyFailed && e.size > 0 && e.size <= Limits.SMALL_FILE
                     && bodyBytes + e.size <= bodyBudget) {
                 e.body = load(e);
+                e.bodyFailed = e.body == null;
                 if (e.body != null) {
                     bodyBytes += e.size;
                     bodiesLoaded++;
@@ -406,29 +410,45 @@ final class FileCache {
         }
     }
 
-    /** Reads (or maps) the whole file, then closes it: a small file's bytes need no descriptor. */
+    /**
+     * Reads (or maps) the whole file. From the entry's own descriptor when it has one: that is the
+     * file the lookup checked, whatever its path names now (a hit inside the window checks
+     * nothing, and opening the path again there could find another file). Else from the path, which
+     * the lookup just checked, as {@link #acquire} opens it; that descriptor is closed again, as a
+     * small file's bytes need none.
+     */
     private ByteBuffer load(Entry e) {
-        try (FileChannel ch = open(e.file)) {
-            opens++;
-            closes++;
-            int size = (int) e.size;
-            if (bodies == Config.Bodies.MAPPED) {
-                // Shares the page cache's pages, no copy; but a file truncated under the mapping makes
-                // the write that reads it fail (EFAULT), where a copy would still be whole.
-                return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        int size = (int) e.size;
+        try {
+            if (e.channel != null) {
+                return load(e.channel, size);
             }
-            // Direct memory: the kernel copies from it as it is, where a heap array would first be
-            // copied into a temporary direct buffer by the JDK at every write.
-            ByteBuffer b = ByteBuffer.allocateDirect(size);
-            while (b.hasRemaining()) {
-                if (ch.read(b, b.position()) < 0) {
-                    return null; // shorter than the lookup said: the descriptor path copes (it closes)
-                }
+            try (FileChannel ch = open(e.file)) {
+                opens++;
+                closes++;
+                return load(ch, size);
             }
-            return b.flip();
-        } catch (IOException | RuntimeException ex) {
-            return null; // out of descriptors, gone, or larger than a mapping allows: send from the descriptor
+        } catch (IOException | RuntimeException | OutOfMemoryError ex) {
+            // Out of descriptors, gone, or out of direct memory or mappings: send from a descriptor.
+            return null;
         }
+    }
+
+    private ByteBuffer load(FileChannel ch, int size) throws IOException {
+        if (bodies == Config.Bodies.MAPPED) {
+            // Shares the page cache's pages, no copy; but a file truncated under the mapping makes
+            // the write that reads it fail (EFAULT), where a copy would still be whole.
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        // Direct memory: the kernel copies from it as it is, where a heap array would first be
+        // copied into a temporary direct buffer by the JDK at every write.
+        ByteBuffer b = ByteBuffer.allocateDirect(size);
+        while (b.hasRemaining()) {
+            if (ch.read(b, b.position()) < 0) {
+                return null; // shorter than the lookup said: the descriptor path copes (it closes)
+            }
+        }
+        return b.flip();
     }
     // end::composer-body[]
 
@@ -584,6 +604,15 @@ final class FileCache {
      * {@link Limits#MEMO_TARGET} is decoded every time rather than kept.
      */
     static final class Targets {
+        /**
+         * The hash's multiplier, odd and drawn once per process: with a fixed one (String's 31) a
+         * client can compute thousands of targets with one hash ("Aa" and "BB" collide under 31)
+         * and make every probe walk all of them.
+         */
+        private static final int MULTIPLIER = new java.util.SplittableRandom().nextInt() | 1;
+        /** Slots a lookup may probe; a target that would need more is not kept (a flood finds a short table). */
+        private static final int MAX_PROBES = 8;
+
         private final byte[][] raw;
         private final String[] keys;
         private final int max;
@@ -598,7 +627,8 @@ final class FileCache {
 
         String get(byte[] buf, int from, int to) {
             int mask = raw.length - 1;
-            for (int i = hash(buf, from, to) & mask; ; i = (i + 1) & mask) {
+            int i = hash(buf, from, to) & mask;
+            for (int probe = 0; probe < MAX_PROBES; probe++, i = (i + 1) & mask) {
                 byte[] r = raw[i];
                 if (r == null) {
                     return null;
@@ -607,6 +637,7 @@ final class FileCache {
                     return keys[i];
                 }
             }
+            return null;
         }
 
         void put(byte[] buf, int from, int to, String key) {
@@ -621,8 +652,10 @@ final class FileCache {
             }
             int mask = raw.length - 1;
             int i = hash(buf, from, to) & mask;
-            while (raw[i] != null) {
-                i = (i + 1) & mask;
+            for (int probe = 0; raw[i] != null; probe++, i = (i + 1) & mask) {
+                if (probe == MAX_PROBES - 1) {
+                    return; // a crowded neighbourhood: decoded at every request rather than slowing every lookup
+                }
             }
             raw[i] = Arrays.copyOfRange(buf, from, to);
             keys[i] = key;
@@ -642,7 +675,7 @@ final class FileCache {
         private static int hash(byte[] buf, int from, int to) {
             int h = 1;
             for (int i = from; i < to; i++) {
-                h = 31 * h + buf[i];
+                h = MULTIPLIER * h + buf[i];
             }
             return h ^ (h >>> 16); // the table uses the low bits: fold the high ones in
         }

@@ -122,9 +122,11 @@ final class Limits {
     static final int SMALL_FILE = 16 * 1024;
 
     /**
-     * The bytes of small files one cache may hold: 64 MiB, all the manyfiles scenario's 10,000
-     * files (about 45 MiB) with room to spare. Direct memory, outside the heap: the JVM allows as
-     * much of it as the heap's maximum. Past it, files go by sendfile as in stage 04.
+     * The bytes of small files the file caches may hold, all loops together (each loop's cache
+     * gets its share): 64 MiB, for one loop all of the manyfiles scenario's 10,000 files (about 45
+     * MiB) with room to spare. Direct memory, outside the heap: the JVM allows as much of it as the
+     * heap's maximum by default, so this stays well below a small heap. Past it, files go by
+     * sendfile as in stage 04.
      */
     static final long BODY_CACHE_BYTES = 64L * 1024 * 1024;
 

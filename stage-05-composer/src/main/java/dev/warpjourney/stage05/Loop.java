@@ -168,7 +168,7 @@ final class Loop {
         this.files = files;
         this.fileCache = new FileCache(files, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(config.loops()),
                 Limits.FILE_CACHE_WINDOW, Limits.FILE_CACHE_REAP_PERIOD, null, config.bodies(),
-                Limits.BODY_CACHE_BYTES);
+                Limits.BODY_CACHE_BYTES / config.loops());
         this.header = new TimeoutQueue(config.requestHeaderTimeout().toNanos());
         this.idle = new TimeoutQueue(config.idleTimeout().toNanos());
         this.listener = listener;

@@ -103,10 +103,10 @@ final class Request {
         return header(field);
     }
 
-    /** A copy that owns its bytes: for a request answered after its head has left the read buffer. */
-    Request detach() {
+    /** A copy that owns its bytes (the head's, {@code buf[0, end)}): for a request answered after its head has left the read buffer. */
+    Request detach(int end) {
         Request copy = new Request();
-        copy.buf = Arrays.copyOf(buf, buf.length);
+        copy.buf = Arrays.copyOf(buf, end);
         copy.methodFrom = methodFrom;
         copy.methodTo = methodTo;
         copy.targetFrom = targetFrom;

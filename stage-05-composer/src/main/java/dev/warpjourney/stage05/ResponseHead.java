@@ -42,15 +42,15 @@ final class ResponseHead {
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The whole head's length, for a buffer that must hold it. */
-    static int length(Response r) {
-        return (r.head != null ? r.head.length : precompose(r).length) + PER_RESPONSE;
+    /** What {@link #compose} starts from: the pre-composed bytes of a cached file's 200, or this response's, composed now. */
+    static byte[] prefix(Response r) {
+        return r.head != null ? r.head : precompose(r);
     }
 
     // tag::composer-compose[]
-    /** The head into {@code out}: the file's pre-composed part (or the whole head, composed now), Date, Connection. */
-    static void compose(Response r, boolean keepAlive, boolean http10, byte[] date, ByteBuffer out) {
-        out.put(r.head != null ? r.head : precompose(r));
+    /** The head into {@code out}: the pre-composed part, then Date, Connection and the blank line. */
+    static void compose(byte[] prefix, boolean keepAlive, boolean http10, byte[] date, ByteBuffer out) {
+        out.put(prefix);
         out.put(DATE).put(date).put(CRLF);
         if (!keepAlive) {
             out.put(CONNECTION_CLOSE);
@@ -63,8 +63,9 @@ final class ResponseHead {
 
     /** The head as text, for tests and benchmarks. */
     static String compose(Response r, boolean keepAlive, boolean http10, byte[] date) {
-        ByteBuffer out = ByteBuffer.allocate(length(r));
-        compose(r, keepAlive, http10, date, out);
+        byte[] prefix = prefix(r);
+        ByteBuffer out = ByteBuffer.allocate(prefix.length + PER_RESPONSE);
+        compose(prefix, keepAlive, http10, date, out);
         return new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1);
     }
 

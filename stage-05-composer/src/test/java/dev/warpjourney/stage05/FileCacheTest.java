@@ -102,6 +102,24 @@ class FileCacheTest {
     }
 
     @Test
+    void bytesLoadedAfterTheDescriptorWasOpenedComeFromThatDescriptorNotFromThePath() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
+        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        a.bodyFailed = true; // as after a load that failed (out of descriptors, say): sent by its descriptor
+        assertThat(cache.body(a)).isNull();
+        cache.acquire(a);
+        cache.release(a);
+        Path fresh = root.resolve("a.new");
+        Files.writeString(fresh, "zzz");
+        Files.move(fresh, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Inside the window the entry is a hit with no check; bytes loaded now must be the file it checked.
+        FileCache.Entry hit = cache.lookup(target("/a.txt"));
+        assertThat(hit).isSameAs(a);
+        hit.bodyFailed = false; // a later try
+        assertThat(text(cache.body(hit))).isEqualTo("aaa");
+    }
+
+    @Test
     void largeFilesAndFilesPastTheBudgetGoByTheirDescriptor() throws IOException {
         Files.write(root.resolve("big.bin"), new byte[Limits.SMALL_FILE + 1]);
         Files.write(root.resolve("edge.bin"), new byte[Limits.SMALL_FILE]);

@@ -85,7 +85,7 @@ public class HotPathBenchmark {
     @Benchmark
     public ByteBuffer composeResponseHead() {
         out.clear();
-        ResponseHead.compose(ok, true, false, dates.now(), out);
+        ResponseHead.compose(ResponseHead.prefix(ok), true, false, dates.now(), out);
         return out;
     }
 

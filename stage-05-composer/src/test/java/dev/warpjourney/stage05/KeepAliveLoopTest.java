@@ -1,6 +1,7 @@
 package dev.warpjourney.stage05;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -291,6 +292,42 @@ class KeepAliveLoopTest {
                 PIPELINED, ch.minDepth, ch.maxDepth);
         assertThat(ch.maxDepth - ch.minDepth).as("stack growth across %d pipelined requests", PIPELINED)
                 .isLessThan(16);
+    }
+
+    /**
+     * Stage 05 composes every head in the loop's one write buffer. A response whose head is out
+     * and whose body waits for the socket must not keep pointing at that buffer: the next response
+     * composed there (here another connection's, whose write fails, so its bytes stay in the
+     * buffer) would go out in the middle of this one's body.
+     */
+    @Test
+    void aResponseWaitingForTheSocketKeepsNothingOfTheLoopsWriteBuffer() throws IOException {
+        byte[] request = "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        ScriptedChannel whole = new ScriptedChannel(request);
+        new Connection(whole, new ScriptedKey(whole), loop).onReadable();
+        String expected = whole.output.toString(StandardCharsets.ISO_8859_1);
+        assertThat(expected).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\naaa\n");
+
+        ScriptedChannel slow = new ScriptedChannel(request);
+        slow.writeBudget = expected.length() - 4; // the head goes out, the body waits
+        Connection a = new Connection(slow, new ScriptedKey(slow), loop);
+        a.onReadable();
+        assertThat(a.state).isEqualTo(Connection.State.WRITING);
+
+        ScriptedChannel reset = new ScriptedChannel("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+            @Override
+            public int write(ByteBuffer src) {
+                throw new java.io.UncheckedIOException(new IOException("connection reset by peer"));
+            }
+        };
+        assertThatThrownBy(() -> new Connection(reset, new ScriptedKey(reset), loop).onReadable())
+                .isInstanceOf(java.io.UncheckedIOException.class); // its 404 stays composed in the loop's buffer
+
+        slow.writeBudget = Long.MAX_VALUE;
+        a.onWritable();
+        String got = slow.output.toString(StandardCharsets.ISO_8859_1);
+        assertThat(got).as("one response, whole, and nothing of the other connection's").endsWith("\r\n\r\naaa\n")
+                .doesNotContain("404").hasSize(expected.length());
     }
 
     @Test
