@@ -116,6 +116,7 @@ public final class BookData {
         }
         data.fdcache(fdcache, out);
         data.herd(repo.resolve("results/herd"), out);
+        data.cores(repo.resolve("results/cores"), out);
         List<String> problems = data.chapters(out);
         data.attr("run", data.reference ? "the reference run" : "your own run");
         data.attr("run-dir", data.reference ? "results/journey" : results.toString());
@@ -160,6 +161,16 @@ public final class BookData {
             attr(key + "-bound", first(row, "bound") == null ? "not measured in this run" : first(row, "bound"));
             String base = "summary." + row.get("scenario") + "." + row.get("idle") + "." + row.get("server") + ".";
             row.forEach((col, v) -> metric(base + col, v));
+        }
+        cpuRatios(summary);
+        for (Map<String, String> row : csv("allocation.csv")) {
+            // {alloc-SCENARIO-SERVER}: heap bytes the server allocated per request (its threads' counters), median over rounds.
+            String key = "alloc-" + row.get("scenario") + "-" + row.get("server");
+            attr(key, bytes(row.get("bytes_per_request")));
+            attr(key + "-min", bytes(row.get("min")));
+            attr(key + "-max", bytes(row.get("max")));
+            attr(key + "-rounds", row.get("rounds"));
+            metric("allocation." + row.get("scenario") + "." + row.get("server") + ".bytes_per_request", row.get("bytes_per_request"));
         }
         // Requests per round (median over the rounds), and how many of them lie at or above the p99.
         Map<String, List<Double>> perRound = new LinkedHashMap<>();
@@ -233,7 +244,42 @@ public final class BookData {
         if (isMain()) {
             scaling(out);
             Files.writeString(out.resolve("table-seed.adoc"), seedTable(summary));
+            Files.writeString(out.resolve("table-journey.adoc"), journeyTable(summary, csv("allocation.csv")));
         }
+    }
+
+    /**
+     * CPU time per request as a ratio: {KEY-cpu-vs-nginx} is nginx's CPU per request over this
+     * server's in the same scenario (above 1: this server does a request's work in less CPU time),
+     * {KEY-cpu-vs-floor} the floor's over this server's (1 would be the floor's cost). Unlike a
+     * throughput ratio it holds when wrk, not the server, was the limit: it is what one core could
+     * serve, measured where the core was not full. Metrics cpuratio.SCENARIO.SERVER.vs_nginx and .vs_floor.
+     */
+    private void cpuRatios(List<Map<String, String>> summary) {
+        for (Map<String, String> row : summary) {
+            String scenario = row.get("scenario");
+            String idle = row.get("idle");
+            String key = scenario + (idle.equals("0") ? "" : "-" + idle) + "-" + row.get("server");
+            for (String peer : List.of("nginx", "floor")) {
+                Double mine = number(row.get("cpu_us_per_req"));
+                Double theirs = summary.stream().filter(r -> r.get("scenario").equals(scenario) && r.get("idle").equals(idle)
+                        && r.get("server").equals(peer)).map(r -> number(r.get("cpu_us_per_req"))).findFirst().orElse(null);
+                if (mine != null && theirs != null && mine > 0) {
+                    attr(key + "-cpu-vs-" + peer, String.format(Locale.ROOT, "%.2f", theirs / mine));
+                    metric("cpuratio." + scenario + "." + idle + "." + row.get("server") + ".vs_" + peer, theirs / mine);
+                }
+            }
+        }
+    }
+
+    private static Double number(String v) {
+        return v == null || !v.matches("-?[0-9.]+([eE][-+]?[0-9]+)?") ? null : Double.parseDouble(v);
+    }
+
+    /** Bytes, rounded to a whole byte (a figure of a few bytes per request is shown as it is). */
+    private static String bytes(String v) {
+        Double d = number(v);
+        return d == null ? null : String.format(Locale.ROOT, "%,.0f", d);
     }
 
     private List<Map<String, String>> csv(String name) throws IOException {
@@ -388,6 +434,41 @@ public final class BookData {
                 }
             }
         }
+    }
+
+    /**
+     * The whole journey in one table, chapter 05's: every server of the run in the warp scenario,
+     * in the run's order (the stages, then the peers), with what one request costs it (CPU time,
+     * system calls, heap bytes) beside its throughput and whether it was the limit of its run.
+     * The CPU ratio to nginx holds where a throughput ratio does not: when wrk was the limit.
+     */
+    private String journeyTable(List<Map<String, String>> summary, List<Map<String, String>> allocation) {
+        List<Map<String, String>> rows = summary.stream()
+                .filter(r -> r.get("scenario").equals("warp") && r.get("idle").equals("0")).toList();
+        if (rows.isEmpty()) {
+            return notMeasured("The `warp` scenario");
+        }
+        Double nginx = rows.stream().filter(r -> r.get("server").equals("nginx"))
+                .map(r -> number(r.get("cpu_us_per_req"))).findFirst().orElse(null);
+        StringBuilder t = new StringBuilder("[cols=\"3,>1,>1,1,>1,>1,>1,>1\",options=\"header\"]\n|===\n"
+                + "| Server | Median req/s | CPU busy | Limit | CPU µs/req | nginx's CPU/req over its | Syscalls/req | Heap B/req\n");
+        for (Map<String, String> r : rows) {
+            Double cpu = number(r.get("cpu_us_per_req"));
+            String heap = allocation.stream().filter(a -> a.get("scenario").equals("warp") && a.get("server").equals(r.get("server")))
+                    .map(a -> bytes(a.get("bytes_per_request"))).findFirst().orElse("");
+            t.append("| ").append(r.get("server"))
+                    .append(" | ").append(thousands(r.get("median_req_s")))
+                    .append(" | ").append(orEmpty(first(r, "utilization")))
+                    .append(" | ").append(orEmpty(first(r, "bound")))
+                    .append(" | ").append(orEmpty(r.get("cpu_us_per_req")))
+                    .append(" | ").append(nginx == null || cpu == null || cpu == 0 ? "" : String.format(Locale.ROOT, "%.2f", nginx / cpu))
+                    .append(" | ").append(orEmpty(r.get("syscalls_per_req")))
+                    .append(" | ").append(heap).append('\n');
+        }
+        return t.append("|===\n\nCPU busy: the server's CPU seconds per second of the run (1 = its one CPU full). Limit: which "
+                + "side was the bottleneck; where it is not the server, the throughput is the load generator's ceiling, and "
+                + "the CPU time per request is the figure to compare. Heap B/req: bytes the JVM's platform threads allocated "
+                + "per request (blank: not a JVM of platform threads, or not measured).\n").toString();
     }
 
     private String throughputTable(List<Map<String, String>> summary, String scenario, String idle) {
@@ -645,7 +726,10 @@ public final class BookData {
                     here = warpLatest == null || warpNginx == null ? NOT_MEASURED
                             : latest + ": " + thousands(warpLatest.get("median_req_s")) + " req/s +\nnginx: "
                               + thousands(warpNginx.get("median_req_s")) + " req/s +\nRatio (median of per-round ratios): "
-                              + warpLatest.get("vs_nginx") + " +\n(`warp` scenario, one server CPU)";
+                              + (ranked(warpLatest) && !warpLatest.get("vs_nginx").isEmpty() ? warpLatest.get("vs_nginx")
+                                 : "not ranked (" + warpLatest.get("unranked_reason") + ")")
+                              + " +\nCPU per request, nginx's over " + latest + "'s: " + cpuRatio(warpNginx, warpLatest)
+                              + " +\n(`warp` scenario, one server CPU)";
                 }
                 case "prefork" -> {
                     then.append("Ratio at the most workers: ").append(ratio(pts.get(0).get("req_per_s"), pts.get(1).get("req_per_s"))).append(" +\n");
@@ -665,6 +749,12 @@ public final class BookData {
             t.append("| ").append(p0.get("title")).append("\n| ").append(then).append("\n| ").append(here).append('\n');
         }
         return t.append("|===\n").toString();
+    }
+
+    private static String cpuRatio(Map<String, String> theirs, Map<String, String> mine) {
+        Double t = number(theirs.get("cpu_us_per_req"));
+        Double m = number(mine.get("cpu_us_per_req"));
+        return t == null || m == null || m == 0 ? NOT_MEASURED : String.format(Locale.ROOT, "%.2f", t / m);
     }
 
     // ---------------------------------------------------------------- the multicore run (stage 03)
@@ -837,6 +927,22 @@ public final class BookData {
             metrics.putAll(herd.metrics);
         } else {
             citedAttributes("herd-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED)); // with the run, a misspelt name fails the book
+        }
+    }
+
+    /**
+     * Chapter 05's run on every core (results/cores: stage 05 and stage 03 with a loop per server
+     * CPU beside nginx with a worker per server CPU, servers and wrk sharing the CPUs): its figures
+     * prefixed {cores-...} (metrics cores.*), e.g. {cores-warp-stage-05-composer-loops-2-cpu-vs-nginx}.
+     */
+    private void cores(Path dir, Path out) throws IOException {
+        if (Files.isRegularFile(dir.resolve("summary.csv"))) {
+            BookData cores = new BookData(repo, dir, multicore, "cores");
+            cores.numbers(out);
+            attrs.putAll(cores.attrs);
+            metrics.putAll(cores.metrics);
+        } else {
+            citedAttributes("cores-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED));
         }
     }
 
