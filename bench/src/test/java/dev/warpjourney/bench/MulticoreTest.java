@@ -57,6 +57,8 @@ class MulticoreTest {
         assertThat(ServerName.parse("nginx@3").java()).isFalse();
         assertThat(ServerName.parse("stage-02-epoll@poll").design()).isEqualTo("poll");
         assertThat(ServerName.parse("stage-05-composer@shared-2").design()).isEqualTo("shared"); // later stages carry stage 03's flags
+        assertThat(ServerName.parse("stage-05-composer@mapped")).isEqualTo(new ServerName("stage-05-composer@mapped", "stage-05-composer", "mapped", 0));
+        assertThatThrownBy(() -> ServerName.parse("stage-04-fdcache@mapped")).hasMessageContaining("needs stage 05");
 
         assertThatThrownBy(() -> ServerName.parse(MC + "@bogus-2")).hasMessageContaining("unknown variant @bogus-2 of " + MC)
                 .hasMessageContaining("@prefork-N");

@@ -66,7 +66,7 @@ class BookFdcacheTest {
         }
         // The main run's figures are the main run's: none is prefixed, none changed by the fdcache run's absence.
         assertThat(attrs.get("warp-stage-02-epoll-median")).isNotEqualTo(BookData.NOT_MEASURED);
-        assertThat(Files.readString(tmp.resolve("out/table-warp.adoc"))).contains("| stage-02-epoll |");
+        assertThat(Files.readString(tmp.resolve("out/table-warp.adoc"))).contains("| stage-02-epoll");
     }
 
     @Test
@@ -76,9 +76,14 @@ class BookFdcacheTest {
         Files.createDirectories(run);
         try (Stream<Path> files = Files.list(REFERENCE)) {
             for (Path f : files.toList()) {
+                if (LATER_STAGES.matcher(f.getFileName().toString()).find()) {
+                    continue; // the reference run's own stage 03 to 05: their names are the renamed ones'
+                }
                 String name = rename(f.getFileName().toString());
                 if (name.endsWith(".csv") || name.endsWith(".properties") || name.endsWith(".html")) {
-                    Files.writeString(run.resolve(name), rename(Files.readString(f)));
+                    String rows = Files.readString(f).lines().filter(l -> !LATER_STAGES.matcher(l).find())
+                            .collect(Collectors.joining("\n", "", "\n"));
+                    Files.writeString(run.resolve(name), rename(rows));
                 }
             }
         }
@@ -254,6 +259,9 @@ class BookFdcacheTest {
     }
 
     /** The reference run's servers as the fdcache run's: the longest name first, so that @poll is not half-renamed. */
+    /** Stages 03 to 05, which the reference run measured too: left out of the renamed copy. */
+    private static final java.util.regex.Pattern LATER_STAGES = java.util.regex.Pattern.compile("stage-0[345]-");
+
     private static String rename(String s) {
         return s.replace("stage-02-epoll@poll", "stage-04-fdcache@vthreads-1").replace("stage-02-epoll", "stage-04-fdcache")
                 .replace("stage-01-naive", "stage-03-multicore");

@@ -7,9 +7,9 @@ import java.time.Instant;
  * The Date header's value, as the bytes a response head copies, made at most once a second.
  *
  * <p>Every response must carry a Date (RFC 9110 §6.6.1), with one-second resolution. Stage 04 ran
- * the {@code DateTimeFormatter} for each response, a few hundred nanoseconds and a dozen objects
- * each time. Warp keeps the formatted date and lets a thread refresh it every second; here the
- * response that first sees a new second makes the new bytes (the clock read is
+ * the {@code DateTimeFormatter} for each response, with the objects it makes each time. Warp keeps
+ * the formatted date and lets a thread refresh it every second; here the response that first sees
+ * a new second makes the new bytes (the clock read is
  * {@code System.currentTimeMillis()}, which Linux answers from the vDSO, without a system call),
  * so an idle server does no work at all and there is no thread to stop.
  *

@@ -389,8 +389,10 @@ final class FileCache {
      * A small file's bytes, for a response to send right after its head in one write; null for a
      * file that is sent from its descriptor (larger than {@link Limits#SMALL_FILE}, empty, past the
      * budget, or unreadable just now). Loaded at the file's first GET, from the file the lookup just
-     * checked (as {@link #acquire} opens it), and kept as long as the entry: it is the file as it was
-     * then, so a file changed in place is seen one window later, whole, never half old and half new.
+     * checked (as {@link #acquire} opens it), and kept as long as the entry. Read into memory, it is
+     * the file as it was then, so a file changed in place is seen one window later, whole, never half
+     * old and half new; mapped, it is the file as it is now (the page cache's pages), as stage 04's
+     * descriptor was.
      */
     ByteBuffer body(Entry e) {
         lock();

@@ -97,9 +97,9 @@ final class RequestParser {
             }
             line = next(buf, lineEnd, to);
         }
-        // end::composer-parse[]
         check(req);
     }
+    // end::composer-parse[]
 
     /** Records a field the server reads; a repeat is joined to what came before, except where a repeat is an attack. */
     private static void keep(Request req, int field, int valueFrom, int valueTo) throws HttpException {
