@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,10 +14,8 @@ class BookComposerTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path MULTICORE = REPO.resolve("results/multicore");
 
-    private static final String SUMMARY = "scenario,idle,server,rounds,median_req_s,min_req_s,max_req_s,vs_nginx,vs_floor,p50_us,p99_us,"
-            + "errors,cpu_us_per_req,syscalls_per_req,cpu_us_per_req_min,cpu_us_per_req_max,server_cpus,utilization,utilization_min,"
-            + "utilization_max,wrk_utilization,bound,ranked,unranked_reason,ratio_note,warmup_runs,steady,syscalls_per_req_min,"
-            + "syscalls_per_req_max,strace_connections,strace_rounds,listen_overflows,listen_drops,retrans_segs,syn_retrans";
+    /** The summary's header, as the fdcache test writes its made-up runs. */
+    private static final String SUMMARY = BookFdcacheTest.SUMMARY;
 
     @TempDir
     Path tmp;
@@ -66,7 +63,6 @@ class BookComposerTest {
     }
 
     private static Map<String, String> attributes(Path numbers) throws IOException {
-        return Files.readAllLines(numbers).stream().filter(l -> l.startsWith(":"))
-                .collect(Collectors.toMap(l -> l.substring(1, l.indexOf(':', 1)), l -> l.substring(l.indexOf(':', 1) + 2), (a, b) -> b));
+        return BookFdcacheTest.attributes(numbers);
     }
 }

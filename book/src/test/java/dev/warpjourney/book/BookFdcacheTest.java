@@ -22,7 +22,7 @@ class BookFdcacheTest {
     private static final Path REFERENCE = REPO.resolve("results/journey");
     private static final Path MULTICORE = REPO.resolve("results/multicore");
 
-    private static final String SUMMARY = "scenario,idle,server,rounds,median_req_s,min_req_s,max_req_s,vs_nginx,vs_floor,p50_us,p99_us,"
+    static final String SUMMARY = "scenario,idle,server,rounds,median_req_s,min_req_s,max_req_s,vs_nginx,vs_floor,p50_us,p99_us,"
             + "errors,cpu_us_per_req,syscalls_per_req,cpu_us_per_req_min,cpu_us_per_req_max,server_cpus,utilization,utilization_min,"
             + "utilization_max,wrk_utilization,bound,ranked,unranked_reason,ratio_note,warmup_runs,steady,syscalls_per_req_min,"
             + "syscalls_per_req_max,strace_connections,strace_rounds,listen_overflows,listen_drops,retrans_segs,syn_retrans";
@@ -292,7 +292,7 @@ class BookFdcacheTest {
         return table.lines().filter(l -> l.startsWith("| `")).map(l -> l.substring(3, l.indexOf('`', 3))).toList();
     }
 
-    private static Map<String, String> attributes(Path numbers) throws IOException {
+    static Map<String, String> attributes(Path numbers) throws IOException {
         return Files.readAllLines(numbers).stream().filter(l -> l.startsWith(":"))
                 .collect(Collectors.toMap(l -> l.substring(1, l.indexOf(':', 1)), l -> l.substring(l.indexOf(':', 1) + 2), (a, b) -> b));
     }
