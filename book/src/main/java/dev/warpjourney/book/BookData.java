@@ -308,8 +308,14 @@ public final class BookData {
 
     private String straceMethod() throws IOException {
         List<Map<String, String>> rows = csv("syscalls.csv");
-        if (!rows.isEmpty() && first(rows.getFirst(), "connections") != null) {
-            return "strace's own count of calls, divided by the requests answered; each table says on how many connections it was taken";
+        if (rows.isEmpty()) {
+            return NOT_MEASURED; // a run made with --no-costs
+        }
+        if (first(rows.getFirst(), "connections") != null) {
+            String rounds = first(rows.getFirst(), "rounds");
+            return "strace's own count of calls, divided by the requests answered"
+                    + (rounds == null ? "" : ", the median over " + rounds + " rounds")
+                    + "; each table says on how many connections it was taken";
         }
         Matcher m = Pattern.compile("STRACE_CONNECTIONS\\s*=\\s*(\\d+)")
                 .matcher(Files.readString(repo.resolve("bench/src/main/java/dev/warpjourney/bench/Journey.java")));
@@ -549,11 +555,36 @@ public final class BookData {
             t.append("| ").append(r.get("server")).append(" | ").append(thousands(r.get("idle")))
                     .append(" | ").append(mib(r.get("rss_kib")))
                     .append(" | ").append(r.get("heap_used_kib").isEmpty() ? "n/a" : mib(r.get("heap_used_kib")))
-                    .append(" | ").append(r.get("rss_bytes_per_idle_connection").isEmpty() ? "" : thousands(r.get("rss_bytes_per_idle_connection")))
+                    .append(" | ").append(rssPerConnection(r, rows))
                     .append(" | ").append(r.get("heap_bytes_per_idle_connection").isEmpty() ? "" : thousands(r.get("heap_bytes_per_idle_connection")))
                     .append('\n');
         }
         return t.append("|===\n").toString();
+    }
+
+    /**
+     * The resident set grows by pages and moves between rounds by a megabyte or two whatever the
+     * server holds, so at 1,000 connections a difference of a kilobyte per connection can be noise,
+     * even below zero. A figure smaller than the rounds' spread (this row's and the same server's
+     * row with none held, divided by N) is printed as such, not as a cost.
+     */
+    static String rssPerConnection(Map<String, String> row, List<Map<String, String>> rows) {
+        String perConnection = row.get("rss_bytes_per_idle_connection");
+        if (perConnection == null || perConnection.isEmpty()) {
+            return "";
+        }
+        Map<String, String> none = rows.stream()
+                .filter(r -> r.get("server").equals(row.get("server")) && r.get("idle").equals("0"))
+                .findFirst().orElse(null);
+        if (none == null || row.getOrDefault("rss_max_kib", "").isEmpty() || none.getOrDefault("rss_max_kib", "").isEmpty()) {
+            return thousands(perConnection);
+        }
+        double spreadKib = Double.parseDouble(row.get("rss_max_kib")) - Double.parseDouble(row.get("rss_min_kib"))
+                + Double.parseDouble(none.get("rss_max_kib")) - Double.parseDouble(none.get("rss_min_kib"));
+        double noise = spreadKib * 1024 / Double.parseDouble(row.get("idle"));
+        return Math.abs(Double.parseDouble(perConnection)) <= noise
+                ? "noise (±" + thousands(String.valueOf(Math.round(noise))) + ")"
+                : thousands(perConnection);
     }
 
     // ---------------------------------------------------------------- profiles and nstat
@@ -1232,6 +1263,7 @@ public final class BookData {
         List<String> servers = new ArrayList<>();
         Map<String, Map<String, String>> cells = new LinkedHashMap<>();
         String connections = null;
+        String idle = null;
         boolean timed = false;
         for (Map<String, String> r : rows) {
             if (!r.get("scenario").equals(scenario)) {
@@ -1243,6 +1275,7 @@ public final class BookData {
             String us = first(r, "usecs_per_call");
             timed |= us != null;
             connections = connections != null ? connections : first(r, "connections");
+            idle = idle != null ? idle : first(r, "idle");
             cells.computeIfAbsent(r.get("syscall"), k -> new LinkedHashMap<>()).put(r.get("server"),
                     String.format(Locale.ROOT, "%.2f", Double.parseDouble(r.get("per_request")))
                             + (us == null ? "" : " (" + us + " µs)"));
@@ -1255,6 +1288,7 @@ public final class BookData {
                 .append(" under strace in the `").append(scenario).append("` scenario, ")
                 .append(connections != null ? "taken on " + connections + " connections" : "taken on fewer connections than the "
                         + "throughput runs (see <<methodology>>)")
+                .append(idle == null || idle.equals("0") ? "" : " while " + thousands(idle) + " idle connections were held")
                 .append(timed ? "" : "; time per call: not measured in this reference run")
                 .append(". A blank cell: the server made no such call.\n\n");
         t.append("[cols=\"2").append(",>1".repeat(servers.size())).append("\",options=\"header\"]\n|===\n| System call");

@@ -105,6 +105,21 @@ class BookDataTest {
     }
 
     @Test
+    void anRssDifferenceInsideTheRoundsSpreadIsPrintedAsNoise() {
+        Map<String, String> none = Map.of("server", "s", "idle", "0", "rss_min_kib", "1000", "rss_max_kib", "1500");
+        Map<String, String> held = new HashMap<>(Map.of("server", "s", "idle", "1000", "rss_bytes_per_idle_connection", "-688",
+                "rss_min_kib", "2000", "rss_max_kib", "3000"));
+        // spread (1,000 + 500) KiB over 1,000 connections: 1,536 bytes each
+        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
+        held.put("rss_bytes_per_idle_connection", "1536");
+        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
+        held.put("rss_bytes_per_idle_connection", "1537");
+        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("1,537");
+        held.remove("rss_max_kib"); // a run from before the harness kept the spread
+        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("1,537");
+    }
+
+    @Test
     void aRefutedHypothesisMustBeOwnedUpToAndOnlyThen() {
         Map<String, Double> metrics = Map.of("a", 3.0, "b", 1.0);
         Map<String, String> data = new HashMap<>(Map.of("h1.claim", "a is below b.", "h1.metric", "a", "h1.comparison", "<", "h1.threshold", "b"));

@@ -67,6 +67,26 @@ public interface ChunkedBodyContract extends ContractFixture {
     }
 
     @Test
+    @DisplayName("a chunked GET's fields still count after its body is read: a Range, a repeated If-None-Match")
+    default void chunkedGetKeepsItsFields() {
+        String etag = etagOf("/data.bin");
+        try (RawClient c = client()) {
+            c.send(chunkedHead("GET", "/data.bin", "Range: bytes=2-9") + RICH_BODY
+                    + chunkedHead("GET", "/data.bin", "If-None-Match: \"other\"", "If-None-Match: " + etag) + RICH_BODY
+                    + get("/hello.txt"));
+            HttpResponse range = c.read();
+            assertThat(range.status()).as(range.toString()).isEqualTo(206);
+            assertThat(range.header("Content-Range")).isEqualTo("bytes 2-9/" + Docroot.DATA_SIZE);
+            assertThat(range.body()).isEqualTo(Arrays.copyOfRange(Docroot.data(), 2, 10));
+            HttpResponse notModified = c.read();
+            assertThat(notModified.status()).as(notModified.toString()).isEqualTo(304);
+            HttpResponse next = c.read();
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.bodyText()).isEqualTo(Docroot.HELLO);
+        }
+    }
+
+    @Test
     @DisplayName("Transfer-Encoding names are case-insensitive")
     default void chunkedIsCaseInsensitive() {
         try (RawClient c = client()) {

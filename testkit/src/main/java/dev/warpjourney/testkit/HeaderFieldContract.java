@@ -3,6 +3,7 @@ package dev.warpjourney.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +85,42 @@ public interface HeaderFieldContract extends ContractFixture {
         assertThat(fetch("/data.bin", "If-None-Match: " + etag, "If-None-Match: \"other\"").status()).isEqualTo(304);
         try (RawClient c = client()) { // Connection: keep-alive, then close: the close counts
             HttpResponse r = c.send(Wire.get("/hello.txt", "Connection: keep-alive", "Connection: close")).read();
+            assertThat(r.closes()).isTrue();
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+        try (RawClient c = client()) { // the combined list ", close," has an empty element at each end
+            HttpResponse r = c.send(Wire.get("/hello.txt", "Connection:", "Connection: close,")).read();
+            assertThat(r.closes()).as(r.toString()).isTrue();
+            assertThat(r.bodyText()).isEqualTo(Docroot.HELLO);
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a repeated field is forgotten with its request: the next one on the connection is answered without it")
+    default void aRepeatedFieldDoesNotOutliveItsRequest() {
+        String etag = etagOf("/data.bin");
+        try (RawClient c = client()) {
+            c.send(Wire.get("/data.bin", "If-None-Match: \"other\"", "If-None-Match: " + etag) + Wire.get("/data.bin"));
+            assertThat(c.read().status()).isEqualTo(304);
+            HttpResponse second = c.read();
+            assertThat(second.status()).as(second.toString()).isEqualTo(200);
+            assertThat(second.body()).isEqualTo(Docroot.data());
+        }
+    }
+
+    @Test
+    @DisplayName("field names are case-insensitive: HOST, RANGE, IF-NONE-MATCH and CONNECTION in capitals are read")
+    default void fieldNamesInCapitals() {
+        String etag = etagOf("/data.bin");
+        HttpResponse range = exchange("GET /data.bin HTTP/1.1\r\nHOST: localhost\r\nRANGE: bytes=0-9\r\n\r\n");
+        assertThat(range.status()).as(range.toString()).isEqualTo(206);
+        assertThat(range.header("Content-Range")).isEqualTo("bytes 0-9/" + Docroot.DATA_SIZE);
+        assertThat(range.body()).isEqualTo(Arrays.copyOf(Docroot.data(), 10));
+        assertThat(exchange("GET /data.bin HTTP/1.1\r\nHOST: localhost\r\nIF-NONE-MATCH: " + etag + "\r\n\r\n").status())
+                .isEqualTo(304);
+        try (RawClient c = client()) {
+            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHOST: localhost\r\nCONNECTION: CLOSE\r\n\r\n").read();
             assertThat(r.closes()).isTrue();
             assertThat(c.readUntilClosed()).isEmpty();
         }
