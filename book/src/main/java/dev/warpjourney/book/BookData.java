@@ -241,6 +241,7 @@ public final class BookData {
         profiles(out);
         charts(out);
         nstat(out);
+        slowloris(out);
         if (isMain()) {
             scaling(out);
             Files.writeString(out.resolve("table-seed.adoc"), seedTable(summary));
@@ -714,6 +715,45 @@ public final class BookData {
             counters.keySet().forEach(c -> attr("nstat-warp-" + r.get("server") + "-" + c.replace('_', '-'), thousands(first(r, c))));
         }
         Files.writeString(file(out, "table-nstat.adoc"), t.append("|===\n").toString());
+    }
+
+    /**
+     * The slowloris scenario (slowloris-summary.csv, medians over rounds): whether fresh clients are
+     * still answered while many slow ones trickle request heads, and who closes the slow ones when.
+     * Attributes slowloris-SERVER-opened, -closed, -closed-after-s, -probe-p99-ms, -probes-answered; slowloris-slow, -hold-s.
+     */
+    private void slowloris(Path out) throws IOException {
+        List<Map<String, String>> rows = csv("slowloris-summary.csv");
+        if (rows.isEmpty()) {
+            Files.writeString(file(out, "table-slowloris.adoc"), notMeasured("The slowloris scenario"));
+            return;
+        }
+        attr("slowloris-slow", thousands(rows.getFirst().get("slow_requested")));
+        attr("slowloris-hold-s", thousands(rows.getFirst().get("hold_s")));
+        StringBuilder t = new StringBuilder("[cols=\"2,>1,>1,>1,>1,>1,>1\",options=\"header\"]\n|===\n"
+                + "| Server | Slow connections opened | Probes answered | Probe p50 (ms) | Probe p99 (ms) "
+                + "| Slow connections closed by the server | Closed after (s)\n");
+        for (Map<String, String> r : rows) {
+            String key = "slowloris-" + r.get("server");
+            String answered = percent(r.get("probe_success"));
+            String spread = r.get("probe_success_min").equals(r.get("probe_success_max")) ? ""
+                    : " (" + percent(r.get("probe_success_min")) + "-" + percent(r.get("probe_success_max")) + ")";
+            String p99 = ms(r.get("probe_p99_us")) + " (" + ms(r.get("probe_p99_min_us")) + "-" + ms(r.get("probe_p99_max_us")) + ")";
+            String after = r.get("closed_after_p50_ms").isEmpty() ? "" : ms(r.get("closed_after_p50_ms")); // ms -> s
+            t.append("| ").append(r.get("server"))
+                    .append(" | ").append(thousands(r.get("slow_opened"))).append(" of ").append(thousands(r.get("slow_requested")))
+                    .append(" | ").append(answered).append(spread)
+                    .append(" | ").append(ms(r.get("probe_p50_us")))
+                    .append(" | ").append(p99)
+                    .append(" | ").append(thousands(r.get("slow_closed_by_server")))
+                    .append(" | ").append(after).append('\n');
+            attr(key + "-opened", thousands(r.get("slow_opened")));
+            attr(key + "-closed", thousands(r.get("slow_closed_by_server")));
+            attr(key + "-closed-after-s", after);
+            attr(key + "-probe-p99-ms", ms(r.get("probe_p99_us")));
+            attr(key + "-probes-answered", answered);
+        }
+        Files.writeString(file(out, "table-slowloris.adoc"), t.append("|===\n").toString());
     }
 
     // ---------------------------------------------------------------- the original figures

@@ -41,6 +41,10 @@ class BookDataTest {
                 .containsEntry("hypothesis-stage-05-h3-verdict", "refuted");
         // jwebserver answered with errors in close: shown, never ranked.
         assertThat(Files.readString(tmp.resolve("out/table-close.adoc"))).contains("| jwebserver (not ranked) |");
+        // The slowloris scenario: every stage closes the 1,000 slow connections at its 10 s head deadline.
+        assertThat(Files.readString(tmp.resolve("out/table-slowloris.adoc")))
+                .containsPattern("\\| stage-02-epoll \\| 1,000 of 1,000 \\| 100% \\| [0-9.]+ \\| [0-9.]+ \\([0-9.]+-[0-9.]+\\) \\| 1,000 \\| 10\\.[0-9]");
+        assertThat(attrs).containsEntry("slowloris-nginx-closed", "0").containsEntry("slowloris-hold-s", "15");
     }
 
     @Test

@@ -2,12 +2,15 @@ package dev.warpjourney.stage05;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,8 @@ class FileCacheTest {
     /** How many whole lookups, and how many one-stat checks, reached the file system. */
     private final AtomicInteger resolved = new AtomicInteger();
     private final AtomicInteger checked = new AtomicInteger();
+    /** Makes the one-stat check say "changed" whatever the file is (a stat that failed for a moment, say). */
+    private final AtomicBoolean statDisagrees = new AtomicBoolean();
 
     @BeforeEach
     void files() throws IOException {
@@ -51,7 +56,7 @@ class FileCacheTest {
             @Override
             public boolean unchanged(FileCache.Entry file) {
                 checked.incrementAndGet();
-                return files.unchanged(file);
+                return !statDisagrees.get() && files.unchanged(file);
             }
         };
         return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null, bodies, bodyBudget);
@@ -340,6 +345,45 @@ class FileCacheTest {
     }
 
     @Test
+    void theReaperPassesOncePerPeriodHoweverOftenItIsCalled() throws IOException {
+        Duration period = Duration.ofHours(1); // only the times handed to reap count, not the clock
+        FileCache cache = cache(16, 16, Duration.ofHours(1), period);
+        long now = System.nanoTime();
+        FileCache.Entry a = cache.lookup(target("/a.txt")); // the first entry starts the timer
+        FileChannel channel = cache.acquire(a);
+        cache.release(a);
+        long due = now + cache.nanosToReap(now);
+        assertThat(due - now).as("the first pass is a period away").isGreaterThan(period.toNanos() / 2);
+        cache.reap(due - 1); // not yet due: nothing happens
+        assertThat(a.active).isTrue();
+        cache.reap(due); // due: a was used since, so it is only marked
+        assertThat(a.active).isFalse();
+        cache.reap(due + 1);
+        cache.reap(due + period.toNanos() - 1); // the next pass is a whole period after this one
+        assertThat(cache.size()).as("dropped only when unused for a whole period").isEqualTo(1);
+        assertThat(channel.isOpen()).isTrue();
+        cache.reap(due + period.toNanos());
+        assertThat(cache.size()).isZero();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(cache.closes).isEqualTo(1);
+    }
+
+    @Test
+    void aStatThatDisagreesButALookupThatFindsTheSameFileKeepsTheEntryAndItsDescriptor() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ZERO); // every lookup is past the window
+        FileCache.Entry first = cache.lookup(target("/a.txt"));
+        FileChannel channel = cache.acquire(first);
+        cache.release(first);
+        statDisagrees.set(true);
+        assertThat(cache.lookup(target("/a.txt"))).as("the whole lookup found the very same file").isSameAs(first);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(first.retired).isFalse();
+        assertThat(resolved.get()).isEqualTo(2);
+        assertThat(cache.revalidations).isEqualTo(1);
+        assertThat(cache.misses).isEqualTo(1);
+    }
+
+    @Test
     void theDescriptorBoundClosesTheLeastRecentlyUsedIdleOne() throws IOException {
         FileCache cache = cache(16, 2, Duration.ofHours(1));
         FileCache.Entry a = cache.lookup(target("/a.txt"));
@@ -397,5 +441,10 @@ class FileCacheTest {
         int one = FileCache.channelBudget(1);
         assertThat(one).isBetween(1, Limits.FD_CACHE_MAX);
         assertThat(FileCache.channelBudget(1_000_000)).isEqualTo(1);
+        // Split between the caches: with enough loops each gets a hundred or so, below the cap.
+        long limit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        assertThat(one).isEqualTo((int) Math.min(Limits.FD_CACHE_MAX, limit / Limits.FD_CACHE_SHARE));
+        int caches = (int) Math.max(1, limit / Limits.FD_CACHE_SHARE / 100);
+        assertThat(FileCache.channelBudget(caches)).isEqualTo((int) Math.max(1, limit / Limits.FD_CACHE_SHARE / caches));
     }
 }
