@@ -794,6 +794,7 @@ public final class BookData {
                     Map<String, String> a = pts.get(0);
                     Map<String, String> b = pts.get(1);
                     then.append("Ratio: ").append(ratio(a.get("req_per_s"), b.get("req_per_s"))).append(" +\n");
+                    attr("seed-one-core-ratio", ratio(a.get("req_per_s"), b.get("req_per_s"))); // Mighty 3 over nginx, 2014
                     here = warpLatest == null || warpNginx == null ? NOT_MEASURED
                             : latest + ": " + thousands(warpLatest.get("median_req_s")) + " req/s +\nnginx: "
                               + thousands(warpNginx.get("median_req_s")) + " req/s +\nRatio (median of per-round ratios): "

@@ -45,6 +45,8 @@ class BookDataTest {
         assertThat(Files.readString(tmp.resolve("out/table-slowloris.adoc")))
                 .containsPattern("\\| stage-02-epoll \\| 1,000 of 1,000 \\| 100% \\| [0-9.]+ \\| [0-9.]+ \\([0-9.]+-[0-9.]+\\) \\| 1,000 \\| 10\\.[0-9]");
         assertThat(attrs).containsEntry("slowloris-nginx-closed", "0").containsEntry("slowloris-hold-s", "15");
+        // The seed's one-core ratio (Mighty 3 over nginx, 31,584 / 22,671), cited in chapter 05, computed from the seed file.
+        assertThat(attrs).containsEntry("seed-one-core-ratio", "1.39");
     }
 
     @Test
