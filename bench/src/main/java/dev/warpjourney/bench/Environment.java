@@ -9,6 +9,11 @@ final class Environment {
     }
 
     static String describe(Options o) throws IOException, InterruptedException {
+        return describe(o, CpuBudget.none());
+    }
+
+    /** @param budget the servers' CPU budget as the run found it: {@code server_quota} says what held them, or why nothing did */
+    static String describe(Options o, CpuBudget budget) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", o.repoRoot().resolve("tools/environment.sh").toString())
                 .redirectErrorStream(true).start();
         String machine = new String(p.getInputStream().readAllBytes());
@@ -34,6 +39,11 @@ final class Environment {
                 + "loops_list=" + o.loopsList().stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("") + "\n"
                 // CPUs both the servers and wrk ran on (empty when apart): their figures then took CPU from each other.
                 + "shared_cpus=" + Options.sharedCpus(o.serverCpus(), o.wrkCpus()) + "\n"
+                // Each server's CPU budget, a fraction of each server CPU, and how it was applied (or why it was not).
+                + "server_quota=" + (Double.isNaN(o.serverQuota()) || !budget.available() ? "none" : Results.fmt(o.serverQuota(), 2)) + "\n"
+                + "server_quota_how=" + (budget.available() ? budget.describe().replaceAll("/warp-journey-\\d+$", "")
+                        + ", period " + CpuBudget.PERIOD_MICROS + " us" : budget.why()) + "\n"
+                + "latency_rate=" + o.latencyRate() + "\n"
                 + "out=" + o.repoRoot().relativize(o.out().toAbsolutePath()).toString().replace(Path.of("").toString(), "") + "\n";
     }
 }

@@ -29,6 +29,11 @@ public final class Journey {
     /** A strace round with fewer requests than this is dropped (its fixed costs would dominate). */
     private static final int MIN_TRACED_REQUESTS = 50;
     private static final Duration MIN_TRACE = Duration.ofSeconds(5);
+    /**
+     * Rounds of the passes that give no ratio to judge, only behaviour to show: the latency pass and
+     * slowloris. More would add a quarter of an hour to the reference run and change no verdict.
+     */
+    private static final int DESCRIPTIVE_ROUNDS = 3;
 
     private final Options options;
     private final Results results = new Results();
@@ -36,6 +41,10 @@ public final class Journey {
     private final Path work;
     private final Path scripts;
     private final Launcher launcher;
+    /** The servers' CPU budget (cgroups), or none: see {@link CpuBudget}. */
+    private final CpuBudget budget;
+    /** The CPUs of the servers and wrk: steal time is read over them. */
+    private final java.util.Set<Integer> measuredCpus;
     private final Wrk wrk;
     private final Instant started = Instant.now();
     private long plannedSeconds;
@@ -48,9 +57,24 @@ public final class Journey {
         this.work = options.repoRoot().resolve("target/journey-work");
         this.corpus = Corpus.ensure(options.repoRoot().resolve("target/journey-corpus"));
         this.scripts = work.resolve("scripts");
-        this.launcher = new Launcher(options, corpus, work);
+        boolean sharedCpus = !Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty();
+        this.budget = Double.isNaN(options.serverQuota()) && options.scenarios().stream().noneMatch(n -> Scenario.of(n).headline())
+                ? CpuBudget.none(sharedCpus ? "the servers share their CPUs with wrk (--server-quota F sets one)" : "--server-quota none")
+                : CpuBudget.detect();
+        if (!Double.isNaN(options.serverQuota()) || !budget.available()) {
+            System.out.println("journey: CPU budget per server: " + (Double.isNaN(options.serverQuota())
+                    ? "none (" + budget.why() + ")"
+                    : budget.available() ? Results.fmt(options.serverQuota(), 2) + " of each server CPU, " + budget.describe()
+                    : "NONE: " + budget.why() + "; measuring without one (cpu_quota \"none\" in every row, and a server is at its limit"
+                    + " only when it keeps its CPUs busy)"));
+        }
+        this.launcher = new Launcher(options, corpus, work, budget);
+        this.measuredCpus = new java.util.TreeSet<>(Options.cpus(options.serverCpus()));
+        measuredCpus.addAll(Options.cpus(options.wrkCpus()));
         Files.createDirectories(scripts);
         copyResource("report.lua", scripts.resolve("report.lua"));
+        Files.writeString(scripts.resolve("paced.lua"), resource("paced.lua") + "\n" + resource("report.lua"));
+        Files.writeString(scripts.resolve("pipeline.lua"), resource("pipeline.lua") + "\n" + resource("report.lua"));
         Files.writeString(scripts.resolve("manyfiles.lua"), resource("manyfiles.lua") + "\n" + resource("report.lua"));
         Files.copy(corpus.resolve("paths.txt"), scripts.resolve("paths.txt"), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -81,8 +105,16 @@ public final class Journey {
         }
         pinSelf(options.wrkCpus());
         Journey j = new Journey(options, wrk);
-        j.measure();
-        return j.finish();
+        // Interrupted (Ctrl-C), the run still removes its cgroups and what is left in them.
+        Thread cleanup = new Thread(j.budget::close, "journey-cgroups");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            j.measure();
+            return j.finish();
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            j.budget.close();
+        }
     }
 
     private static Wrk chooseWrk(Options options) {
@@ -111,7 +143,19 @@ public final class Journey {
     }
 
     private List<String> serversFor(Scenario s) {
-        return options.servers().stream().filter(name -> !name.equals("floor") || s.floorApplies()).toList();
+        List<String> all = options.servers().stream().filter(name -> !name.equals("floor") || s.floorApplies()).toList();
+        if (!s.headline()) {
+            return all;
+        }
+        // The headline comparison at another budget: the newest stage as it ships, nginx and the floor.
+        String newest = all.stream().filter(n -> n.startsWith("stage-") && !n.contains("@")).reduce((a, b) -> b).orElse("");
+        return all.stream().filter(n -> n.equals(newest) || n.equals("nginx") || n.equals("floor")).toList();
+    }
+
+    /** The CPUs a server in this scenario may use per period: the scenario's budget or the journey's, of each server CPU. */
+    private double quotaFor(Scenario s) {
+        double fraction = s.headline() ? s.quota() : options.serverQuota();
+        return Double.isNaN(fraction) ? Double.NaN : fraction * Options.cpuCount(options.serverCpus());
     }
 
     /** The servers of the cost pass: all of them, but in the multicore preset only those whose system calls tell designs apart. */
@@ -125,15 +169,19 @@ public final class Journey {
         for (String name : options.scenarios()) {
             Scenario s = Scenario.of(name);
             if (!s.wrk()) {
-                plannedSeconds += options.rounds() * (options.slowlorisHold().toSeconds() + 3) * serversFor(s).size();
+                plannedSeconds += Math.min(options.rounds(), DESCRIPTIVE_ROUNDS) * (options.slowlorisHold().toSeconds() + 3) * serversFor(s).size();
             } else {
                 int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
                 plannedSeconds += idles * (2 * options.warmup().toSeconds() + options.rounds() * d) * serversFor(s).size()
+                        + (name.equals("warp") && options.latencyRate() > 0 ? Math.min(options.rounds(), DESCRIPTIVE_ROUNDS) * d * serversFor(s).size() : 0)
                         + (options.costs() ? options.warmup().toSeconds() + options.straceRounds() * (d + 2)
                         + (options.flameGraphs() && (name.equals("warp") || name.equals("c10k")) ? d : 0) : 0) * costServersFor(s).size();
             }
         }
         results.wrkCpus(options.wrkThreads(), Options.cpuCount(options.wrkCpus()));
+        if (!Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty()) {
+            results.sharedCpus(measuredCpus.size());
+        }
         if (options.multicore()) {
             String shared = Options.sharedCpus(options.serverCpus(), options.wrkCpus());
             results.scaling(shared);
@@ -148,11 +196,15 @@ public final class Journey {
                 slowlorisPass(s);
                 continue;
             }
+            if (s.headline() && !budget.available()) {
+                System.out.println("journey: " + name + " skipped: it needs a CPU budget, and " + budget.why());
+                continue;
+            }
             List<Integer> idles = name.equals("c10k") ? options.idleCounts() : List.of(0);
             for (int idle : idles) {
                 throughputPass(s, idle);
             }
-            if (options.costs() && !costServersFor(s).isEmpty()) {
+            if (options.costs() && !costServersFor(s).isEmpty() && !s.headline()) { // a second budget changes no system call
                 costPass(s, idles.getLast());
             }
         }
@@ -160,19 +212,37 @@ public final class Journey {
 
     // tag::warmup[]
     /**
-     * Warm-up runs until two consecutive throughputs agree within {@link Results#STEADY} (the JIT
+     * Warm-up runs until the throughput stops rising ({@link Results#steady}: the JIT
      * has compiled the hot path), or until the cap; each run is recorded. A server that never
      * settles is measured anyway but not ranked: its ratios would compare a JIT still at work.
+     * The warm-up runs without the CPU budget: the JIT's compiler threads are in the server's
+     * group, and at half a core their one-time work stretched a JVM's warm-up over half a minute.
+     * One more run at the budget, not recorded, lets the heap and the JIT settle to it before the
+     * rounds.
      */
     private void warmUp(Scenario s, int idle, Launcher.RunningServer server) throws IOException, InterruptedException {
         Duration each = options.warmup().isZero() ? Duration.ofSeconds(1) : options.warmup();
+        double budget = server.quota();
+        if (!Double.isNaN(budget)) {
+            server.group().quota(Double.NaN);
+        }
         List<Double> seen = new ArrayList<>();
-        for (int run = 1; run <= options.warmupRuns() && !Results.steady(seen); run++) {
-            progress(s, idle, server.name(), "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
-            WrkResult r = wrk.run(s, server.port(), each, scripts);
-            seen.add(r.requestsPerSecond());
-            results.warmups.add(new Results.WarmUp(s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
-            doneSeconds += run <= 2 ? each.toSeconds() : 0;
+        try {
+            for (int run = 1; run <= options.warmupRuns() && !Results.steady(seen); run++) {
+                progress(s, idle, server.name(), "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
+                WrkResult r = wrk.run(s, server.port(), each, scripts);
+                seen.add(r.requestsPerSecond());
+                results.warmups.add(new Results.WarmUp(s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
+                doneSeconds += run <= 2 ? each.toSeconds() : 0;
+            }
+        } finally {
+            if (!Double.isNaN(budget)) {
+                server.group().quota(budget);
+            }
+        }
+        if (!Double.isNaN(budget)) {
+            progress(s, idle, server.name(), "warm-up at the budget (" + Results.fmt(budget, 2) + " CPU)");
+            wrk.run(s, server.port(), each, scripts);
         }
         if (!Results.steady(seen)) {
             System.out.printf(Locale.ROOT, "    %s: throughput not steady after %d warm-up runs (%s req/s): not ranked%n", server.name(),
@@ -207,11 +277,15 @@ public final class Journey {
                         List<Long> pids = server.pids();
                         long alloc0 = allocated(s, server);
                         Map<String, Long> net0 = NetCounters.read();
+                        CpuBudget.Throttling throttled0 = server.throttling();
+                        StealTime steal0 = StealTime.read(measuredCpus);
                         long cpu0 = Costs.cpuMicros(pids);
                         long t0 = System.nanoTime();
                         WrkResult r = wrk.run(s, server.port(), options.duration(), scripts);
                         long cpu1 = Costs.cpuMicros(pids);
                         long t1 = System.nanoTime();
+                        double steal = StealTime.read(measuredCpus).shareSince(steal0);
+                        CpuBudget.Throttling throttled = throttled0 == null ? null : server.throttling().minus(throttled0);
                         Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
                         long alloc1 = allocated(s, server); // after the CPU window: jcmd's own work is not counted
                         if (alloc0 >= 0 && alloc1 >= 0) {
@@ -219,7 +293,7 @@ public final class Journey {
                         }
                         int alive = held == null ? 0 : held.stillOpen();
                         results.add(new Results.Run(s.name(), idle, server.name(), round, r, alive,
-                                (cpu1 - cpu0) / 1e6, (t1 - t0) / 1e9, cpus, net)); // throws on an impossible reading
+                                (cpu1 - cpu0) / 1e6, (t1 - t0) / 1e9, cpus, net, server.quota(), throttled, steal)); // throws on an impossible reading
                         if (r.errors() > 0) {
                             System.out.printf("    %s: %d non-2xx/3xx responses, %d socket errors: not ranked%n", server.name(), r.nonSuccess(), r.socketErrors());
                         }
@@ -235,10 +309,57 @@ public final class Journey {
                 }
             }
             // end::rounds[]
+            if (s.name().equals("warp") && idle == 0 && options.latencyRate() > 0) {
+                latencyPass(s, running);
+            }
         } finally {
             stopAll(running);
         }
     }
+
+    // tag::latency[]
+    /**
+     * Latency where it means something. A server held to a quota waits out the rest of a period
+     * whenever it runs out, so its rounds' latencies are partly the quota's; and a server driven
+     * as fast as it can go answers from a queue whose length depends on its speed. So: the quota
+     * lifted, and every server offered the same load, {@code --latency-rate} requests per second
+     * spread over the scenario's connections (each waits a random 0 to 2x its mean gap before each
+     * request, so the connections do not fire in step), A B A B over the rounds.
+     */
+    private void latencyPass(Scenario s, Map<String, Launcher.RunningServer> running) {
+        double perConnectionGapMs = s.connections() * 1000.0 / options.latencyRate();
+        Scenario paced = s.paced(perConnectionGapMs);
+        for (Launcher.RunningServer server : running.values()) {
+            try {
+                if (server.group() != null) {
+                    server.group().quota(Double.NaN);
+                }
+            } catch (IOException e) {
+                fail(s.name() + "/" + server.name() + "/latency", e);
+            }
+        }
+        int rounds = Math.min(options.rounds(), DESCRIPTIVE_ROUNDS);
+        for (int round = 1; round <= rounds; round++) {
+            for (Launcher.RunningServer server : running.values()) {
+                if (results.failures.containsKey(s.name() + "/" + server.name() + "/latency")) {
+                    continue;
+                }
+                progress(s, 0, server.name(), "latency at " + options.latencyRate() + " req/s, no quota, round " + round + "/" + rounds);
+                try {
+                    List<Long> pids = server.pids();
+                    long cpu0 = Costs.cpuMicros(pids);
+                    long t0 = System.nanoTime();
+                    WrkResult r = wrk.run(paced, server.port(), options.duration(), scripts);
+                    double utilization = (Costs.cpuMicros(pids) - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+                    results.latencies.add(new Results.LatencyRun(s.name(), server.name(), round, options.latencyRate(), r, utilization));
+                } catch (Exception e) {
+                    fail(s.name() + "/" + server.name() + "/latency", e);
+                }
+                doneSeconds += options.duration().toSeconds();
+            }
+        }
+    }
+    // end::latency[]
 
     /**
      * System calls (strace, over rounds) and, for the JVM servers in warp and c10k, a flame graph.
@@ -317,14 +438,15 @@ public final class Journey {
         Map<String, Launcher.RunningServer> running = startAll(s);
         int cpus = Options.cpuCount(options.serverCpus());
         Duration trickle = Duration.ofSeconds(2);
+        int rounds = Math.min(options.rounds(), DESCRIPTIVE_ROUNDS);
         try {
-            for (int round = 1; round <= options.rounds(); round++) {
+            for (int round = 1; round <= rounds; round++) {
                 for (Launcher.RunningServer server : running.values()) {
                     String what = s.name() + "/" + server.name();
                     if (results.failures.containsKey(what)) {
                         continue;
                     }
-                    progress(s, 0, server.name(), options.slowConnections() + " slow connections, round " + round + "/" + options.rounds());
+                    progress(s, 0, server.name(), options.slowConnections() + " slow connections, round " + round + "/" + rounds);
                     try {
                         List<Long> pids = server.pids();
                         long cpu0 = Costs.cpuMicros(pids);
@@ -400,7 +522,7 @@ public final class Journey {
         Map<String, Launcher.RunningServer> running = new LinkedHashMap<>();
         for (String name : names) {
             try {
-                running.put(name, launcher.start(name, s.close()));
+                running.put(name, launcher.start(name, s.close(), quotaFor(s)));
             } catch (Exception e) {
                 fail(s.name() + "/" + name + "/start", e);
             }
@@ -438,7 +560,7 @@ public final class Journey {
     private int finish() throws IOException, InterruptedException {
         Path out = options.out();
         results.write(out);
-        Files.writeString(out.resolve("environment.properties"), Environment.describe(options));
+        Files.writeString(out.resolve("environment.properties"), Environment.describe(options, budget));
         try {
             Charts.write(results, out);
         } catch (RuntimeException e) {
@@ -447,8 +569,8 @@ public final class Journey {
         System.out.println();
         System.out.print(results.table());
         if (options.quick()) {
-            System.out.println("\nquick run: each server warmed up until two consecutive " + options.warmup().toSeconds()
-                    + " s runs agreed within 5% (at most " + options.warmupRuns() + " runs; see warmup.csv); one round, so no spread:"
+            System.out.println("\nquick run: each server warmed up until its " + options.warmup().toSeconds()
+                    + " s runs stopped rising (at most " + options.warmupRuns() + " runs; see warmup.csv); one round, so no spread:"
                     + "\nratios are printed only for servers that settled, were the bottleneck and had no errors, and are rough.");
         }
         System.out.println("\nresults, charts and flame graphs: " + out);

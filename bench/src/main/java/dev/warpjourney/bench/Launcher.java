@@ -22,11 +22,18 @@ final class Launcher {
     private final Options options;
     private final Path corpus;
     private final Path work;
+    /** Where each server's CPU budget is set; {@link CpuBudget#none()} when there is none. */
+    private final CpuBudget budget;
 
     Launcher(Options options, Path corpus, Path work) {
+        this(options, corpus, work, CpuBudget.none());
+    }
+
+    Launcher(Options options, Path corpus, Path work, CpuBudget budget) {
         this.options = options;
         this.corpus = corpus;
         this.work = work;
+        this.budget = budget;
     }
 
     /** The stage whose chapter is epoll: the journey runs it on poll(2) too ({@code @poll}), to show epoll's share alone. */
@@ -54,22 +61,33 @@ final class Launcher {
     }
 
     RunningServer start(String name, boolean close) throws IOException, InterruptedException {
+        return start(name, close, Double.NaN);
+    }
+
+    /**
+     * Starts a server pinned to the server CPUs and, where {@code quotaCpus} is a number and the
+     * machine allows it, inside a control group of its own held to that many CPUs: all its
+     * processes (prefork's N JVMs, nginx's workers) share the one budget.
+     */
+    RunningServer start(String name, boolean close, double quotaCpus) throws IOException, InterruptedException {
         int port = freePort();
         List<List<String>> commands = commands(name, port, close);
         ServerName server = ServerName.parse(name);
+        CpuBudget.Group group = Double.isNaN(quotaCpus) || !budget.available() ? null : budget.create(name, quotaCpus);
         Path logs = work.resolve("logs");
         Files.createDirectories(logs);
         // One log per process: prefork's JVMs each write their own (NAME-1.log ... NAME-N.log).
         List<Path> logFiles = new ArrayList<>();
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
-            List<String> cmd = new ArrayList<>(List.of("taskset", "-c", options.serverCpus()));
-            cmd.addAll(commands.get(i));
+            List<String> pinned = new ArrayList<>(List.of("taskset", "-c", options.serverCpus()));
+            pinned.addAll(commands.get(i));
+            List<String> cmd = group == null ? pinned : group.wrap(pinned);
             Path log = logs.resolve(commands.size() == 1 ? name + ".log" : name + "-" + (i + 1) + ".log");
             logFiles.add(log);
             processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
         }
-        RunningServer running = new RunningServer(name, port, List.copyOf(processes), logFiles.getFirst(), server.java());
+        RunningServer running = new RunningServer(name, port, List.copyOf(processes), logFiles.getFirst(), server.java(), group);
         // Prefork: the port answers as soon as the first JVM has bound it, but all N must be
         // listening (N SO_REUSEPORT sockets on the port) before a measurement may start.
         int listeners = server.processes();
@@ -248,8 +266,24 @@ final class Launcher {
      * A started server: its processes (prefork's N JVMs; one for every other server, whose
      * descendants are nginx's workers), port and first log. Every reading (CPU, memory, strace)
      * and the stop cover all of them.
+     *
+     * @param group its CPU budget's control group; null when it runs without one
      */
-    record RunningServer(String name, int port, List<Process> processes, Path log, boolean java) {
+    record RunningServer(String name, int port, List<Process> processes, Path log, boolean java, CpuBudget.Group group) {
+
+        RunningServer(String name, int port, List<Process> processes, Path log, boolean java) {
+            this(name, port, processes, log, java, null);
+        }
+
+        /** Its quota in CPUs; NaN when it runs without one. */
+        double quota() {
+            return group == null ? Double.NaN : group.cpus();
+        }
+
+        /** The throttling counters so far; null without a quota. */
+        CpuBudget.Throttling throttling() {
+            return group == null || Double.isNaN(group.cpus()) ? null : group.read();
+        }
 
         /** The first process: the JVM of a one-process server (the profiler and jcmd attach to it), nginx's master. */
         Process process() {
@@ -286,6 +320,9 @@ final class Launcher {
                     p.waitFor(5, TimeUnit.SECONDS);
                 }
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            if (group != null) {
+                group.remove();
             }
         }
     }

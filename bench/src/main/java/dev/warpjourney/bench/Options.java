@@ -17,6 +17,9 @@ import java.util.TreeSet;
  * @param flameGraphs  whether the cost pass profiles the JVM servers
  * @param multicore    the multicore preset: scaling.csv and its chart are written
  * @param loopsList    the multicore preset's loop counts (empty otherwise)
+ * @param serverQuota  every server's CPU budget, a fraction of each of its CPUs (0.5: half a core per server CPU);
+ *                     NaN for none (--server-quota none; the multicore preset, whose servers share CPUs with wrk)
+ * @param latencyRate  requests per second wrk offers every server in the latency pass (warp, quota lifted); 0: no pass
  */
 record Options(
         List<String> servers,
@@ -40,9 +43,25 @@ record Options(
         List<String> costServers,
         boolean flameGraphs,
         boolean multicore,
-        List<Integer> loopsList) {
+        List<Integer> loopsList,
+        double serverQuota,
+        int latencyRate) {
 
-    static final List<String> ALL_SCENARIOS = List.of("warp", "c10k", "close", "large", "manyfiles", "slowloris");
+    /**
+     * The scenarios a journey runs by default. NAME@F is NAME for the newest stage, nginx and the floor
+     * only, every server held to F of a core (Scenario.headline): warp@0.3 is the headline comparison at
+     * a tighter budget; close@0.3 and large@0.2 are close and large at a budget low enough that the
+     * servers, not wrk, are the limit (at half a core wrk is, where every request is a new connection
+     * or a megabyte to read).
+     */
+    static final List<String> ALL_SCENARIOS = List.of("warp", "warp@0.3", "c10k", "close", "close@0.3", "large", "large@0.2",
+            "manyfiles", "slowloris");
+    /** Scenarios a journey runs only when asked for (--scenarios): pipeline, requests 16 to a write. */
+    static final List<String> MORE_SCENARIOS = List.of("pipeline");
+    /** The CPU budget by default: half of each server CPU, so that the server, not wrk on its own CPU, is the limit. */
+    static final double DEFAULT_QUOTA = 0.5;
+    /** The latency pass's offered load by default: well below every stage's throughput at its quota. */
+    static final int DEFAULT_LATENCY_RATE = 5_000;
     static final List<String> PEERS = List.of("nginx", "jwebserver", "floor", "netty");
 
     static final String USAGE = """
@@ -53,11 +72,21 @@ record Options(
                                     stage-03-multicore@loops-N, @handoff-N, @shared-N, @vthreads-N (one JVM,
                                     N loops of that design) and @prefork-N (N JVMs of one loop on one port),
                                     and from stage 05 on @mapped (small files mapped, not read into memory)
-              --scenarios a,b,...   scenarios (default: %s)
+              --scenarios a,b,...   scenarios (default: %s; also pipeline: 16 requests per write);
+                                    NAME@F runs NAME with every server held to F of a core, for the
+                                    newest stage, nginx and the floor only (warp@0.3)
+              --server-quota F|none every server's CPU budget: a cgroup quota of F of each server CPU per
+                                    10 ms period (default 0.5; none with --multicore), so that the server,
+                                    not wrk, is the limit; none: no budget (the server may use its CPUs
+                                    whole). Needs root or a delegated cgroup; without one the run says so
+                                    and measures without (cpu_quota "none" in every row)
+              --latency-rate N      the latency pass: warp again without the quota, wrk offering every
+                                    server the same N requests per second (default 5000; 0: no pass)
               --rounds N            A B A B rounds per scenario (default 5)
               --duration S          seconds per measured run (default 10)
-              --warmup S            seconds per warm-up run (default 5); warm-up runs repeat until two
-                                    consecutive throughputs agree within 5%%, or the cap is reached
+              --warmup S            seconds per warm-up run (default 5); warm-up runs repeat until the
+                                    throughput stops rising (two runs in a row each no more than 5%%
+                                    above the best before it), or the cap is reached
               --warmup-runs N       cap on warm-up runs per server and scenario (default 6); a server
                                     that does not settle is not ranked (no ratios)
               --strace-rounds N     rounds of the system-call pass (default 3, at most --rounds)
@@ -112,6 +141,8 @@ record Options(
         Integer straceRounds = null;
         Integer slow = null;
         Duration hold = null;
+        Double quota = null;
+        Integer latencyRate = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -141,6 +172,8 @@ record Options(
                 case "--slow" -> slow = positive(value != null ? value : next(args, ++i, a), a);
                 case "--slowloris-hold" -> hold = Duration.ofSeconds(positive(value != null ? value : next(args, ++i, a), a));
                 case "--wrk" -> wrk = value != null ? value : next(args, ++i, a);
+                case "--server-quota" -> quota = quota(value != null ? value : next(args, ++i, a));
+                case "--latency-rate" -> latencyRate = Integer.parseInt(value != null ? value : next(args, ++i, a));
                 case "--out" -> out = Path.of(value != null ? value : next(args, ++i, a)).toAbsolutePath();
                 default -> throw new UsageException("unknown option " + args[i]);
             }
@@ -176,10 +209,15 @@ record Options(
         scenarios = scenarios != null ? scenarios : ALL_SCENARIOS;
         out = out != null ? out : repoRoot.resolve("target/journey");
         for (String s : scenarios) {
-            if (!ALL_SCENARIOS.contains(s)) {
-                throw new UsageException("unknown scenario " + s + " (known: " + ALL_SCENARIOS + ")");
+            try {
+                Scenario.of(s);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(s.contains("@") ? e.getMessage() : "unknown scenario " + s + " (known: " + ALL_SCENARIOS
+                        + " and " + MORE_SCENARIOS + ")");
             }
         }
+        // Servers that share CPUs with wrk cannot be held to a budget that leaves wrk a CPU of its own.
+        quota = quota != null ? quota : sharedCpus(serverCpus, wrkCpus).isEmpty() ? DEFAULT_QUOTA : Double.NaN;
         if (!wrk.equals("local") && !wrk.equals("docker")) {
             throw new UsageException("--wrk must be local or docker");
         }
@@ -214,7 +252,8 @@ record Options(
                 wrkThreads != null ? wrkThreads : 1,
                 costServers != null ? costServers : servers,
                 !multicore,
-                multicore, loops);
+                multicore, loops, quota,
+                latencyRate != null ? latencyRate : multicore ? 0 : DEFAULT_LATENCY_RATE);
     }
 
     /**
@@ -243,6 +282,18 @@ record Options(
             // not Linux: fall through
         }
         return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /** --server-quota's value: a fraction of a core in (0, 1], or none (NaN). */
+    private static double quota(String s) {
+        if (s.equals("none")) {
+            return Double.NaN;
+        }
+        double q = Double.parseDouble(s);
+        if (!(q > 0 && q <= 1)) {
+            throw new UsageException("--server-quota takes a fraction of a core, 0 < F <= 1, or none");
+        }
+        return q;
     }
 
     private static List<String> list(String s) {

@@ -21,16 +21,33 @@ import java.util.TreeSet;
 final class Results {
 
     // tag::thresholds[]
-    /** A server using at least this share of its CPU set's CPUs is taken to be the bottleneck. */
+    /** Without a CPU quota: a server using at least this share of its CPU set's CPUs is taken to be the bottleneck. */
     static final double SERVER_SATURATED = 0.85;
-    /** wrk using at least this share of the CPUs its threads can use is taken to be the limit. */
+    /** wrk using at least this share of the CPUs its threads can use is taken to be the limit (checked first). */
     static final double LOAD_GENERATOR_SATURATED = 0.90;
+    /** Servers and wrk on the same CPUs, together using at least this share of them: the CPU set was the limit. */
+    static final double CPU_SET_FULL = 0.90;
     /** Slack on "CPU seconds per second <= CPUs in the set": clock-tick rounding and the read's own timing. */
     static final double IMPOSSIBLE_RELATIVE = 0.05;
     static final double IMPOSSIBLE_ABSOLUTE = 0.05;
-    /** Two consecutive warm-up runs within this relative difference: the JIT has settled. */
+    /** A warm-up run more than this above the best run before it: the JIT is still making the server faster. */
     static final double STEADY = 0.05;
+    /** A round whose CPUs lost more than this share of their time to the hypervisor (steal) is flagged. */
+    static final double STEAL_FLAGGED = 0.05;
+    /** A ratio needs this many rounds in which both servers were at their limit (fewer rounds run: all of them). */
+    static final int MIN_PAIRED_ROUNDS = 3;
+    /** From this many paired rounds on, a ratio's interval is a bootstrap interval; below, the rounds' min-max. */
+    static final int BOOTSTRAP_ROUNDS = 7;
+    /** The bootstrap interval's coverage: the 5th to the 95th percentile of resampled medians. */
+    static final double INTERVAL = 0.90;
     // end::thresholds[]
+
+    /** What limited a round or a row (see {@link #classify}). */
+    static final String SERVER = "server";
+    static final String LOAD_GENERATOR = "load-generator";
+    static final String CPU_SET = "cpu-set";
+    static final String NEITHER = "neither";
+    static final String UNKNOWN = "unknown";
 
     /**
      * One wrk run of the throughput pass, with the server's CPU time and the kernel's TCP counters
@@ -40,9 +57,19 @@ final class Results {
      * @param wallSeconds      the window those were read over (around wrk, as the harness saw it)
      * @param serverCpus       CPUs in the server's CPU set
      * @param net              {@link NetCounters} deltas over the window
+     * @param quota            the server's CPU quota in CPUs ({@link CpuBudget}); NaN when it ran without one
+     * @param throttling       its control group's periods over the window, and how many ended in throttling; null without a quota
+     * @param steal            the share of the CPUs' time (servers' and wrk's) the hypervisor took over the window; NaN when unread
      */
     record Run(String scenario, int idle, String server, int round, WrkResult wrk, int idleAlive,
-               double serverCpuSeconds, double wallSeconds, int serverCpus, Map<String, Long> net) {
+               double serverCpuSeconds, double wallSeconds, int serverCpus, Map<String, Long> net,
+               double quota, CpuBudget.Throttling throttling, double steal) {
+
+        /** A run without a CPU budget or steal reading (tests, and machines where no cgroup can be made). */
+        Run(String scenario, int idle, String server, int round, WrkResult wrk, int idleAlive,
+            double serverCpuSeconds, double wallSeconds, int serverCpus, Map<String, Long> net) {
+            this(scenario, idle, server, round, wrk, idleAlive, serverCpuSeconds, wallSeconds, serverCpus, net, Double.NaN, null, Double.NaN);
+        }
 
         /** A run without CPU or counter readings (charts and tests). */
         Run(String scenario, int idle, String server, int round, WrkResult wrk, int idleAlive) {
@@ -61,6 +88,15 @@ final class Results {
 
         double cpuMicrosPerRequest() {
             return wrk.requests() == 0 ? Double.NaN : serverCpuSeconds * 1e6 / wrk.requests();
+        }
+
+        boolean quotaApplied() {
+            return !Double.isNaN(quota);
+        }
+
+        /** The share of the quota's periods in which the server ran out of its quota; NaN without one. */
+        double throttled() {
+            return throttling == null ? Double.NaN : throttling.share();
         }
     }
 
@@ -93,6 +129,13 @@ final class Results {
     record WarmUp(String scenario, int idle, String server, int run, double seconds, double requestsPerSecond) {
     }
 
+    /**
+     * One run of the latency pass: the server without its quota, wrk pacing every connection so
+     * that each server is offered the same requests per second ({@code offered}).
+     */
+    record LatencyRun(String scenario, String server, int round, double offered, WrkResult wrk, double utilization) {
+    }
+
     /** A median with its spread over the rounds it came from (NaN readings left out). */
     record Spread(double median, double min, double max, int n) {
         static Spread of(List<Double> values) {
@@ -104,20 +147,116 @@ final class Results {
         }
     }
 
+    // tag::interval[]
+    /**
+     * A ratio between two servers: the median of its per-round values (each round's pair ran back
+     * to back, so the machine's drift cancels) and an interval around it: with fewer than
+     * {@link #BOOTSTRAP_ROUNDS} rounds the smallest and largest per-round value, from that many on a
+     * bootstrap {@link #INTERVAL} interval (the rounds resampled with replacement, the median of
+     * each resample, the 5th and 95th percentiles of those medians).
+     *
+     * @param rounds the paired rounds it came from
+     * @param method {@code min-max} or {@code bootstrap-90}; empty when there is no ratio
+     */
+    record Ratio(double median, double lo, double hi, int rounds, String method) {
+        static final Ratio NONE = new Ratio(Double.NaN, Double.NaN, Double.NaN, 0, "");
+
+        static Ratio of(List<Double> perRound) {
+            List<Double> v = perRound.stream().filter(x -> x != null && !Double.isNaN(x) && !Double.isInfinite(x)).sorted().toList();
+            if (v.isEmpty()) {
+                return NONE;
+            }
+            if (v.size() < BOOTSTRAP_ROUNDS) {
+                return new Ratio(Results.median(v), v.getFirst(), v.getLast(), v.size(), "min-max");
+            }
+            // A fixed seed: the same rounds give the same interval on every machine and every build.
+            java.util.Random random = new java.util.Random(v.size() * 31L + Double.doubleToLongBits(Results.median(v)));
+            int resamples = 10_000;
+            double[] medians = new double[resamples];
+            List<Double> sample = new ArrayList<>(v.size());
+            for (int b = 0; b < resamples; b++) {
+                sample.clear();
+                for (int i = 0; i < v.size(); i++) {
+                    sample.add(v.get(random.nextInt(v.size())));
+                }
+                medians[b] = Results.median(sample);
+            }
+            java.util.Arrays.sort(medians);
+            double tail = (1 - INTERVAL) / 2;
+            return new Ratio(Results.median(v), medians[(int) Math.floor(tail * (resamples - 1))],
+                    medians[(int) Math.ceil((1 - tail) * (resamples - 1))], v.size(), "bootstrap-" + Math.round(INTERVAL * 100));
+        }
+
+        /**
+         * The quotient of two ratios measured in different rounds (c10k: a server's ratio to nginx
+         * with N idle connections over its ratio with none): the quotient of the medians, and a
+         * bootstrap 90% interval that resamples both sets of rounds apart, at any number of rounds
+         * (their rounds are not pairs, so there is no per-round quotient whose min-max to take).
+         */
+        static Ratio quotient(List<Double> top, List<Double> bottom) {
+            Ratio t = of(top);
+            Ratio b = of(bottom);
+            if (t.rounds() == 0 || b.rounds() == 0) {
+                return NONE;
+            }
+            java.util.Random random = new java.util.Random(t.rounds() * 31L + b.rounds());
+            int resamples = 10_000;
+            double[] q = new double[resamples];
+            for (int i = 0; i < resamples; i++) {
+                q[i] = Results.median(resample(top, random)) / Results.median(resample(bottom, random));
+            }
+            java.util.Arrays.sort(q);
+            double tail = (1 - INTERVAL) / 2;
+            return new Ratio(t.median() / b.median(), q[(int) Math.floor(tail * (resamples - 1))],
+                    q[(int) Math.ceil((1 - tail) * (resamples - 1))], Math.min(t.rounds(), b.rounds()),
+                    "bootstrap-" + Math.round(INTERVAL * 100));
+        }
+
+        private static List<Double> resample(List<Double> v, java.util.Random random) {
+            List<Double> s = new ArrayList<>(v.size());
+            for (int i = 0; i < v.size(); i++) {
+                s.add(v.get(random.nextInt(v.size())));
+            }
+            return s;
+        }
+    }
+    // end::interval[]
+
     /**
      * The median, spread and ratios of one server in one scenario (and idle count).
      *
-     * @param bound     which side was the limit: server, load-generator, neither, or unknown (not measured)
-     * @param unranked  why this row must not be ranked against others; empty when it may be
-     * @param ratioNote what to know about the ratios (a peer that was not the bottleneck)
-     * @param net       TCP counter deltas summed over the rounds
+     * @param nginx, floor       this server's throughput over nginx's and the floor's, over the rounds both were at their limit
+     * @param cpuNginx, cpuFloor nginx's (the floor's) CPU time per request over this server's, over the same rounds
+     * @param bound              what limited most of its rounds: server, load-generator, cpu-set, neither, or unknown
+     * @param serverBoundRounds  rounds in which the server was the limit
+     * @param quota              its CPU quota in CPUs; NaN without one
+     * @param throttled          the share of its quota's periods in which it was throttled, over the rounds
+     * @param steal              the hypervisor's share of the CPUs' time, over the rounds
+     * @param stealFlagged       rounds with more steal than {@link #STEAL_FLAGGED}
+     * @param unranked           why this row must not be ranked against others; empty when it may be
+     * @param ratioNote          what to know about the ratios (a peer without enough rounds at its limit)
+     * @param net                TCP counter deltas summed over the rounds
      */
     record Summary(String scenario, int idle, String server, int rounds, double median, double min, double max,
-                   double vsNginx, double vsFloor, long p50, long p99, long errors,
+                   Ratio nginx, Ratio floor, Ratio cpuNginx, Ratio cpuFloor, long p50, long p99, long errors,
                    Spread cpuMicrosPerRequest, Spread utilization, int serverCpus, double wrkUtilization, String bound,
+                   int serverBoundRounds, double quota, Spread throttled, Spread steal, int stealFlagged,
                    int warmupRuns, boolean steady, String unranked, String ratioNote, Map<String, Long> net) {
         boolean ranked() {
             return unranked.isEmpty();
+        }
+
+        double vsNginx() {
+            return nginx.median();
+        }
+
+        double vsFloor() {
+            return floor.median();
+        }
+
+        /** Whether the latencies of its rounds include waits for the quota's next period. */
+        boolean latencyThrottled() {
+            return !Double.isNaN(quota) && throttled.n() > 0 && throttled.max() > 0;
         }
     }
 
@@ -126,6 +265,7 @@ final class Results {
     final List<Memory> memory = Collections.synchronizedList(new ArrayList<>());
     final List<WarmUp> warmups = Collections.synchronizedList(new ArrayList<>());
     final List<Allocation> allocations = Collections.synchronizedList(new ArrayList<>());
+    final List<LatencyRun> latencies = Collections.synchronizedList(new ArrayList<>());
     final List<Slowloris.Result> slowloris = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> failures = new LinkedHashMap<>();
 
@@ -170,37 +310,73 @@ final class Results {
     }
 
     /**
-     * Which side limited a run. The server is the bottleneck when it kept its CPUs busy; when it did
-     * not and wrk kept its own busy, wrk was the limit and the throughput says more about wrk; when
-     * neither was busy, something else was (latency, another process on the CPUs, a timer).
+     * What limited a round, checked in this order:
+     * <ol>
+     *   <li>{@code load-generator}: wrk kept at least {@link #LOAD_GENERATOR_SATURATED} of its CPUs busy,
+     *       so it, not the server, may have set the pace (whatever the server did);</li>
+     *   <li>{@code server}: with a quota, the server was throttled in at least
+     *       {@link CpuBudget#THROTTLED_MOST} of its periods (it wanted more CPU than its budget);
+     *       without one, it kept {@link #SERVER_SATURATED} of its CPUs busy;</li>
+     *   <li>{@code cpu-set}: where servers and wrk share CPUs, together they kept {@link #CPU_SET_FULL}
+     *       of them busy, so each was taking CPU from the other;</li>
+     *   <li>{@code neither}: something else (latency, a timer, a listen backlog, another process).</li>
+     * </ol>
+     *
+     * @param wrkBusy    wrk's CPU seconds per second over the CPUs its threads can use
+     * @param quota      whether the server ran under a CPU quota
+     * @param throttled  with a quota: the share of its periods that ended throttled
+     * @param serverBusy the server's CPU seconds per second over the CPUs it may use
+     * @param setBusy    where the two share CPUs: both together over the shared CPUs; NaN when apart
      */
-    static String bound(double utilization, int serverCpus, double wrkUtilization, double wrkCpus) {
-        if (Double.isNaN(utilization) || serverCpus <= 0) {
-            return "unknown";
+    static String classify(double wrkBusy, boolean quota, double throttled, double serverBusy, double setBusy) {
+        if (!Double.isNaN(wrkBusy) && wrkBusy >= LOAD_GENERATOR_SATURATED) {
+            return LOAD_GENERATOR;
         }
-        if (utilization >= SERVER_SATURATED * serverCpus) {
-            return "server";
+        if (Double.isNaN(serverBusy) && (!quota || Double.isNaN(throttled))) {
+            return UNKNOWN;
         }
-        if (!Double.isNaN(wrkUtilization) && wrkUtilization >= LOAD_GENERATOR_SATURATED * wrkCpus) {
-            return "load-generator";
+        if (quota ? !Double.isNaN(throttled) && throttled >= CpuBudget.THROTTLED_MOST : serverBusy >= SERVER_SATURATED) {
+            return SERVER;
         }
-        return "neither";
+        if (!Double.isNaN(setBusy) && setBusy >= CPU_SET_FULL) {
+            return CPU_SET;
+        }
+        return NEITHER;
     }
 
-    /** Whether the last two warm-up throughputs agree within {@link #STEADY}. */
+    /** What limited one round of the throughput pass. */
+    String bound(Run r) {
+        double serverBusy = r.serverCpus() <= 0 ? Double.NaN : r.utilization() / r.serverCpus();
+        double setBusy = sharedCpuCount == 0 ? Double.NaN : (r.utilization() + r.wrkUtilization()) / sharedCpuCount;
+        return classify(r.wrkUtilization() / wrkCpus, r.quotaApplied(), r.throttled(), serverBusy, setBusy);
+    }
+
+    /**
+     * Whether the warm-up is over: the last two runs each came no more than {@link #STEADY} above
+     * the best run before it. A JIT still compiling makes each run faster than any before; the
+     * machine's noise makes runs go up and down (here by a third from one run to the next, nginx's
+     * too, which has no JIT): so the test is that the throughput has stopped rising, not that two
+     * runs agree, which a noisy machine may never grant.
+     */
     static boolean steady(List<Double> throughputs) {
         int n = throughputs.size();
-        if (n < 2) {
+        if (n < 3) {
             return false;
         }
-        double a = throughputs.get(n - 2);
-        double b = throughputs.get(n - 1);
-        return Math.max(a, b) > 0 && Math.abs(a - b) / Math.max(a, b) <= STEADY;
+        for (int i = n - 2; i < n; i++) {
+            double best = throughputs.subList(0, i).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            if (best <= 0 || throughputs.get(i) > best * (1 + STEADY)) {
+                return false;
+            }
+        }
+        return true;
     }
     // end::checks[]
 
     /** CPUs wrk's threads can use: its thread count, or fewer if its CPU set is smaller. */
     private double wrkCpus = Wrk.THREADS;
+    /** CPUs in the servers' and wrk's sets together when they share any (the multicore preset); 0 when apart. */
+    private int sharedCpuCount;
 
     void wrkCpus(int threads, int cpusInSet) {
         wrkCpus = Math.min(threads, cpusInSet);
@@ -208,6 +384,15 @@ final class Results {
 
     double wrkCpus() {
         return wrkCpus;
+    }
+
+    /** The servers and wrk run on these many CPUs in all, some of them shared: a full set is a limit of its own. */
+    void sharedCpus(int cpusInUnion) {
+        sharedCpuCount = cpusInUnion;
+    }
+
+    int sharedCpuCount() {
+        return sharedCpuCount;
     }
 
     /** Whether this is a multicore run, which writes scaling.csv; and the CPUs its servers and wrk shared ("" when apart). */
@@ -228,17 +413,22 @@ final class Results {
         return runs.stream().filter(r -> r.scenario().equals(scenario) && r.idle() == idle && r.server().equals(server)).toList();
     }
 
-    /** Row facts before ratios: errors, bound, warm-up. */
-    private record Facts(long errors, String bound, int warmupRuns, boolean steady, String unranked) {
+    /** Row facts before ratios: errors, what limited its rounds, warm-up. */
+    private record Facts(long errors, String bound, int rounds, int serverBound, int warmupRuns, boolean steady, String unranked) {
     }
 
     private Facts facts(String scenario, int idle, String server) {
         List<Run> mine = runsOf(scenario, idle, server);
         long errors = mine.stream().mapToLong(r -> r.wrk().errors()).sum();
-        double util = Spread.of(mine.stream().map(Run::utilization).toList()).median();
-        double wrkUtil = Spread.of(mine.stream().map(Run::wrkUtilization).toList()).median();
-        int cpus = mine.stream().mapToInt(Run::serverCpus).max().orElse(0);
-        String bound = bound(util, cpus, wrkUtil, wrkCpus);
+        Map<String, Integer> bounds = new LinkedHashMap<>();
+        for (String b : List.of(LOAD_GENERATOR, SERVER, CPU_SET, NEITHER, UNKNOWN)) {
+            bounds.put(b, 0);
+        }
+        mine.forEach(r -> bounds.merge(bound(r), 1, Integer::sum));
+        // The row's limit is its rounds' most frequent one (ties: wrk first, as in classify).
+        String bound = bounds.entrySet().stream().filter(e -> e.getValue() > 0)
+                .reduce((a, b) -> b.getValue() > a.getValue() ? b : a).map(Map.Entry::getKey).orElse(UNKNOWN);
+        int serverBound = bounds.get(SERVER);
         List<Double> warm = warmups.stream().filter(w -> w.scenario().equals(scenario) && w.idle() == idle && w.server().equals(server))
                 .map(WarmUp::requestsPerSecond).toList();
         boolean steady = warm.isEmpty() || steady(warm); // no warm-up recorded: nothing to judge (tests, old data)
@@ -246,15 +436,26 @@ final class Results {
         if (errors > 0) {
             why.add(errors + " errors");
         }
-        if (bound.equals("load-generator")) {
-            why.add("not server-bound: wrk saturated");
-        } else if (bound.equals("neither")) {
-            why.add("not server-bound: neither server nor wrk saturated");
+        if (bounds.get(UNKNOWN) == mine.size()) {
+            why.add("not server-bound: CPU not read");
+        } else if (serverBound * 2 <= mine.size()) {
+            List<String> other = new ArrayList<>();
+            bounds.forEach((b, n) -> {
+                if (n > 0 && !b.equals(SERVER)) {
+                    other.add(switch (b) {
+                        case LOAD_GENERATOR -> "wrk saturated";
+                        case CPU_SET -> "the shared CPU set full";
+                        case NEITHER -> "neither server nor wrk saturated";
+                        default -> "CPU not read";
+                    } + " in " + n);
+                }
+            });
+            why.add("not server-bound in " + (mine.size() - serverBound) + " of " + mine.size() + " rounds (" + String.join("; ", other) + ")");
         }
         if (!steady) {
             why.add("warm-up not steady after " + warm.size() + " runs");
         }
-        return new Facts(errors, bound, warm.size(), steady, String.join("; ", why));
+        return new Facts(errors, bound, mine.size(), serverBound, warm.size(), steady, String.join("; ", why));
     }
 
     List<Summary> summaries() {
@@ -272,14 +473,22 @@ final class Results {
             Facts facts = facts(scenario, idle, server);
             List<Double> rps = mine.stream().map(r -> r.wrk().requestsPerSecond()).toList();
             List<String> notes = new ArrayList<>();
-            double vsNginx = rankedRatio(facts, mine, scenario, idle, server, "nginx", notes);
-            double vsFloor = rankedRatio(facts, mine, scenario, idle, server, "floor", notes);
+            Ratio vsNginx = rankedRatio(facts, scenario, idle, server, "nginx", false, notes);
+            Ratio vsFloor = rankedRatio(facts, scenario, idle, server, "floor", false, notes);
+            Ratio cpuNginx = rankedRatio(facts, scenario, idle, server, "nginx", true, new ArrayList<>());
+            Ratio cpuFloor = rankedRatio(facts, scenario, idle, server, "floor", true, new ArrayList<>());
             Map<String, Long> net = new LinkedHashMap<>();
             mine.forEach(r -> r.net().forEach((n, v) -> net.merge(n, v, Long::sum)));
+            Spread steal = Spread.of(mine.stream().map(Run::steal).toList());
+            int stealFlagged = (int) mine.stream().filter(r -> r.steal() > STEAL_FLAGGED).count();
+            if (stealFlagged > 0) {
+                notes.add(stealFlagged + " of " + mine.size() + " rounds lost more than " + Math.round(STEAL_FLAGGED * 100)
+                        + "% of their CPU time to steal");
+            }
             out.add(new Summary(scenario, idle, server, mine.size(), median(rps),
                     rps.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     rps.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
-                    vsNginx, vsFloor,
+                    vsNginx, vsFloor, cpuNginx, cpuFloor,
                     (long) medianLong(mine.stream().map(r -> r.wrk().p50()).toList()),
                     (long) medianLong(mine.stream().map(r -> r.wrk().p99()).toList()),
                     facts.errors(),
@@ -287,46 +496,68 @@ final class Results {
                     Spread.of(mine.stream().map(Run::utilization).toList()),
                     mine.stream().mapToInt(Run::serverCpus).max().orElse(0),
                     Spread.of(mine.stream().map(Run::wrkUtilization).toList()).median(),
-                    facts.bound(), facts.warmupRuns(), facts.steady(), facts.unranked(), String.join("; ", notes), net));
+                    facts.bound(), facts.serverBound(),
+                    mine.stream().mapToDouble(Run::quota).filter(q -> !Double.isNaN(q)).findFirst().orElse(Double.NaN),
+                    Spread.of(mine.stream().map(Run::throttled).toList()), steal, stealFlagged,
+                    facts.warmupRuns(), facts.steady(), facts.unranked(), String.join("; ", notes), net));
         }
         return out;
     }
 
     /**
      * A ratio only where it means something: none for a row that is not ranked, none against a
-     * peer with errors or an unsteady warm-up; against a peer that was not the bottleneck the
-     * ratio is kept and noted as an upper bound (the peer could have gone faster).
+     * peer with errors or an unsteady warm-up, and only over the rounds in which both servers were
+     * at their limit; fewer such rounds than {@link #MIN_PAIRED_ROUNDS} (or than the rounds run,
+     * if fewer were) and there is none, with a note saying why.
+     *
+     * @param cpu false: this server's req/s over the peer's; true: the peer's CPU per request over this server's
      */
-    private double rankedRatio(Facts mine, List<Run> runs, String scenario, int idle, String server, String peer, List<String> notes) {
+    private Ratio rankedRatio(Facts mine, String scenario, int idle, String server, String peer, boolean cpu, List<String> notes) {
         if (!mine.unranked().isEmpty() || runsOf(scenario, idle, peer).isEmpty()) {
-            return Double.NaN;
+            return Ratio.NONE;
         }
-        if (server.equals(peer)) {
-            return ratio(runs, scenario, idle, peer);
+        if (!server.equals(peer)) {
+            Facts p = facts(scenario, idle, peer);
+            if (p.errors() > 0 || !p.steady()) {
+                notes.add(peer + " not ranked (" + p.unranked() + "): no ratio");
+                return Ratio.NONE;
+            }
         }
-        Facts p = facts(scenario, idle, peer);
-        if (p.errors() > 0 || !p.steady()) {
-            notes.add(peer + " not ranked (" + p.unranked() + "): no ratio");
-            return Double.NaN;
+        Ratio r = pairedRatio(scenario, idle, server, peer, cpu);
+        int needed = Math.min(MIN_PAIRED_ROUNDS, mine.rounds());
+        if (r.rounds() < needed) {
+            notes.add("only " + r.rounds() + " rounds in which both it and " + peer + " were at their limit: no vs_" + peer);
+            return Ratio.NONE;
         }
-        if (p.bound().equals("load-generator") || p.bound().equals("neither")) {
-            notes.add(peer + " not server-bound: vs_" + peer + " is an upper bound");
-        }
-        return ratio(runs, scenario, idle, peer);
+        return r;
     }
 
     // tag::ratio[]
-    /** The median of the per-round ratios: each round's pair ran back to back, so drift cancels. */
-    private double ratio(List<Run> mine, String scenario, int idle, String peer) {
-        List<Double> ratios = new ArrayList<>();
-        for (Run r : mine) {
-            runs.stream().filter(p -> p.scenario().equals(scenario) && p.idle() == idle && p.server().equals(peer) && p.round() == r.round())
-                    .findFirst()
-                    .ifPresent(p -> ratios.add(r.wrk().requestsPerSecond() / p.wrk().requestsPerSecond()));
-        }
-        return median(ratios);
+    /**
+     * The per-round ratios of two servers over the rounds in which both were at their limit (a
+     * round in which either was held back by wrk, or by nothing, would compare the load generator),
+     * as a median with its interval ({@link Ratio}).
+     */
+    Ratio pairedRatio(String scenario, int idle, String server, String peer, boolean cpu) {
+        return Ratio.of(pairedRatios(scenario, idle, server, peer, cpu));
     }
     // end::ratio[]
+
+    /** The per-round ratios themselves (see {@link #pairedRatio}). */
+    List<Double> pairedRatios(String scenario, int idle, String server, String peer, boolean cpu) {
+        List<Double> ratios = new ArrayList<>();
+        for (Run r : runsOf(scenario, idle, server)) {
+            if (!bound(r).equals(SERVER)) {
+                continue;
+            }
+            runs.stream().filter(p -> p.scenario().equals(scenario) && p.idle() == idle && p.server().equals(peer) && p.round() == r.round())
+                    .filter(p -> bound(p).equals(SERVER))
+                    .findFirst()
+                    .ifPresent(p -> ratios.add(cpu ? p.cpuMicrosPerRequest() / r.cpuMicrosPerRequest()
+                            : r.wrk().requestsPerSecond() / p.wrk().requestsPerSecond()));
+        }
+        return ratios;
+    }
 
     /** The system-call pass's rounds of one server in one scenario. */
     List<Cost> costs(String scenario, String server) {
@@ -393,7 +624,8 @@ final class Results {
         StringBuilder t = new StringBuilder("scenario,idle,server,round,requests,seconds,req_per_s,non_2xx_3xx,socket_errors,"
                 + "p50_us,p90_us,p99_us,p999_us,idle_still_open,"
                 + "server_cpu_s,wall_s,server_cpus,utilization,wrk_cpu_s,wrk_utilization,cpu_us_per_req,bound,"
-                + "listen_overflows,listen_drops,retrans_segs,syn_retrans\n");
+                + "listen_overflows,listen_drops,retrans_segs,syn_retrans,"
+                + "cpu_quota,periods,throttled_periods,throttled,steal,steal_flagged\n");
         for (Run r : runs) {
             WrkResult w = r.wrk();
             t.append(String.join(",", r.scenario(), String.valueOf(r.idle()), r.server(), String.valueOf(r.round()),
@@ -403,7 +635,11 @@ final class Results {
                     r.idle() == 0 ? "" : String.valueOf(r.idleAlive()),
                     fmt(r.serverCpuSeconds(), 3), fmt(r.wallSeconds(), 3), r.serverCpus() == 0 ? "" : String.valueOf(r.serverCpus()),
                     fmt(r.utilization(), 3), fmt(w.clientCpuSeconds(), 3), fmt(r.wrkUtilization(), 3), fmt(r.cpuMicrosPerRequest(), 2),
-                    bound(r.utilization(), r.serverCpus(), r.wrkUtilization(), wrkCpus), net(r.net()))).append('\n');
+                    bound(r), net(r.net()), quota(r.quota()),
+                    r.throttling() == null ? "" : String.valueOf(r.throttling().periods()),
+                    r.throttling() == null ? "" : String.valueOf(r.throttling().throttled()),
+                    fmt(r.throttled(), 3), fmt(r.steal(), 4), Double.isNaN(r.steal()) ? "" : r.steal() > STEAL_FLAGGED ? "yes" : "no"))
+                    .append('\n');
         }
         Files.writeString(dir.resolve("runs.csv"), t);
 
@@ -412,7 +648,10 @@ final class Results {
                 + "cpu_us_per_req_min,cpu_us_per_req_max,server_cpus,utilization,utilization_min,utilization_max,wrk_utilization,"
                 + "bound,ranked,unranked_reason,ratio_note,warmup_runs,steady,"
                 + "syscalls_per_req_min,syscalls_per_req_max,strace_connections,strace_rounds,"
-                + "listen_overflows,listen_drops,retrans_segs,syn_retrans\n");
+                + "listen_overflows,listen_drops,retrans_segs,syn_retrans,"
+                + "cpu_quota,throttled,server_bound_rounds,vs_nginx_lo,vs_nginx_hi,vs_floor_lo,vs_floor_hi,ratio_rounds,ratio_interval,"
+                + "cpu_vs_nginx,cpu_vs_nginx_lo,cpu_vs_nginx_hi,cpu_vs_floor,cpu_vs_floor_lo,cpu_vs_floor_hi,"
+                + "steal,steal_max,steal_flagged_rounds,latency_throttled\n");
         for (Summary m : summaries()) {
             boolean traced = m.idle() == maxIdle(m.scenario());
             Spread sys = traced ? syscallsPerRequest(m.scenario(), m.server()) : new Spread(Double.NaN, Double.NaN, Double.NaN, 0);
@@ -428,7 +667,13 @@ final class Results {
                     String.valueOf(m.warmupRuns()), m.steady() ? "yes" : "no",
                     fmt(sys.min(), 2), fmt(sys.max(), 2),
                     rounds.isEmpty() ? "" : String.valueOf(rounds.getFirst().connections()), rounds.isEmpty() ? "" : String.valueOf(rounds.size()),
-                    net(m.net()))).append('\n');
+                    net(m.net()), quota(m.quota()), fmt(m.throttled().median(), 3), String.valueOf(m.serverBoundRounds()),
+                    fmt(m.nginx().lo(), 2), fmt(m.nginx().hi(), 2), fmt(m.floor().lo(), 2), fmt(m.floor().hi(), 2),
+                    m.nginx().rounds() == 0 ? "" : String.valueOf(m.nginx().rounds()), m.nginx().method(),
+                    fmt(m.cpuNginx().median(), 2), fmt(m.cpuNginx().lo(), 2), fmt(m.cpuNginx().hi(), 2),
+                    fmt(m.cpuFloor().median(), 2), fmt(m.cpuFloor().lo(), 2), fmt(m.cpuFloor().hi(), 2),
+                    fmt(m.steal().median(), 4), fmt(m.steal().max(), 4), String.valueOf(m.stealFlagged()),
+                    m.latencyThrottled() ? "yes" : "no")).append('\n');
         }
         Files.writeString(dir.resolve("summary.csv"), s);
 
@@ -453,18 +698,15 @@ final class Results {
         }
         Files.writeString(dir.resolve("syscalls.csv"), sc);
 
-        StringBuilder curve = new StringBuilder("server,idle,median_req_s,fraction_of_no_idle\n");
-        for (Summary m : summaries()) {
-            if (!m.scenario().equals("c10k")) {
-                continue;
-            }
-            double base = summaries().stream().filter(b -> b.scenario().equals("c10k") && b.idle() == 0 && b.server().equals(m.server()))
-                    .mapToDouble(Summary::median).findFirst().orElse(Double.NaN);
-            curve.append(String.join(",", m.server(), String.valueOf(m.idle()), fmt(m.median(), 0), fmt(m.median() / base, 3))).append('\n');
-        }
-        Files.writeString(dir.resolve("c10k.csv"), curve);
+        Files.writeString(dir.resolve("c10k.csv"), c10kCsv());
+        Files.writeString(dir.resolve("ratios.csv"), ratiosCsv());
 
         Files.writeString(dir.resolve("memory.csv"), memoryCsv());
+
+        if (!latencies.isEmpty()) {
+            Files.writeString(dir.resolve("latency.csv"), latencyCsv());
+            Files.writeString(dir.resolve("latency-summary.csv"), latencySummaryCsv());
+        }
 
         if (!allocations.isEmpty()) {
             Files.writeString(dir.resolve("allocation.csv"), allocationCsv());
@@ -493,6 +735,115 @@ final class Results {
         StringBuilder f = new StringBuilder("what,reason\n");
         failures.forEach((k, v) -> f.append(k).append(",\"").append(v.replace("\"", "'").replace("\n", " ")).append("\"\n"));
         Files.writeString(dir.resolve("failures.csv"), f);
+    }
+
+    /** A ratio with its interval, as printed: 1.62 (1.55-1.70). */
+    static String interval(Ratio r) {
+        return Double.isNaN(r.median()) ? "" : fmt(r.median(), 2) + " (" + fmt(r.lo(), 2) + "-" + fmt(r.hi(), 2) + ")";
+    }
+
+    /** A CPU quota as a column: the CPUs per period, or "none". */
+    private static String quota(double cpus) {
+        return Double.isNaN(cpus) ? "none" : fmt(cpus, 2);
+    }
+
+    // tag::c10k[]
+    /**
+     * The c10k curve. Each idle count is a pass of its own, minutes apart, so a server's fraction of
+     * its own idle-0 throughput carries the machine's drift between passes (a reading above 1 is
+     * drift). The same-round ratio to nginx does not: {@code kept_vs_nginx} is the server's ratio to
+     * nginx with N idle connections over its ratio with none, that is what it kept of its
+     * throughput relative to what nginx kept. Its interval is a bootstrap over both sets of rounds
+     * ({@link Ratio#quotient}), at any number of rounds: the two passes' rounds are not pairs.
+     */
+    private String c10kCsv() {
+        StringBuilder curve = new StringBuilder("server,idle,median_req_s,fraction_of_no_idle,vs_nginx,vs_nginx_lo,vs_nginx_hi,"
+                + "kept_vs_nginx,kept_vs_nginx_lo,kept_vs_nginx_hi\n");
+        List<Summary> all = summaries().stream().filter(m -> m.scenario().equals("c10k")).toList();
+        for (Summary m : all) {
+            Summary base = all.stream().filter(b -> b.idle() == 0 && b.server().equals(m.server())).findFirst().orElse(null);
+            double fraction = base == null ? Double.NaN : m.median() / base.median();
+            Ratio now = m.server().equals("nginx") ? pairedRatio("c10k", m.idle(), "nginx", "nginx", false) : m.nginx();
+            Ratio then = base == null ? Ratio.NONE : base.server().equals("nginx") ? pairedRatio("c10k", 0, "nginx", "nginx", false) : base.nginx();
+            Ratio kept = m.ranked() && base != null && base.ranked()
+                    ? Ratio.quotient(pairedRatios("c10k", m.idle(), m.server(), "nginx", false), pairedRatios("c10k", 0, m.server(), "nginx", false))
+                    : Ratio.NONE;
+            curve.append(String.join(",", m.server(), String.valueOf(m.idle()), fmt(m.median(), 0), fmt(fraction, 3),
+                    fmt(now.median(), 3), fmt(now.lo(), 3), fmt(now.hi(), 3),
+                    fmt(kept.median(), 3), fmt(kept.lo(), 3), fmt(kept.hi(), 3))).append('\n');
+        }
+        return curve.toString();
+    }
+    // end::c10k[]
+
+    /**
+     * ratios.csv: every ranked server against every other ranked server of the same scenario and
+     * idle count, as {@link #pairedRatio}: the book's comparisons between stages (stage 04 over
+     * stage 03, a variant over its stage) come from here, made the same way as vs_nginx.
+     */
+    private String ratiosCsv() {
+        StringBuilder b = new StringBuilder("scenario,idle,server,peer,rounds,interval,vs,vs_lo,vs_hi,cpu_vs,cpu_vs_lo,cpu_vs_hi\n");
+        List<Summary> all = summaries();
+        for (Summary m : all) {
+            for (Summary p : all) {
+                if (!m.ranked() || !p.ranked() || m.server().equals(p.server()) || !m.scenario().equals(p.scenario()) || m.idle() != p.idle()) {
+                    continue;
+                }
+                Ratio vs = pairedRatio(m.scenario(), m.idle(), m.server(), p.server(), false);
+                Ratio cpu = pairedRatio(m.scenario(), m.idle(), m.server(), p.server(), true);
+                if (vs.rounds() < Math.min(MIN_PAIRED_ROUNDS, m.rounds())) {
+                    continue;
+                }
+                b.append(String.join(",", m.scenario(), String.valueOf(m.idle()), m.server(), p.server(), String.valueOf(vs.rounds()),
+                        vs.method(), fmt(vs.median(), 3), fmt(vs.lo(), 3), fmt(vs.hi(), 3),
+                        fmt(cpu.median(), 3), fmt(cpu.lo(), 3), fmt(cpu.hi(), 3))).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** latency.csv: one row per run of the latency pass. */
+    private String latencyCsv() {
+        StringBuilder b = new StringBuilder("scenario,server,round,offered_req_s,req_per_s,p50_us,p90_us,p99_us,p999_us,errors,utilization\n");
+        for (LatencyRun l : latencies) {
+            WrkResult w = l.wrk();
+            b.append(String.join(",", l.scenario(), l.server(), String.valueOf(l.round()), fmt(l.offered(), 0),
+                    fmt(w.requestsPerSecond(), 0), String.valueOf(w.p50()), String.valueOf(w.p90()), String.valueOf(w.p99()),
+                    String.valueOf(w.p999()), String.valueOf(w.errors()), fmt(l.utilization(), 3))).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * A server that answered less than this share of what the most responsive server answered in
+     * the same pass fell behind the offered load: its latencies are a queue's. (Not of the nominal
+     * rate: wrk's pacing itself delivers a few percent less, the first wait and the last cut short.)
+     */
+    static final double KEPT_UP = 0.95;
+
+    /** latency-summary.csv: per server, the medians over the latency pass's rounds, with their spread. */
+    private String latencySummaryCsv() {
+        StringBuilder b = new StringBuilder("scenario,server,rounds,offered_req_s,median_req_s,kept_up,p50_us,p50_min_us,p50_max_us,"
+                + "p99_us,p99_min_us,p99_max_us,p999_us,errors,utilization\n");
+        Set<String> keys = new LinkedHashSet<>();
+        latencies.forEach(l -> keys.add(l.scenario() + "\t" + l.server()));
+        for (String key : keys) {
+            List<LatencyRun> mine = latencies.stream().filter(l -> key.equals(l.scenario() + "\t" + l.server())).toList();
+            Spread rps = Spread.of(mine.stream().map(l -> l.wrk().requestsPerSecond()).toList());
+            Spread p50 = Spread.of(mine.stream().map(l -> (double) l.wrk().p50()).toList());
+            Spread p99 = Spread.of(mine.stream().map(l -> (double) l.wrk().p99()).toList());
+            Spread p999 = Spread.of(mine.stream().map(l -> (double) l.wrk().p999()).toList());
+            double offered = mine.getFirst().offered();
+            double best = latencies.stream().filter(l -> l.scenario().equals(mine.getFirst().scenario()))
+                    .mapToDouble(l -> l.wrk().requestsPerSecond()).max().orElse(0);
+            boolean keptUp = rps.median() >= KEPT_UP * best;
+            b.append(String.join(",", mine.getFirst().scenario(), mine.getFirst().server(), String.valueOf(mine.size()), fmt(offered, 0),
+                    fmt(rps.median(), 0), keptUp ? "yes" : "no", fmt(p50.median(), 0), fmt(p50.min(), 0), fmt(p50.max(), 0),
+                    fmt(p99.median(), 0), fmt(p99.min(), 0), fmt(p99.max(), 0), fmt(p999.median(), 0),
+                    String.valueOf(mine.stream().mapToLong(l -> l.wrk().errors()).sum()),
+                    fmt(Spread.of(mine.stream().map(LatencyRun::utilization).toList()).median(), 3))).append('\n');
+        }
+        return b.toString();
     }
 
     private String memoryCsv() {
@@ -547,18 +898,19 @@ final class Results {
     /** The table printed at the end of a journey. */
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-10s %6s %-16s %10s %13s %6s %-14s %8s %8s %7s %9s %9s %7s%n",
-                "scenario", "idle", "server", "median/s", "min-max", "util", "bound", "vs nginx", "vs floor", "errors", "cpu us/r", "sys/r",
-                "syn rtx"));
+        b.append(String.format(Locale.ROOT, "%-10s %6s %-26s %10s %13s %6s %5s %-14s %16s %16s %7s %9s %9s %7s%n",
+                "scenario", "idle", "server", "median/s", "min-max", "util", "thr", "bound", "vs nginx", "vs floor", "errors",
+                "cpu us/r", "sys/r", "syn rtx"));
         List<String> reasons = new ArrayList<>();
         for (Summary m : summaries()) {
             boolean traced = m.idle() == maxIdle(m.scenario());
             Spread sys = traced ? syscallsPerRequest(m.scenario(), m.server()) : new Spread(Double.NaN, Double.NaN, Double.NaN, 0);
             Long synRetrans = m.net().get("TcpExtTCPSynRetrans");
-            b.append(String.format(Locale.ROOT, "%-10s %6d %-16s %10s %13s %6s %-14s %8s %8s %7d %9s %9s %7s%n",
+            b.append(String.format(Locale.ROOT, "%-10s %6d %-26s %10s %13s %6s %5s %-14s %16s %16s %7d %9s %9s %7s%n",
                     m.scenario(), m.idle(), m.server() + (m.ranked() ? "" : " *"), fmt(m.median(), 0),
-                    fmt(m.min(), 0) + "-" + fmt(m.max(), 0), fmt(m.utilization().median(), 2), m.bound(),
-                    m.ranked() ? fmt(m.vsNginx(), 2) : "-", m.ranked() ? fmt(m.vsFloor(), 2) : "-", m.errors(),
+                    fmt(m.min(), 0) + "-" + fmt(m.max(), 0), fmt(m.utilization().median(), 2), fmt(m.throttled().median(), 2),
+                    m.bound() + " " + m.serverBoundRounds() + "/" + m.rounds(),
+                    m.ranked() ? interval(m.nginx()) : "-", m.ranked() ? interval(m.floor()) : "-", m.errors(),
                     fmt(m.cpuMicrosPerRequest().median(), 1), fmt(sys.median(), 2), synRetrans == null ? "" : synRetrans));
             if (!m.ranked()) {
                 reasons.add(m.scenario() + (m.idle() > 0 ? " idle=" + m.idle() : "") + " " + m.server() + ": " + m.unranked());
@@ -567,10 +919,20 @@ final class Results {
                 reasons.add(m.scenario() + (m.idle() > 0 ? " idle=" + m.idle() : "") + " " + m.server() + ": " + m.ratioNote());
             }
         }
-        b.append("util: server CPU seconds per second (1.00 = one CPU busy). bound: which side was the limit.\n"
+        double quota = runs.stream().mapToDouble(Run::quota).filter(q -> !Double.isNaN(q)).findFirst().orElse(Double.NaN);
+        b.append("util: server CPU seconds per second (1.00 = one CPU busy); thr: share of its quota's periods it was throttled in.\n"
+                + (Double.isNaN(quota) ? "No CPU quota: a server is at its limit when it keeps " + Math.round(SERVER_SATURATED * 100)
+                        + "% of its CPUs busy.\n"
+                        : "CPU quota: " + fmt(quota, 2) + " CPU per server (" + CpuBudget.PERIOD_MICROS / 1000 + " ms periods); a server is"
+                        + " at its limit when throttled in " + Math.round(CpuBudget.THROTTLED_MOST * 100) + "% of its periods or more.\n")
+                + "bound: what limited most rounds, checked in order: wrk (>= " + Math.round(LOAD_GENERATOR_SATURATED * 100)
+                + "% busy), the server, the shared CPU set, neither; N/M: rounds at the server's limit.\n"
                 + "syn rtx: SYN retransmits over all rounds (a full listen queue; each costs the client 1 s, then 2 s more).\n");
-        b.append("Ratios are printed only for ranked rows: no errors, the server was the bottleneck, and its warm-up\n"
-                + "reached a steady state (two consecutive warm-up runs within " + Math.round(STEADY * 100) + "%).\n");
+        b.append("Ratios (median of per-round ratios over the rounds where both servers were at their limit, and its interval:\n"
+                + "min-max below " + BOOTSTRAP_ROUNDS + " rounds, a bootstrap " + Math.round(INTERVAL * 100) + "% interval from "
+                + BOOTSTRAP_ROUNDS + " on) are printed only for ranked rows:\n"
+                + "no errors, the server the limit in most rounds, and its warm-up steady (two runs in a row each no more than "
+                + Math.round(STEADY * 100) + "% above the best before it).\n");
         Set<String> straced = new TreeSet<>();
         costs.forEach(c -> straced.add(c.scenario() + " on " + c.connections() + " connection" + (c.connections() == 1 ? "" : "s")
                 + (c.idle() > 0 ? " beside " + c.idle() + " idle" : "")));

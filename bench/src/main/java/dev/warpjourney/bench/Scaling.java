@@ -53,19 +53,28 @@ final class Scaling {
      * One row of scaling.csv.
      *
      * @param utilization   median server CPU seconds per second (1.00 = one CPU busy)
-     * @param gain          median over rounds of this row's req/s / req/s of the same design at one loop
-     * @param cpuVsStage02  median over rounds of this row's CPU per request / stage 02's
-     * @param bound         Results.bound over the CPUs this server can keep busy: min(loops, server CPUs)
+     * @param gains         over rounds, this row's req/s / req/s of the same design at one loop: median and interval
+     * @param cpuVsStage02s over rounds, this row's CPU per request / stage 02's: median and interval
+     * @param bound         Results.classify over the CPUs this server can keep busy, min(loops, server CPUs), and the
+     *                      CPUs it shares with wrk: {@code cpu-set} where the two together filled them
      * @param note          shared CPUs, errors, an unsteady warm-up, a missing one-loop row
      */
     record Row(String scenario, String design, int loops, String server, int rounds, double median, double min, double max,
-               int serverCpus, double utilization, double cpuMicrosPerRequest, double gain, double cpuVsStage02,
+               int serverCpus, double utilization, double cpuMicrosPerRequest, Results.Ratio gains, Results.Ratio cpuVsStage02s,
                String bound, String note, double wrkUtilization, Results.Spread syscallsPerRequest, Results.Spread acceptPerRequest,
                Results.Spread acceptErrorsPerRequest, Results.Spread epollWaitPerRequest, int straceConnections) {
 
+        double gain() {
+            return gains.median();
+        }
+
+        double cpuVsStage02() {
+            return cpuVsStage02s.median();
+        }
+
         /** gain / loops: 1.00 is linear scaling. */
         double efficiency() {
-            return gain / loops;
+            return gain() / loops;
         }
 
         double utilizationOfSet() {
@@ -90,11 +99,13 @@ final class Scaling {
             Design one = new Design(d.name(), 1);
             String base = summaries.stream().filter(o -> o.scenario().equals(s.scenario()) && one.equals(Design.of(o.server(), o.serverCpus())))
                     .map(Results.Summary::server).findFirst().orElse(null);
-            double gain = base == null ? Double.NaN : perRound(results, s.scenario(), s.server(), base, false);
+            Results.Ratio gain = base == null ? Results.Ratio.NONE : perRound(results, s.scenario(), s.server(), base, false);
             boolean reference = summaries.stream().anyMatch(o -> o.scenario().equals(s.scenario()) && o.server().equals(REFERENCE));
-            double vsStage02 = reference ? perRound(results, s.scenario(), s.server(), REFERENCE, true) : Double.NaN;
+            Results.Ratio vsStage02 = reference ? perRound(results, s.scenario(), s.server(), REFERENCE, true) : Results.Ratio.NONE;
             int usable = Math.min(d.loops(), s.serverCpus());
-            String bound = Results.bound(s.utilization().median(), usable, s.wrkUtilization(), results.wrkCpus());
+            int shared = results.sharedCpuCount();
+            String bound = Results.classify(s.wrkUtilization() / results.wrkCpus(), !Double.isNaN(s.quota()), s.throttled().median(),
+                    s.utilization().median() / usable, shared == 0 ? Double.NaN : (s.utilization().median() + s.wrkUtilization()) / shared);
 
             List<String> notes = new ArrayList<>();
             if (!sharedCpus.isEmpty()) {
@@ -133,8 +144,12 @@ final class Scaling {
         }).toList());
     }
 
-    /** The median over rounds of (server's figure / other's figure in the same round): req/s, or CPU per request. */
-    static double perRound(Results results, String scenario, String server, String other, boolean cpu) {
+    /**
+     * Over rounds, server's figure / other's figure in the same round (req/s, or CPU per request),
+     * as a median with its interval. Every round counts: in a run whose servers share their CPUs
+     * with wrk no round is a server's alone, and the row's bound says so.
+     */
+    static Results.Ratio perRound(Results results, String scenario, String server, String other, boolean cpu) {
         List<Double> ratios = new ArrayList<>();
         for (Results.Run r : results.runs) {
             if (!r.scenario().equals(scenario) || r.idle() != 0 || !r.server().equals(server)) {
@@ -146,13 +161,14 @@ final class Scaling {
                     .ifPresent(o -> ratios.add(cpu ? r.cpuMicrosPerRequest() / o.cpuMicrosPerRequest()
                             : r.wrk().requestsPerSecond() / o.wrk().requestsPerSecond()));
         }
-        return Results.Spread.of(ratios).median();
+        return Results.Ratio.of(ratios);
     }
 
     static String csv(List<Row> rows) {
         StringBuilder b = new StringBuilder("scenario,design,loops,server,rounds,median_req_s,min_req_s,max_req_s,server_cpus,"
                 + "utilization,utilization_of_set,cpu_us_per_req,gain,cpu_per_req_vs_stage02,efficiency,bound,note,wrk_utilization,"
-                + "syscalls_per_req,accept_per_req,accept_errors_per_req,epoll_wait_per_req,strace_connections,strace_rounds\n");
+                + "syscalls_per_req,accept_per_req,accept_errors_per_req,epoll_wait_per_req,strace_connections,strace_rounds,"
+                + "gain_lo,gain_hi,cpu_per_req_vs_stage02_lo,cpu_per_req_vs_stage02_hi\n");
         for (Row r : rows) {
             b.append(String.join(",", r.scenario(), r.design(), String.valueOf(r.loops()), r.server(), String.valueOf(r.rounds()),
                     Results.fmt(r.median(), 0), Results.fmt(r.min(), 0), Results.fmt(r.max(), 0),
@@ -163,7 +179,9 @@ final class Scaling {
                     Results.fmt(r.syscallsPerRequest().median(), 2), Results.fmt(r.acceptPerRequest().median(), 3),
                     Results.fmt(r.acceptErrorsPerRequest().median(), 3), Results.fmt(r.epollWaitPerRequest().median(), 3),
                     r.straceConnections() == 0 ? "" : String.valueOf(r.straceConnections()),
-                    r.syscallsPerRequest().n() == 0 ? "" : String.valueOf(r.syscallsPerRequest().n()))).append('\n');
+                    r.syscallsPerRequest().n() == 0 ? "" : String.valueOf(r.syscallsPerRequest().n()),
+                    Results.fmt(r.gains().lo(), 2), Results.fmt(r.gains().hi(), 2),
+                    Results.fmt(r.cpuVsStage02s().lo(), 2), Results.fmt(r.cpuVsStage02s().hi(), 2))).append('\n');
         }
         return b.toString();
     }
@@ -180,7 +198,8 @@ final class Scaling {
         b.append("gain: req/s / the same design's at 1 loop; eff: gain / loops (1.00 = linear); cpu/st02: CPU per request / stage 02's.\n");
         if (!sharedCpus.isEmpty()) {
             b.append("The servers and wrk shared CPUs ").append(sharedCpus)
-                    .append(": each took CPU from the other, so gains here are not the servers' alone (scaling.csv notes it on every row).\n");
+                    .append(": each took CPU from the other, so gains here are not the servers' alone (scaling.csv notes it on every row;\n"
+                            + "a row whose bound is cpu-set filled the CPUs both had, and no design could have gained more there).\n");
         }
         return b.toString();
     }

@@ -19,8 +19,10 @@ interface Wrk {
 
     /** wrk's arguments for a scenario, the same whichever way wrk runs. */
     static List<String> arguments(Scenario scenario, String host, int port, Duration duration, Path scripts, int threads) {
+        String script = scenario.manyFiles() ? "manyfiles.lua" : scenario.isPaced() ? "paced.lua"
+                : scenario.pipelined() ? "pipeline.lua" : "report.lua";
         List<String> args = new ArrayList<>(List.of("-t" + threads, "-c" + scenario.connections(), "-d" + duration.toSeconds() + "s",
-                "--timeout", "10s", "-s", scripts.resolve(scenario.manyFiles() ? "manyfiles.lua" : "report.lua").toString()));
+                "--timeout", "10s", "-s", scripts.resolve(script).toString()));
         if (scenario.close()) {
             args.add("-H");
             args.add("Connection: close");
@@ -29,6 +31,12 @@ interface Wrk {
         if (scenario.manyFiles()) {
             args.add("--");
             args.add(scripts.resolve("paths.txt").toString());
+        } else if (scenario.isPaced()) {
+            args.add("--");
+            args.add(String.format(java.util.Locale.ROOT, "%.1f", scenario.gapMs()));
+        } else if (scenario.pipelined()) {
+            args.add("--");
+            args.add(String.valueOf(scenario.depth()));
         }
         return args;
     }

@@ -50,14 +50,21 @@ class JourneyQuickIT {
         assertThat(runs).anyMatch(l -> l.startsWith("c10k,100,stage-01-naive,1,"));
         for (String line : runs.subList(1, runs.size())) {
             String[] f = line.split(",", -1);
-            assertThat(f).as(line).hasSize(26);
+            assertThat(f).as(line).hasSize(32);
             assertThat(Long.parseLong(f[4])).as("requests in " + line).isPositive();
             assertThat(Long.parseLong(f[7]) + Long.parseLong(f[8])).as("errors in " + line).isZero();
             double utilization = Double.parseDouble(f[17]);
-            assertThat(utilization).as("utilization in " + line).isPositive().isLessThanOrEqualTo(1.1);
+            // Held to a quota where the machine allows a cgroup (CI runs as root): never above it, give or take a tick.
+            double ceiling = f[26].equals("none") ? 1.1 : Double.parseDouble(f[26]) + 0.1;
+            assertThat(utilization).as("utilization in " + line).isPositive().isLessThanOrEqualTo(ceiling);
             assertThat(Double.parseDouble(f[19])).as("wrk utilization in " + line).isPositive();
-            assertThat(f[21]).as("bound in " + line).isIn("server", "load-generator", "neither");
+            assertThat(f[21]).as("bound in " + line).isIn("server", "load-generator", "cpu-set", "neither");
             assertThat(f[22]).as("listen overflows in " + line).matches("\\d+");
+            if (!f[26].equals("none")) {
+                assertThat(Long.parseLong(f[27])).as("quota periods in " + line).isPositive();
+                assertThat(f[29]).as("throttled share in " + line).matches("[01]\\.\\d{3}");
+            }
+            assertThat(f[30]).as("steal in " + line).matches("\\d\\.\\d{4}");
         }
         List<String> warmup = Files.readAllLines(out.resolve("warmup.csv"));
         assertThat(warmup).anyMatch(l -> l.startsWith("warp,0,stage-01-naive,1,2,"));
@@ -74,8 +81,13 @@ class JourneyQuickIT {
             assertThat(summary).anyMatch(l -> l.startsWith("warp,0,stage-01-naive,1,") && l.split(",", -1)[29].equals("50"));
             assertThat(Files.readAllLines(out.resolve("syscalls.csv"))).anyMatch(l -> l.startsWith("warp,stage-01-naive,"));
         }
-        assertThat(Files.readAllLines(out.resolve("c10k.csv"))).contains("stage-01-naive,0,"
-                + summary.stream().filter(l -> l.startsWith("c10k,0,stage-01-naive,")).findFirst().orElseThrow().split(",")[4] + ",1.000");
+        assertThat(Files.readAllLines(out.resolve("c10k.csv"))).anyMatch(l -> l.startsWith("stage-01-naive,0,"
+                + summary.stream().filter(l2 -> l2.startsWith("c10k,0,stage-01-naive,")).findFirst().orElseThrow().split(",")[4] + ",1.000,"));
+        assertThat(summary.getFirst()).contains(",cpu_quota,throttled,server_bound_rounds,vs_nginx_lo,vs_nginx_hi,vs_floor_lo,vs_floor_hi,");
+        // The latency pass: warp again, the quota lifted, every server offered the same load.
+        List<String> latency = Files.readAllLines(out.resolve("latency-summary.csv"));
+        assertThat(latency).anyMatch(l -> l.startsWith("warp,stage-01-naive,1,5000,")).anyMatch(l -> l.startsWith("warp,floor,1,5000,"));
+        assertThat(Files.readAllLines(out.resolve("ratios.csv")).getFirst()).startsWith("scenario,idle,server,peer,rounds,interval,vs,");
 
         assertThat(Files.readAllLines(out.resolve("memory.csv"))).anyMatch(l -> l.matches("stage-01-naive,100,\\d+,\\d+,-?\\d+,-?\\d+,1,.*"));
 
@@ -85,6 +97,8 @@ class JourneyQuickIT {
         assertThat(env.getProperty("jdk")).startsWith("25");
         assertThat(env.getProperty("cores")).matches("\\d+");
         assertThat(env.getProperty("quick")).isEqualTo("true");
+        assertThat(env.getProperty("server_quota")).matches("0\\.50|none");
+        assertThat(env.getProperty("server_quota_how")).isNotBlank();
 
         try (Stream<Path> files = Files.list(out)) {
             List<Path> svgs = files.filter(p -> p.toString().endsWith(".svg")).toList();

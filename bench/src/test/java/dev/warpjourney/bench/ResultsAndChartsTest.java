@@ -59,7 +59,7 @@ class ResultsAndChartsTest {
         for (Path svg : charts) {
             assertThat(Svg.root(svg)).isEqualTo("svg");
         }
-        assertThat(Files.readAllLines(dir.resolve("c10k.csv"))).contains("stage-01-naive,100,10000,0.500");
+        assertThat(Files.readAllLines(dir.resolve("c10k.csv"))).anyMatch(l -> l.startsWith("stage-01-naive,100,10000,0.500,"));
         assertThat(Files.readString(dir.resolve("summary.csv"))).contains("warp,0,stage-01-naive,3,12000,11000,13000,0.30,0.24,900,");
         assertThat(Files.readString(dir.resolve("syscalls.csv"))).contains("warp,stage-01-naive,write,2000,2.000");
     }

@@ -49,6 +49,12 @@ public final class BookData {
     private final Map<String, String> attrs = new LinkedHashMap<>();
     /** Raw numbers by name, for the hypotheses: e.g. c10k.stage-02-epoll.10000.fraction. */
     private final Map<String, Double> metrics = new TreeMap<>();
+    /**
+     * A metric's interval, {lo, hi}, where the run gives one: a ratio's interval over its paired
+     * rounds ({@code _lo}/{@code _hi} columns), a median's min-max over its rounds ({@code _min}/{@code _max}).
+     * The hypotheses are judged on it (Hypotheses.verdict).
+     */
+    private final Map<String, double[]> intervals = new TreeMap<>();
     /** The fdcache run's system calls (deduplicated), for the tables of a chapter with run=fdcache. */
     private List<Map<String, String>> fdcacheSyscalls = List.of();
 
@@ -117,6 +123,7 @@ public final class BookData {
         data.fdcache(fdcache, out);
         data.herd(repo.resolve("results/herd"), out);
         data.cores(repo.resolve("results/cores"), out);
+        data.previous(repo.resolve("results/previous"));
         List<String> problems = data.chapters(out);
         data.attr("run", data.reference ? "the reference run" : "your own run");
         data.attr("run-dir", data.reference ? "results/journey" : results.toString());
@@ -161,8 +168,22 @@ public final class BookData {
             attr(key + "-bound", first(row, "bound") == null ? "not measured in this run" : first(row, "bound"));
             String base = "summary." + row.get("scenario") + "." + row.get("idle") + "." + row.get("server") + ".";
             row.forEach((col, v) -> metric(base + col, v));
+            row.keySet().forEach(col -> interval(base + col, first(row, col + "_lo", col + "_min"), first(row, col + "_hi", col + "_max")));
+            interval(base + "median_req_s", row.get("min_req_s"), row.get("max_req_s"));
+            // {KEY-vs-nginx-interval}: the interval of the ratio, "1.45-2.00", and {KEY-quota}: the CPU budget it ran under.
+            for (String peer : List.of("nginx", "floor")) {
+                String lo = first(row, "vs_" + peer + "_lo");
+                String hi = first(row, "vs_" + peer + "_hi");
+                attr(key + "-vs-" + peer + "-interval", ranked(row) && lo != null && hi != null ? lo + "-" + hi : "not ranked");
+            }
+            attr(key + "-quota", first(row, "cpu_quota"));
+            attr(key + "-throttled", first(row, "throttled"));
+            attr(key + "-server-bound-rounds", first(row, "server_bound_rounds"));
+            attr(key + "-rounds", row.get("rounds"));
         }
         cpuRatios(summary);
+        pairs();
+        latency(out);
         for (Map<String, String> row : csv("allocation.csv")) {
             // {alloc-SCENARIO-SERVER}: heap bytes the server allocated per request (its threads' counters), median over rounds.
             String key = "alloc-" + row.get("scenario") + "-" + row.get("server");
@@ -171,6 +192,7 @@ public final class BookData {
             attr(key + "-max", bytes(row.get("max")));
             attr(key + "-rounds", row.get("rounds"));
             metric("allocation." + row.get("scenario") + "." + row.get("server") + ".bytes_per_request", row.get("bytes_per_request"));
+            interval("allocation." + row.get("scenario") + "." + row.get("server") + ".bytes_per_request", row.get("min"), row.get("max"));
         }
         // Requests per round (median over the rounds), and how many of them lie at or above the p99.
         Map<String, List<Double>> perRound = new LinkedHashMap<>();
@@ -188,6 +210,13 @@ public final class BookData {
         for (Map<String, String> row : csv("c10k.csv")) {
             attr("c10k-" + row.get("server") + "-" + row.get("idle") + "-percent", percent(row.get("fraction_of_no_idle")));
             metric("c10k." + row.get("server") + "." + row.get("idle") + ".fraction", row.get("fraction_of_no_idle"));
+            // What it kept relative to what nginx kept, in the same rounds: drift between the passes cancels.
+            String name = "c10k." + row.get("server") + "." + row.get("idle") + ".kept";
+            metric(name, first(row, "kept_vs_nginx"));
+            interval(name, first(row, "kept_vs_nginx_lo"), first(row, "kept_vs_nginx_hi"));
+            attr("c10k-" + row.get("server") + "-" + row.get("idle") + "-kept", percent(first(row, "kept_vs_nginx")));
+            attr("c10k-" + row.get("server") + "-" + row.get("idle") + "-kept-interval", first(row, "kept_vs_nginx_lo") == null ? null
+                    : percent(row.get("kept_vs_nginx_lo")) + "-" + percent(row.get("kept_vs_nginx_hi")));
         }
         for (Map<String, String> row : csv("memory.csv")) {
             row.forEach((col, v) -> metric("memory." + row.get("server") + "." + row.get("idle") + "." + col, v));
@@ -202,6 +231,8 @@ public final class BookData {
         for (Map<String, String> row : syscallRows()) {
             String base = "syscalls." + row.get("scenario") + "." + row.get("server") + "." + row.get("syscall");
             metric(base, row.get("per_request"));
+            interval(base, first(row, "per_request_min"), first(row, "per_request_max"));
+            interval(base + ".us-per-call", first(row, "usecs_per_call_min"), first(row, "usecs_per_call_max"));
             metric(base + ".us-per-call", first(row, "usecs_per_call"));
             metric(base + ".errors", first(row, "errors_per_request")); // calls that failed, per request (EAGAIN for an accept)
             // {syscalls-SCENARIO-SERVER-CALL} (per request) and {...-us} (strace's time per call), for the prose.
@@ -225,14 +256,16 @@ public final class BookData {
                 }
             }
             attr("fd-setsize-bytes", String.valueOf(1024 / 8)); // FD_SETSIZE bits in an fd_set, as bytes
+            method(repo).forEach(this::attr);
         }
         attr("strace-method", straceMethod());
         attr("cpu-method", summary.stream().anyMatch(r -> first(r, "cpu_us_per_req_min", "cpu_min_us_per_req") != null)
                 ? "the median over rounds after warm-up, with its spread"
                 : "measured in one run on a freshly warmed JVM (this run has no rounds for CPU, so no spread)");
 
-        for (String scenario : List.of("warp", "close", "large", "manyfiles")) {
-            Files.writeString(file(out, "table-" + scenario + ".adoc"), throughputTable(summary, scenario, "0"));
+        // warp@0.3: the headline comparison at a tighter CPU budget (table-warp-0-3.adoc).
+        for (String scenario : List.of("warp", "warp@0.3", "close", "close@0.3", "large", "large@0.2", "manyfiles", "pipeline")) {
+            Files.writeString(file(out, "table-" + key(scenario) + ".adoc"), throughputTable(summary, scenario, "0"));
         }
         List<Map<String, String>> c10k = csv("c10k.csv");
         List<Map<String, String>> memory = csv("memory.csv");
@@ -261,6 +294,20 @@ public final class BookData {
             String scenario = row.get("scenario");
             String idle = row.get("idle");
             String key = scenario + (idle.equals("0") ? "" : "-" + idle) + "-" + row.get("server");
+            if (row.containsKey("cpu_vs_nginx")) {
+                // The harness's own: the median of per-round ratios, over the rounds both servers were at their limit.
+                for (String peer : List.of("nginx", "floor")) {
+                    String v = first(row, "cpu_vs_" + peer);
+                    String name = "cpuratio." + scenario + "." + idle + "." + row.get("server") + ".vs_" + peer;
+                    attr(key + "-cpu-vs-" + peer, v == null ? "not ranked" : v);
+                    attr(key + "-cpu-vs-" + peer + "-interval", v == null ? "not ranked"
+                            : row.get("cpu_vs_" + peer + "_lo") + "-" + row.get("cpu_vs_" + peer + "_hi"));
+                    metric(name, v);
+                    interval(name, first(row, "cpu_vs_" + peer + "_lo"), first(row, "cpu_vs_" + peer + "_hi"));
+                }
+                continue;
+            }
+            // A run from before the harness paired its rounds: the ratio of the medians, as it then was.
             for (String peer : List.of("nginx", "floor")) {
                 Double mine = number(row.get("cpu_us_per_req"));
                 Double theirs = summary.stream().filter(r -> r.get("scenario").equals(scenario) && r.get("idle").equals(idle)
@@ -344,6 +391,77 @@ public final class BookData {
 
     private void metric(String name, double value) {
         metrics.put(isMain() ? name : run + "." + name, value);
+    }
+
+    /** The interval {lo, hi} of a metric, when both ends are numbers. */
+    private void interval(String name, String lo, String hi) {
+        Double l = number(lo);
+        Double h = number(hi);
+        if (l != null && h != null) {
+            intervals.put(isMain() ? name : run + "." + name, new double[] {l, h});
+        }
+    }
+
+    /**
+     * ratios.csv: every ranked server against every other of its scenario, as the harness paired
+     * their rounds. Metrics pair.SCENARIO.IDLE.SERVER.PEER.vs (throughput, SERVER over PEER) and
+     * .cpu_vs (PEER's CPU per request over SERVER's), with their intervals; attributes
+     * {pair-SCENARIO-SERVER-PEER} and {pair-SCENARIO-SERVER-PEER-cpu}, each with -interval.
+     */
+    private void pairs() throws IOException {
+        for (Map<String, String> r : csv("ratios.csv")) {
+            String name = "pair." + r.get("scenario") + "." + r.get("idle") + "." + r.get("server") + "." + r.get("peer");
+            String key = "pair-" + r.get("scenario") + (r.get("idle").equals("0") ? "" : "-" + r.get("idle")) + "-" + r.get("server")
+                    + "-" + r.get("peer");
+            for (String col : List.of("vs", "cpu_vs")) {
+                metric(name + "." + col, r.get(col));
+                interval(name + "." + col, r.get(col + "_lo"), r.get(col + "_hi"));
+                String suffix = col.equals("vs") ? "" : "-cpu";
+                attr(key + suffix, two(r.get(col)));
+                attr(key + suffix + "-interval", two(r.get(col + "_lo")) + "-" + two(r.get(col + "_hi")));
+            }
+            attr(key + "-rounds", r.get("rounds"));
+        }
+    }
+
+    private static String two(String v) {
+        Double d = number(v);
+        return d == null ? v : String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /**
+     * The latency pass (latency-summary.csv): every server offered the same load without its
+     * quota. Metrics latency.SCENARIO.SERVER.COLUMN (p50_us, p99_us with their min-max),
+     * attributes {latency-SERVER-p50-ms}, -p99-ms, -kept-up, {latency-rate}; and table-latency.adoc.
+     */
+    private void latency(Path out) throws IOException {
+        List<Map<String, String>> rows = csv("latency-summary.csv");
+        if (rows.isEmpty()) {
+            Files.writeString(file(out, "table-latency.adoc"), notMeasured("The latency pass"));
+            return;
+        }
+        attr("latency-rate", thousands(rows.getFirst().get("offered_req_s")));
+        StringBuilder t = new StringBuilder("[cols=\"3,>1,>1,>2,>2,>1\",options=\"header\"]\n|===\n"
+                + "| Server | Offered req/s | Answered req/s | p50 (ms, min-max) | p99 (ms, min-max) | CPU busy\n");
+        for (Map<String, String> r : rows) {
+            String base = "latency." + r.get("scenario") + "." + r.get("server") + ".";
+            r.forEach((col, v) -> metric(base + col, v));
+            interval(base + "p50_us", r.get("p50_min_us"), r.get("p50_max_us"));
+            interval(base + "p99_us", r.get("p99_min_us"), r.get("p99_max_us"));
+            String key = "latency-" + r.get("server");
+            attr(key + "-p50-ms", ms(r.get("p50_us")));
+            attr(key + "-p99-ms", ms(r.get("p99_us")));
+            attr(key + "-kept-up", r.get("kept_up"));
+            t.append("| ").append(r.get("server")).append(r.get("kept_up").equals("yes") ? "" : " (fell behind)")
+                    .append(" | ").append(thousands(r.get("offered_req_s")))
+                    .append(" | ").append(thousands(r.get("median_req_s")))
+                    .append(" | ").append(ms(r.get("p50_us"))).append(" (").append(ms(r.get("p50_min_us"))).append("-")
+                    .append(ms(r.get("p50_max_us"))).append(")")
+                    .append(" | ").append(ms(r.get("p99_us"))).append(" (").append(ms(r.get("p99_min_us"))).append("-")
+                    .append(ms(r.get("p99_max_us"))).append(")")
+                    .append(" | ").append(r.get("utilization")).append('\n');
+        }
+        Files.writeString(file(out, "table-latency.adoc"), t.append("|===\n").toString());
     }
 
     static String first(Map<String, String> row, String... columns) {
@@ -455,27 +573,34 @@ public final class BookData {
         if (rows.isEmpty()) {
             return notMeasured("The `warp` scenario");
         }
+        boolean paired = rows.stream().anyMatch(r -> r.containsKey("cpu_vs_nginx"));
         Double nginx = rows.stream().filter(r -> r.get("server").equals("nginx"))
                 .map(r -> number(r.get("cpu_us_per_req"))).findFirst().orElse(null);
-        StringBuilder t = new StringBuilder("[cols=\"3,>1,>1,1,>1,>1,>1,>1\",options=\"header\"]\n|===\n"
-                + "| Server | Median req/s | CPU busy | Limit | CPU µs/req | nginx's CPU/req over its | Syscalls/req | Heap B/req\n");
+        StringBuilder t = new StringBuilder("[cols=\"3,>1,>1,1,>2,>1,>1,>1,>1\",options=\"header\"]\n|===\n"
+                + "| Server | Median req/s | CPU busy | Limit | vs nginx (interval) | CPU µs/req | nginx's CPU/req over its | Syscalls/req "
+                + "| Heap B/req\n");
         for (Map<String, String> r : rows) {
             Double cpu = number(r.get("cpu_us_per_req"));
             String heap = allocation.stream().filter(a -> a.get("scenario").equals("warp") && a.get("server").equals(r.get("server")))
                     .map(a -> bytes(a.get("bytes_per_request"))).findFirst().orElse("");
+            String cpuRatio = paired ? orEmpty(first(r, "cpu_vs_nginx"))
+                    : nginx == null || cpu == null || cpu == 0 ? "" : String.format(Locale.ROOT, "%.2f", nginx / cpu);
             t.append("| ").append(r.get("server"))
                     .append(" | ").append(thousands(r.get("median_req_s")))
                     .append(" | ").append(orEmpty(first(r, "utilization")))
+                    .append(number(first(r, "cpu_quota")) == null ? "" : " (" + r.get("cpu_quota") + ")")
                     .append(" | ").append(orEmpty(first(r, "bound")))
+                    .append(" | ").append(ranked(r) ? ratioCell(r, "nginx") : "not ranked")
                     .append(" | ").append(orEmpty(r.get("cpu_us_per_req")))
-                    .append(" | ").append(nginx == null || cpu == null || cpu == 0 ? "" : String.format(Locale.ROOT, "%.2f", nginx / cpu))
+                    .append(" | ").append(cpuRatio)
                     .append(" | ").append(orEmpty(r.get("syscalls_per_req")))
                     .append(" | ").append(heap).append('\n');
         }
-        return t.append("|===\n\nCPU busy: the server's CPU seconds per second of the run (1 = its one CPU full). Limit: which "
-                + "side was the bottleneck; where it is not the server, the throughput is the load generator's ceiling, and "
-                + "the CPU time per request is the figure to compare. Heap B/req: bytes the JVM's platform threads allocated "
-                + "per request (blank: not a JVM of platform threads, or not measured).\n").toString();
+        return t.append("|===\n\nCPU busy: the server's CPU seconds per second of the run, and in brackets the budget it was held "
+                + "to (a cgroup quota, in CPUs). Limit: what limited most of its rounds; a server that was not at its limit is not "
+                + "ranked. vs nginx: the median of the per-round ratios of throughput, over the rounds in which both were at their "
+                + "limit, with its interval. nginx's CPU/req over its: the same, of CPU time per request. Heap B/req: bytes the "
+                + "JVM's platform threads allocated per request (blank: not a JVM of platform threads, or not measured).\n").toString();
     }
 
     private String throughputTable(List<Map<String, String>> summary, String scenario, String idle) {
@@ -485,25 +610,31 @@ public final class BookData {
             return notMeasured("The `" + scenario + "` scenario");
         }
         boolean utilization = rows.stream().anyMatch(r -> first(r, "utilization") != null);
-        StringBuilder t = new StringBuilder("[cols=\"2,>1,>1,>1,>1,>1,>1,>1" + (utilization ? ",>1,1" : "") + "\",options=\"header\"]\n|===\n"
-                + "| Server | Median req/s | Min-max | vs nginx | vs floor | p99 (ms) | CPU µs/req | Syscalls/req"
-                + (utilization ? " | Server CPUs busy | Limit" : "") + "\n");
+        boolean quota = rows.stream().anyMatch(r -> number(first(r, "cpu_quota")) != null);
+        // In close every request opens a connection of its own: its costs are per connection.
+        String per = scenario.startsWith("close") ? "conn" : "req";
+        StringBuilder t = new StringBuilder("[cols=\"2,>1,>1,>2,>2,>1,>1,>1" + (utilization ? ",>1,1" : "") + "\",options=\"header\"]\n|===\n"
+                + "| Server | Median req/s | Min-max | vs nginx (interval) | vs floor (interval) | p99 (ms) | CPU µs/" + per
+                + " | Syscalls/" + per + (utilization ? " | " + (quota ? "CPU busy (quota)" : "Server CPUs busy") + " | Limit (rounds)" : "") + "\n");
         List<String> notes = new ArrayList<>();
         for (Map<String, String> r : rows) {
             boolean ranked = ranked(r);
             t.append("| ").append(r.get("server")).append(ranked ? "" : " (not ranked)")
                     .append(" | ").append(thousands(r.get("median_req_s")))
                     .append(" | ").append(thousands(r.get("min_req_s"))).append("-").append(thousands(r.get("max_req_s")))
-                    .append(" | ").append(ranked && r.get("vs_nginx") != null ? r.get("vs_nginx") : "-")
-                    .append(" | ").append(ranked && r.get("vs_floor") != null ? r.get("vs_floor") : "-")
+                    .append(" | ").append(ranked ? ratioCell(r, "nginx") : "-")
+                    .append(" | ").append(ranked ? ratioCell(r, "floor") : "-")
                     .append(" | ").append(ms(r.get("p99_us")))
                     .append(" | ").append(orEmpty(r.get("cpu_us_per_req")))
                     .append(" | ").append(orEmpty(r.get("syscalls_per_req")));
             if (utilization) {
                 String u = first(r, "utilization");
                 String cpus = first(r, "server_cpus");
-                t.append(" | ").append(u == null ? "" : u + (cpus == null ? "" : " of " + cpus))
-                        .append(" | ").append(orEmpty(first(r, "bound")));
+                String q = first(r, "cpu_quota");
+                String bound = orEmpty(first(r, "bound"));
+                String rounds = first(r, "server_bound_rounds");
+                t.append(" | ").append(u == null ? "" : u + (number(q) != null ? " (" + q + ")" : cpus == null ? "" : " of " + cpus))
+                        .append(" | ").append(bound).append(rounds == null ? "" : " (" + rounds + "/" + r.get("rounds") + " at its limit)");
             }
             t.append('\n');
             if (!ranked) {
@@ -521,8 +652,24 @@ public final class BookData {
             notes.add("This run does not record how busy the server was (CPU seconds per second), so no row says whether the "
                     + "server or the load generator was the limit");
         }
+        if (quota) {
+            notes.add("Every server was held to the CPU budget in brackets (a cgroup quota, in CPUs): a ratio compares what two "
+                    + "servers did with the same CPU, over the rounds in which both used all of it. Latencies include the waits "
+                    + "for the quota's next period: compare them in the latency table, not here");
+        }
         notes.forEach(n -> t.append("\n* ").append(n).append('.'));
         return t.append('\n').toString();
+    }
+
+    /** A ratio with its interval, as a table prints it: "1.64 (1.45-2.00)", or the ratio alone from an older run. */
+    private static String ratioCell(Map<String, String> r, String peer) {
+        String v = r.get("vs_" + peer);
+        if (v == null || v.isEmpty()) {
+            return "-";
+        }
+        String lo = first(r, "vs_" + peer + "_lo");
+        String hi = first(r, "vs_" + peer + "_hi");
+        return lo == null || hi == null ? v : v + " (" + lo + "-" + hi + ")";
     }
 
     private static String c10kTable(List<Map<String, String>> rows) {
@@ -797,11 +944,15 @@ public final class BookData {
                     attr("seed-one-core-ratio", ratio(a.get("req_per_s"), b.get("req_per_s"))); // Mighty 3 over nginx, 2014
                     here = warpLatest == null || warpNginx == null ? NOT_MEASURED
                             : latest + ": " + thousands(warpLatest.get("median_req_s")) + " req/s +\nnginx: "
-                              + thousands(warpNginx.get("median_req_s")) + " req/s +\nRatio (median of per-round ratios): "
-                              + (ranked(warpLatest) && !warpLatest.get("vs_nginx").isEmpty() ? warpLatest.get("vs_nginx")
+                              + thousands(warpNginx.get("median_req_s")) + " req/s +\nRatio (median of per-round ratios, interval): "
+                              + (ranked(warpLatest) && !warpLatest.get("vs_nginx").isEmpty() ? ratioCell(warpLatest, "nginx")
                                  : "not ranked (" + warpLatest.get("unranked_reason") + ")")
-                              + " +\nCPU per request, nginx's over " + latest + "'s: " + cpuRatio(warpNginx, warpLatest)
-                              + " +\n(`warp` scenario, one server CPU)";
+                              + tighter(summary, latest)
+                              + " +\nCPU per request, nginx's over " + latest + "'s: "
+                              + (warpLatest.containsKey("cpu_vs_nginx") ? orEmpty(first(warpLatest, "cpu_vs_nginx")) : cpuRatio(warpNginx, warpLatest))
+                              + " +\n(`warp` scenario, one server CPU"
+                              + (number(first(warpLatest, "cpu_quota")) == null ? "" : ", every server held to "
+                                 + warpLatest.get("cpu_quota") + " of it") + ")";
                 }
                 case "prefork" -> {
                     then.append("Ratio at the most workers: ").append(ratio(pts.get(0).get("req_per_s"), pts.get(1).get("req_per_s"))).append(" +\n");
@@ -821,6 +972,14 @@ public final class BookData {
             t.append("| ").append(p0.get("title")).append("\n| ").append(then).append("\n| ").append(here).append('\n');
         }
         return t.append("|===\n").toString();
+    }
+
+    /** The headline ratio at the tighter budget (warp@0.3), where the run has it. */
+    private static String tighter(List<Map<String, String>> summary, String latest) {
+        return summary.stream().filter(r -> r.get("scenario").startsWith("warp@") && r.get("server").equals(latest)).findFirst()
+                .map(r -> " +\nAt " + r.get("scenario").substring(5) + " of a core: "
+                        + (ranked(r) ? ratioCell(r, "nginx") : "not ranked (" + r.get("unranked_reason") + ")"))
+                .orElse("");
     }
 
     private static String cpuRatio(Map<String, String> theirs, Map<String, String> mine) {
@@ -884,7 +1043,19 @@ public final class BookData {
                 attr(key + "-" + c.getKey(), v == null || v.isEmpty() ? NOT_MEASURED
                         : c.getKey().equals("median") ? thousands(v) : c.getKey().equals("efficiency") ? percent(v) : v);
             }
-            r.forEach((col, v) -> metric("scaling.warp." + r.get("design") + "." + r.get("loops") + "." + col, v));
+            String base = "scaling.warp." + r.get("design") + "." + r.get("loops") + ".";
+            // A gain is a design's only where the N-loop row was held back by the server: where the CPU set
+            // the servers share with wrk was full (bound cpu-set), no design could have gained more, and the
+            // hypotheses about scaling are left for a machine with CPUs apart ("not measured in this run").
+            // (The previous instrument's run is read by its own rule of the time: every gain counted.)
+            boolean servers = r.get("loops").equals("1") || "server".equals(r.get("bound")) || run.startsWith("previous");
+            r.forEach((col, v) -> {
+                if (servers || !List.of("gain", "efficiency").contains(col)) {
+                    metric(base + col, v);
+                }
+            });
+            interval(base + "gain", first(r, "gain_lo"), first(r, "gain_hi"));
+            interval(base + "cpu_per_req_vs_stage02", first(r, "cpu_per_req_vs_stage02_lo"), first(r, "cpu_per_req_vs_stage02_hi"));
             // The projection the chapter states as one: what a core kept busy at this CPU per request would serve.
             String cpu = r.get("cpu_us_per_req");
             attr(key + "-per-core", cpu == null || cpu.isEmpty() ? NOT_MEASURED
@@ -928,12 +1099,19 @@ public final class BookData {
         if (max < 2 || ours == null) {
             return "Not measured yet: stage 03's multicore run (`./journey --multicore`).";
         }
+        boolean shared = rows.getFirst().getOrDefault("note", "").contains("shared CPUs");
+        String cpu = ours.get("cpu_us_per_req");
         return "stage 03 (" + design + "), " + max + " loops: " + thousands(ours.get("median_req_s")) + " req/s, "
-                + ours.get("gain") + "x its one loop (efficiency " + percent(ours.get("efficiency")) + ") +\n"
+                + ours.get("gain") + "x its one loop (limit: " + ours.get("bound") + ") +\n"
                 + (nginx == null ? "" : "nginx, " + max + " workers: " + thousands(nginx.get("median_req_s")) + " req/s, "
-                        + nginx.get("gain") + "x its one worker +\n")
+                        + nginx.get("gain") + "x its one worker (limit: " + nginx.get("bound") + ") +\n")
                 + "(`warp`, multicore run, results/multicore; servers and wrk "
-                + (rows.getFirst().getOrDefault("note", "").contains("shared CPUs") ? "sharing the same CPUs)" : "on CPUs apart)");
+                + (shared ? "sharing the same CPUs: where the limit is the CPU set, no design could gain more, and these are "
+                        + "not scaling figures) +\nProjection, not a measurement: at its CPU per request, one core kept busy by "
+                        + "this design would serve " + (cpu == null || cpu.isEmpty() ? NOT_MEASURED
+                                : thousands(String.valueOf(Math.round(1e6 / Double.parseDouble(cpu)))) + " req/s")
+                        + "; on cores apart from wrk it could scale toward that per core"
+                   : "on CPUs apart)");
     }
 
     private static String ratio(String a, String b) {
@@ -975,6 +1153,7 @@ public final class BookData {
             fdcacheSyscalls = fd.syscallRows();
         }
         attrs.putAll(fd.attrs);
+        intervals.putAll(fd.intervals);
         attrs.put("fdcache-run-dir", !measured ? NOT_MEASURED : dir.equals(repo.resolve("results/fdcache")) ? "results/fdcache" : dir.toString());
         metrics.putAll(fd.metrics);
         fdcacheTemplate().forEach(k -> attrs.putIfAbsent(key("fdcache-" + k), NOT_MEASURED));
@@ -982,6 +1161,43 @@ public final class BookData {
             // A reader's own (or no) fdcache run: whatever else the chapters cite resolves too. Against
             // the committed run a misspelt name stays a missing attribute, which fails the book.
             citedAttributes("fdcache-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED));
+        }
+    }
+
+    /**
+     * The runs the book showed before the instrument of issue 18 (every server held to the same CPU
+     * budget, paired rounds, intervals): results/previous/{journey,fdcache,multicore,cores}, their
+     * CSV files as committed then. Only their metrics are kept, under {@code previous.} (the
+     * journey's, and previous.fdcache., previous.cores., previous.herd. for the others), so that
+     * each hypothesis's verdict by the old instrument can be computed beside the new one
+     * (Hypotheses.Previous); no attribute or table of theirs reaches the book but those verdicts.
+     */
+    private void previous(Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve("journey/summary.csv"))) {
+            return;
+        }
+        Path scratch = Files.createTempDirectory("book-previous");
+        BookData main = new BookData(repo, dir.resolve("journey"), dir.resolve("multicore"), "previous");
+        main.numbers(scratch);
+        main.scaling(scratch);
+        metrics.putAll(main.metrics);
+        // What a chapter needs to say why a verdict changed: how busy each server was then, what limited
+        // it, its throughput and CPU per request ({previous-warp-nginx-utilization}, ...-bound, -median, -cpu).
+        main.attrs.forEach((k, v) -> {
+            if (k.matches("previous-[a-z0-9-]+-(utilization|bound|median|cpu|vs-nginx)")) {
+                attrs.put(k, v);
+            }
+        });
+        for (String name : List.of("fdcache", "cores", "herd")) {
+            Path run = name.equals("herd") ? repo.resolve("results/herd") : dir.resolve(name); // herd was not re-run
+            if (Files.isRegularFile(run.resolve("summary.csv"))) {
+                BookData other = new BookData(repo, run, dir.resolve("multicore"), "previous." + name);
+                other.numbers(scratch);
+                if (name.equals("fdcache")) {
+                    other.fdcacheFigures(scratch);
+                }
+                metrics.putAll(other.metrics);
+            }
         }
     }
 
@@ -997,6 +1213,7 @@ public final class BookData {
             herd.numbers(out);
             attrs.putAll(herd.attrs);
             metrics.putAll(herd.metrics);
+            intervals.putAll(herd.intervals);
         } else {
             citedAttributes("herd-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED)); // with the run, a misspelt name fails the book
         }
@@ -1013,6 +1230,7 @@ public final class BookData {
             cores.numbers(out);
             attrs.putAll(cores.attrs);
             metrics.putAll(cores.metrics);
+            intervals.putAll(cores.intervals);
         } else {
             citedAttributes("cores-").forEach(k -> attrs.putIfAbsent(k, NOT_MEASURED));
         }
@@ -1041,18 +1259,30 @@ public final class BookData {
             if (base == null) {
                 continue;
             }
-            Double cpu = quotient(r.get("cpu_us_per_req"), base.get("cpu_us_per_req"));
-            Double throughput = quotient(r.get("median_req_s"), base.get("median_req_s"));
+            // The harness's paired ratio (per round, both at their limit) where the run has one; else the medians' ratio.
+            Map<String, String> pair = csv("ratios.csv").stream().filter(p -> p.get("scenario").equals(scenario) && p.get("idle").equals("0")
+                    && p.get("server").equals(server) && p.get("peer").equals(base.get("server"))).findFirst().orElse(null);
+            Double cpu = pair != null ? inverse(pair.get("cpu_vs")) : quotient(r.get("cpu_us_per_req"), base.get("cpu_us_per_req"));
+            Double throughput = pair != null ? number(pair.get("vs")) : quotient(r.get("median_req_s"), base.get("median_req_s"));
             // {fdcache-SCENARIO-SERVER-cpu-ratio} for every stage 04 server; stage 04's own also as {fdcache-SCENARIO-cpu-ratio}.
             for (String key : server.equals("stage-04-fdcache") ? List.of(scenario, scenario + "-" + server) : List.of(scenario + "-" + server)) {
                 String m = key.equals(scenario) ? scenario : scenario + "." + server;
                 if (cpu != null) {
                     attr(key + "-cpu-ratio", String.format(Locale.ROOT, "%.2f", cpu));
                     metric(m + ".cpu_ratio", cpu);
+                    if (pair != null) { // CPU per request, this over the base: the inverse of the pair's cpu_vs, ends swapped
+                        interval(m + ".cpu_ratio", String.valueOf(inverse(pair.get("cpu_vs_hi"))), String.valueOf(inverse(pair.get("cpu_vs_lo"))));
+                        attr(key + "-cpu-ratio-interval", String.format(Locale.ROOT, "%.2f-%.2f", inverse(pair.get("cpu_vs_hi")),
+                                inverse(pair.get("cpu_vs_lo"))));
+                    }
                 }
                 if (throughput != null) {
                     attr(key + "-throughput-ratio", String.format(Locale.ROOT, "%.2f", throughput));
                     metric(m + ".throughput_ratio", throughput);
+                    if (pair != null) {
+                        interval(m + ".throughput_ratio", pair.get("vs_lo"), pair.get("vs_hi"));
+                        attr(key + "-throughput-ratio-interval", two(pair.get("vs_lo")) + "-" + two(pair.get("vs_hi")));
+                    }
                 }
             }
         }
@@ -1135,6 +1365,38 @@ public final class BookData {
         double rate = Math.clamp(1 - missesPerRequest, 0.0, 1.0);
         attr(scenario + "-" + server + "-" + cache + "-hit-rate", String.format(Locale.ROOT, "%.1f%%", rate * 100));
         metric(scenario + "." + server + "." + cache + "_hit_rate", rate);
+    }
+
+    /** The harness's sources whose constants the methodology states: the ranking and interval rules, the CPU budget, the passes' rounds. */
+    static final List<String> METHOD_SOURCES = List.of("Results.java", "CpuBudget.java", "Journey.java");
+
+    /**
+     * The instrument's rules as the methodology states them, read from the harness's own constants
+     * so that text and code cannot disagree: {method-NAME} for each {@code static final} number of
+     * {@link #METHOD_SOURCES}, NAME in lower case with dashes (BOOTSTRAP_ROUNDS: {method-bootstrap-rounds});
+     * a share below 1 as a percentage, PERIOD_MICROS also as {method-period-ms}.
+     */
+    static Map<String, String> method(Path repo) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        Pattern constant = Pattern.compile("static final (?:double|int|long) ([A-Z_]+) = ([0-9_.]+);");
+        for (String source : METHOD_SOURCES) {
+            Matcher c = constant.matcher(Files.readString(repo.resolve("bench/src/main/java/dev/warpjourney/bench").resolve(source)));
+            while (c.find()) {
+                double v = Double.parseDouble(c.group(2).replace("_", ""));
+                String name = "method-" + c.group(1).toLowerCase(Locale.ROOT).replace('_', '-');
+                m.put(name, v < 1 && c.group(2).contains(".") ? String.format(Locale.ROOT, "%.0f%%", v * 100)
+                        : String.format(Locale.ROOT, "%,d", Math.round(v)));
+                if (c.group(1).equals("PERIOD_MICROS")) {
+                    m.put("method-period-ms", String.format(Locale.ROOT, "%.0f", v / 1000));
+                }
+            }
+        }
+        return m;
+    }
+
+    private static Double inverse(String v) {
+        Double d = number(v);
+        return d == null || d == 0 ? null : 1 / d;
     }
 
     private static Double quotient(String a, String b) {
@@ -1285,7 +1547,7 @@ public final class BookData {
                     Files.writeString(out.resolve(chapter + "-syscalls-" + scenario + ".adoc"), syscallTable(calls, scenario, names));
                 }
             }
-            Hypotheses.Verdicts verdicts = Hypotheses.judge(chapter, data, metrics);
+            Hypotheses.Verdicts verdicts = Hypotheses.judge(chapter, data, metrics, intervals);
             verdicts.attributes().forEach(this::attr);
             Files.writeString(out.resolve(chapter + "-hypotheses.adoc"), verdicts.table());
             Path text = repo.resolve("book/src/docs/asciidoc/chapters/" + chapter + ".adoc");

@@ -141,6 +141,49 @@ class BookDataTest {
         assertThat(confirmed.check("")).isEmpty();
     }
 
+    /**
+     * A made-up run, three stage-05-like rows against a threshold of 1.4: a ratio whose whole
+     * interval clears it is confirmed, one whose whole interval misses it refuted, and one whose
+     * interval straddles it inconclusive, whatever its median says; each needs its own anchor.
+     */
+    @Test
+    void aVerdictIsDecidedByTheWholeIntervalAndHasThreeOutcomes() {
+        Map<String, Double> metrics = Map.of("sure", 1.62, "short", 1.25, "unsure", 1.45, "nginx", 1.0);
+        Map<String, double[]> intervals = Map.of("sure", new double[] {1.45, 2.00}, "short", new double[] {1.10, 1.38},
+                "unsure", new double[] {1.31, 1.55});
+        Map<String, String> data = new HashMap<>();
+        for (String[] h : new String[][] {{"h1", "sure"}, {"h2", "short"}, {"h3", "unsure"}}) {
+            data.put(h[0] + ".claim", h[1] + " beats 1.4.");
+            data.put(h[0] + ".metric", h[1]);
+            data.put(h[0] + ".comparison", ">=");
+            data.put(h[0] + ".threshold", "1.4");
+        }
+        Hypotheses.Verdicts v = Hypotheses.judge("stage-09", data, metrics, intervals);
+        assertThat(v.list()).extracting(Hypotheses.Verdict::verdict)
+                .containsExactly(Hypotheses.CONFIRMED, Hypotheses.REFUTED, Hypotheses.INCONCLUSIVE);
+        // The median of "unsure" is above the threshold: a two-verdict rule would have confirmed it.
+        assertThat(Hypotheses.holds(1.45, ">=", 1.4)).isTrue();
+        assertThat(v.attributes()).containsEntry("hypothesis-stage-09-h3-interval", "1.31-1.55")
+                .containsEntry("hypothesis-stage-09-h1-measured", "1.62");
+        assertThat(v.table()).contains("| 1.62 (1.45-2.00) | ≥ 1.40 | *confirmed*").contains("| 1.45 (1.31-1.55) | ≥ 1.40 | *inconclusive*");
+        assertThat(v.check("")).hasSize(2).anyMatch(p -> p.contains("[[refuted-stage-09-h2]]"))
+                .anyMatch(p -> p.contains("[[inconclusive-stage-09-h3]]"));
+        assertThat(v.check("[[refuted-stage-09-h2]] [[inconclusive-stage-09-h3]]")).isEmpty();
+        assertThat(v.check("[[refuted-stage-09-h2]] [[refuted-stage-09-h3]]")).as("an inconclusive one called refuted")
+                .anyMatch(p -> p.contains("calls hypothesis h3 refuted")).anyMatch(p -> p.contains("[[inconclusive-stage-09-h3]]"));
+
+        // Below a threshold, and against another metric with an interval of its own: the least favourable ends decide.
+        assertThat(Hypotheses.verdict(new Hypotheses.Interval(10, 9, 11), "<=", new Hypotheses.Interval(12, 11.5, 13)))
+                .isEqualTo(Hypotheses.CONFIRMED);
+        assertThat(Hypotheses.verdict(new Hypotheses.Interval(10, 9, 12), "<=", new Hypotheses.Interval(12, 11.5, 13)))
+                .isEqualTo(Hypotheses.INCONCLUSIVE);
+        assertThat(Hypotheses.verdict(new Hypotheses.Interval(14, 13.5, 15), "<=", new Hypotheses.Interval(12, 11.5, 13)))
+                .isEqualTo(Hypotheses.REFUTED);
+        // A point stays a plain comparison.
+        assertThat(Hypotheses.verdict(Hypotheses.Interval.point(1.4), ">=", Hypotheses.Interval.point(1.4))).isEqualTo(Hypotheses.CONFIRMED);
+        assertThat(Hypotheses.verdict(Hypotheses.Interval.point(1.39), ">=", Hypotheses.Interval.point(1.4))).isEqualTo(Hypotheses.REFUTED);
+    }
+
     @Test
     void profileSharesAreReadFromTheFlameGraphsFrames() throws Exception {
         List<FlameGraph.Stack> stacks = FlameGraph.read(REFERENCE.resolve("flame-warp-stage-01-naive.html"));
