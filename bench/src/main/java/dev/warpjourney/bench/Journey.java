@@ -522,7 +522,7 @@ public final class Journey {
         Map<String, Launcher.RunningServer> running = new LinkedHashMap<>();
         for (String name : names) {
             try {
-                running.put(name, launcher.start(name, s.close(), quotaFor(s)));
+                running.put(name, launcher.start(name, s.close(), s.depth() > 1, quotaFor(s)));
             } catch (Exception e) {
                 fail(s.name() + "/" + name + "/start", e);
             }

@@ -70,8 +70,13 @@ final class Launcher {
      * processes (prefork's N JVMs, nginx's workers) share the one budget.
      */
     RunningServer start(String name, boolean close, double quotaCpus) throws IOException, InterruptedException {
+        return start(name, close, false, quotaCpus);
+    }
+
+    /** The same, for a scenario whose clients pipeline ({@code pipelined}: nginx is configured for it, see {@link NginxConfig}). */
+    RunningServer start(String name, boolean close, boolean pipelined, double quotaCpus) throws IOException, InterruptedException {
         int port = freePort();
-        List<List<String>> commands = commands(name, port, close);
+        List<List<String>> commands = commands(name, port, close, pipelined);
         ServerName server = ServerName.parse(name);
         CpuBudget.Group group = Double.isNaN(quotaCpus) || !budget.available() ? null : budget.create(name, quotaCpus);
         Path logs = work.resolve("logs");
@@ -116,6 +121,10 @@ final class Launcher {
      * without the taskset that pins them.
      */
     List<List<String>> commands(String name, int port, boolean close) throws IOException {
+        return commands(name, port, close, false);
+    }
+
+    List<List<String>> commands(String name, int port, boolean close, boolean pipelined) throws IOException {
         ServerName server;
         try {
             server = ServerName.parse(name);
@@ -194,7 +203,8 @@ final class Launcher {
                 // nginx@N has N workers, nginx one per server CPU; each name its own folder (pid file, logs),
                 // since nginx@1 and nginx@4 run side by side in one pass.
                 int workers = server.count() > 0 ? server.count() : Options.cpuCount(options.serverCpus());
-                Path conf = NginxConfig.write(work.resolve("nginx").resolve(name.replace('@', '-')), port, corpus, workers);
+                Path conf = NginxConfig.write(work.resolve("nginx").resolve(name.replace('@', '-')), port, corpus, workers,
+                        pipelined);
                 String nginx = Wrk.onPath("nginx") ? "nginx" : "/usr/sbin/nginx";
                 yield List.of(nginx, "-p", conf.getParent().toString(), "-c", conf.toString(), "-e", "stderr");
             }

@@ -10,6 +10,18 @@ final class NginxConfig {
     }
 
     static Path write(Path dir, int port, Path root, int workers) throws IOException {
+        return write(dir, port, root, workers, false);
+    }
+
+    /**
+     * With {@code pipelined}, for the pipeline scenario: sendfile off. With sendfile and tcp_nopush
+     * on, nginx corks the socket (TCP_CORK) for each response sent by sendfile and answers pipelined
+     * requests with long stalls: on the reference machine it served a fraction of its throughput
+     * with its CPU mostly idle, so it was not the server-bound peer a ratio needs. Without
+     * sendfile, nginx copies the small file into its output buffer and gathers the responses to
+     * one read's requests into one writev, as a server tuned for pipelining would.
+     */
+    static Path write(Path dir, int port, Path root, int workers, boolean pipelined) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("temp"));
         boolean root0 = "root".equals(System.getProperty("user.name"));
@@ -31,7 +43,7 @@ final class NginxConfig {
 
                 http {
                     access_log off;             # logging is not what we measure
-                    sendfile on;                # the kernel copies file pages to the socket
+                    sendfile %s;                # the kernel copies file pages to the socket (off: pipeline scenario)
                     tcp_nopush on;              # head and first body bytes in one packet
                     tcp_nodelay on;
                     open_file_cache max=20000 inactive=60s;   # nginx's own fd cache (stage 04's idea)
@@ -56,7 +68,7 @@ final class NginxConfig {
                         root %s;
                     }
                 }
-                """.formatted(root0 ? "user root;" : "", workers, dir.resolve("nginx.pid"),
+                """.formatted(root0 ? "user root;" : "", workers, dir.resolve("nginx.pid"), pipelined ? "off" : "on",
                 dir.resolve("temp/body"), dir.resolve("temp/proxy"), dir.resolve("temp/fastcgi"), dir.resolve("temp/uwsgi"),
                 dir.resolve("temp/scgi"), port, root);
         Path file = dir.resolve("nginx.conf");

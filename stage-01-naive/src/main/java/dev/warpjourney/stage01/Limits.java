@@ -17,6 +17,19 @@ final class Limits {
     static final int MAX_HEADER_SECTION = 16384;
 
     /**
+     * Field lines in one head. Browsers send about 15; Apache's LimitRequestFields is 100. Without
+     * a count, 16 KiB holds two thousand tiny lines, each one more value to join and check.
+     */
+    static final int MAX_FIELD_LINES = 100;
+
+    /**
+     * Empty lines a server skips before a request-line (RFC 9112 §2.2 asks it to ignore at least
+     * one, which some clients send after a body). They count as the start of a request, so the
+     * head's deadline runs from the first of them; more than this and the request is refused.
+     */
+    static final int MAX_EMPTY_LINES = 4;
+
+    /**
      * Room for a maximal request line, its CRLF, a maximal header section and one byte to notice the overflow.
      * Also the most a connection buffers ahead: while a response waits for the socket to drain, the
      * loop stops reading from that client, so pipelined requests wait in the kernel, not in our heap.

@@ -230,9 +230,12 @@ final class Loop {
                             }
                         } catch (IOException e) {
                             c.close(); // reset by peer, broken pipe: this client is gone, the others are not
-                        } catch (RuntimeException e) {
-                            System.err.println("stage01: closing a connection after an unexpected error: " + e);
+                        } catch (RuntimeException | Error e) {
+                            // A bug, or an Error in this connection's work (out of memory, a stack
+                            // overflow): this connection is closed, and its buffers with it; the loop,
+                            // its listener and every other connection carry on.
                             c.close();
+                            unexpected(e);
                         }
                     }
                 }
@@ -261,8 +264,11 @@ final class Loop {
                 } else if (now - c.deadline > 0) {
                     try {
                         c.onTimeout();
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException | Error e) {
                         c.close();
+                        if (!(e instanceof IOException)) {
+                            unexpected(e);
+                        }
                     }
                 }
             }
@@ -290,8 +296,11 @@ final class Loop {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
             key.attach(new Connection(ch, key, this));
-        } catch (IOException e) {
-            closeQuietly(ch); // the client reset in between: that connection is lost, nothing else
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(ch); // the client reset in between, or an Error: that connection is lost, nothing else
+            if (!(e instanceof IOException)) {
+                unexpected(e);
+            }
         }
     }
 
@@ -383,6 +392,16 @@ final class Loop {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood the log. */
+    private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Reports an error that closed one connection, the first time its kind occurs. */
+    static void unexpected(Throwable e) {
+        if (REPORTED.size() < 64 && REPORTED.add(e.getClass().getName())) {
+            System.err.println("stage01: closing a connection after an unexpected error (logged once per kind): " + e);
         }
     }
 

@@ -49,7 +49,7 @@ final class StaticFiles {
             BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class);
             if (attrs.isDirectory()) {
                 if (!target.trailingSlash()) {
-                    String location = target.rawPath() + "/" + (target.query() == null ? "" : "?" + target.query());
+                    String location = target.directoryLocation();
                     return Response.error(301).header("Location", location);
                 }
                 real = real.resolve("index.html").toRealPath();

@@ -25,7 +25,7 @@ class RequestParserFuzzTest {
     private static final byte[] SENTINEL = "\r\nHost: sentinel\r\nContent-Length: 9\r\n\r\n\r\u0000"
             .getBytes(StandardCharsets.ISO_8859_1);
 
-    private static final Set<Integer> ERROR_STATUSES = Set.of(400, 501, 505);
+    private static final Set<Integer> ERROR_STATUSES = Set.of(400, 431, 501, 505);
 
     @FuzzTest(maxDuration = "15s")
     void parse(byte[] input) {
@@ -51,7 +51,35 @@ class RequestParserFuzzTest {
         System.arraycopy(buffer, 0, moved, 7, length);
         System.arraycopy(SENTINEL, 0, moved, 7 + length, SENTINEL.length);
         assertThat(Outcome.of(new String(moved, 7, length, StandardCharsets.ISO_8859_1))).isEqualTo(outcome);
+        checkAgreesWithTheParser(buffer, length, end >= 0, outcome.status, outcome.why);
     }
+
+    /** The parser's refusals that are about the bytes, in the order they come: HeadCheck must make each of them too. */
+    private static final Set<String> SYNTAX = Set.of("malformed request line", "malformed method",
+            "invalid character in request-target", "malformed HTTP-version", "only HTTP/1.x is supported", "bare CR",
+            "header line without a name", "invalid header name", "invalid character in header value",
+            "more than " + Limits.MAX_FIELD_LINES + " field lines");
+
+    /**
+     * The early check agrees with the parser, fed the head a byte at a time as a slow client sends
+     * it: no prefix of a head the parser accepts is refused, and a head the parser refuses for its
+     * bytes is refused by the time it is whole, with the same status.
+     */
+    private static void checkAgreesWithTheParser(byte[] head, int length, boolean whole, int status, String why) {
+        HeadCheck check = new HeadCheck();
+        int refused = 0;
+        for (int i = 1; i <= length && refused == 0; i++) {
+            refused = check.check(head, i);
+        }
+        if (status == 0) {
+            assertThat(refused).as("a prefix of an accepted head refused").isZero();
+        } else if (refused != 0) {
+            assertThat(refused).as("the status the parser gives (%s)", why).isEqualTo(status);
+        } else if (whole) {
+            assertThat(SYNTAX).as("a refusal the early check missed").doesNotContain(why);
+        }
+    }
+
 
     private static void checkAccepted(Request req, String head) {
         assertThat(RequestParser.isToken(req.method())).isTrue();
@@ -94,12 +122,12 @@ class RequestParserFuzzTest {
     }
 
     /** Either the request or the error status: what a connection does next depends on nothing else. */
-    private record Outcome(Request request, int status) {
+    private record Outcome(Request request, int status, String why) {
         static Outcome of(String head) {
             try {
-                return new Outcome(RequestParser.parse(head), 0);
+                return new Outcome(RequestParser.parse(head), 0, null);
             } catch (HttpException e) {
-                return new Outcome(null, e.status);
+                return new Outcome(null, e.status, e.getMessage());
             }
         }
     }

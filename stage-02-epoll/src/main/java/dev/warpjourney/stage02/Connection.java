@@ -38,11 +38,17 @@ final class Connection {
     Connection next;
     /** Bytes of a request body still to read and drop. */
     private long bodyToSkip;
+    /** Whether the body being dropped has its deadline set (once, when its first read leaves some to come). */
+    private boolean skippingBody;
     /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
     private ChunkedBody chunkedBody;
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
+    /** Empty lines received before the request now being received (at most Limits.MAX_EMPTY_LINES). */
+    private int emptyLines;
+    /** The syntax of the head now being received, checked as its bytes come. */
+    private final HeadCheck headCheck = new HeadCheck();
 
     private ByteBuffer outHead;
     private FileChannel outFile;
@@ -64,14 +70,16 @@ final class Connection {
         in.clear();
         if (leftover != null) {
             in.put(leftover);
+            loop.keptBytes(-leftover.length);
             leftover = null;
         }
     }
 
     /** Gives the buffer back, keeping only the bytes still unprocessed. */
     private void returnBuffer() {
-        if (in.position() > 0) {
+        if (in.position() > 0 && state != State.CLOSED) {
             leftover = Arrays.copyOf(in.array(), in.position());
+            loop.keptBytes(leftover.length);
         }
         in = null;
     }
@@ -169,10 +177,17 @@ final class Connection {
                 consume(drop);
                 bodyToSkip -= drop;
                 if (bodyToSkip > 0) {
-                    loop.awaitProgress(this);
+                    if (!skippingBody) {
+                        // The body must come within the header timeout, as the head must: a read of a
+                        // few of its bytes does not move the deadline, or a client sending a byte a
+                        // minute would hold the connection for ever.
+                        skippingBody = true;
+                        loop.awaitHead(this);
+                    }
                     return;
                 }
             }
+            skippingBody = false;
             if (chunkedBody != null) {
                 if (!skipChunkedBody()) {
                     return;
@@ -181,13 +196,29 @@ final class Connection {
             }
             // Naive: decode everything buffered into a String each time bytes arrive.
             String text = new String(in.array(), 0, in.position(), StandardCharsets.ISO_8859_1);
-            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line
+            // tag::empty-lines[]
+            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
             while (text.startsWith("\r\n", skip) || text.startsWith("\n", skip)) {
                 skip += text.charAt(skip) == '\r' ? 2 : 1;
+                emptyLines++;
             }
             if (skip > 0) {
                 consume(skip);
                 text = text.substring(skip);
+                // An empty line is the first byte of a request: the head's deadline runs from it, so a
+                // client that sends one every few seconds cannot hold the connection for ever.
+                if (!requestStarted) {
+                    requestStarted = true;
+                    loop.awaitHead(this);
+                }
+            }
+            if (emptyLines > Limits.MAX_EMPTY_LINES) {
+                send(Response.error(400), false, false);
+                return;
+            }
+            // end::empty-lines[]
+            if (text.isEmpty() && emptyLines > 0) {
+                return; // only empty lines so far: the head's deadline runs on
             }
             if (text.isEmpty()) {
                 requestStarted = false;
@@ -202,6 +233,14 @@ final class Connection {
                 requestStarted = true;
                 loop.awaitHead(this);
             }
+            // tag::head-check[]
+            // A head that can never become valid is answered now, not when the header timeout ends.
+            int refused = headCheck.check(in.array(), in.position());
+            if (refused != 0) {
+                send(Response.error(refused), false, false);
+                return;
+            }
+            // end::head-check[]
             int end = headEnd(text);
             int lineEnd = text.indexOf('\n');
             int lineLength = lineEnd < 0 ? text.length() : lineEnd;
@@ -217,12 +256,18 @@ final class Connection {
             if (end < 0) {
                 if (!in.hasRemaining()) {
                     send(Response.error(431), false, false); // cannot happen within the limits above; never spin on a full buffer
+                } else if (!loop.mayKeep(in.position())) {
+                    // Its bytes would be kept until the rest comes, and the loop already holds its budget
+                    // of unfinished heads: a flood of half-sent heads cannot take the heap, only get 503.
+                    send(Response.error(503), false, false);
                 }
                 return; // incomplete: wait for more bytes
             }
             String head = text.substring(0, end);
             consume(end);
             requestStarted = false;
+            emptyLines = 0;
+            headCheck.reset();
             handle(head);
         }
     }
@@ -411,6 +456,9 @@ final class Connection {
         loop.connectionClosed();
         closeFile();
         loop.cancelDeadline(this);
+        if (leftover != null) {
+            loop.keptBytes(-leftover.length);
+        }
         leftover = null;
         key.cancel();
         try {

@@ -64,6 +64,8 @@ final class BlockingServer {
      * own thread, so that a stop can find the idle ones and a drain knows when it is over.
      */
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop: Limits.KEPT_BYTES_BUDGET). */
+    private final java.util.concurrent.atomic.AtomicLong grownBytes = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Shared, mutable: the reserve descriptor (see Loop.reserve: the same semantics, one for the
      * server). Any connection may spend it or take it back, so it is swapped atomically.
@@ -197,6 +199,20 @@ final class BlockingServer {
     }
 
     /** A connection's thread is done with it: its descriptor is back, so the reserve can be taken again. */
+    /** Whether a connection's buffer may grow by {@code bytes}; if so, they are counted until {@link #shrunk}. */
+    boolean mayGrow(int bytes) {
+        if (grownBytes.addAndGet(bytes) <= Limits.KEPT_BYTES_BUDGET) {
+            return true;
+        }
+        grownBytes.addAndGet(-bytes);
+        return false;
+    }
+
+    /** A connection that grew its buffer by {@code bytes} has closed. */
+    void shrunk(int bytes) {
+        grownBytes.addAndGet(-bytes);
+    }
+
     void connectionClosed(BlockingConnection c) {
         connections.remove(c);
         restoreReserve();

@@ -53,6 +53,10 @@ final class BlockingConnection implements Runnable {
      */
     private byte[] buf = new byte[Limits.BLOCKING_READ_SIZE];
     private int len;
+    /** Bytes {@link #buf} grew by, counted in the server's budget until this connection closes. */
+    private int grown;
+    /** The syntax of the head now being received, checked as its bytes come. */
+    private final HeadCheck headCheck = new HeadCheck();
     /** System.nanoTime() by which the head of the request being received must be complete; 0 before its first byte. */
     private long headDeadline;
     /** Allocated by a connection whose socket ever filled up (see {@link #sendFile}). */
@@ -80,8 +84,8 @@ final class BlockingConnection implements Runnable {
         } catch (IOException e) {
             // The client is gone (reset, broken pipe, the end of the stream or a timeout mid-body), or
             // the connection was closed under us, by a stop or by the timeout manager: close.
-        } catch (RuntimeException e) {
-            System.err.println("stage04: closing a connection after an unexpected error: " + e);
+        } catch (RuntimeException | Error e) {
+            Loop.unexpected(e); // a bug, or an Error in this connection's work: this thread ends, the server does not
         } finally {
             close();
         }
@@ -117,16 +121,32 @@ final class BlockingConnection implements Runnable {
      * that gets an error response: 408 when it did not come in time, 414, 431, or the parser's.
      */
     private Request recvRequest() throws IOException, HttpException {
+        int emptyLines = 0; // before this request's line: at most Limits.MAX_EMPTY_LINES
+        headCheck.reset(); // the buffer's first bytes, after any empty lines, are this request's
         while (true) {
             // Naive, as in Connection: decode everything buffered into a String each time bytes arrive.
             String text = new String(buf, 0, len, StandardCharsets.ISO_8859_1);
-            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line
+            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
             while (text.startsWith("\r\n", skip) || text.startsWith("\n", skip)) {
                 skip += text.charAt(skip) == '\r' ? 2 : 1;
+                emptyLines++;
             }
             if (skip > 0) {
                 consume(skip);
                 text = text.substring(skip);
+                if (headDeadline == 0) {
+                    // An empty line is the first byte of a request: the head's deadline runs from it.
+                    headDeadline = System.nanoTime() + headerTimeoutNanos;
+                }
+                if (emptyLines > Limits.MAX_EMPTY_LINES) {
+                    throw new HttpException(400, "more than " + Limits.MAX_EMPTY_LINES + " empty lines before a request");
+                }
+            }
+            if (text.isEmpty() && emptyLines > 0) {
+                if (!readBefore(headDeadline)) {
+                    return null; // the client gave up
+                }
+                continue;
             }
             if (text.isEmpty()) {
                 headDeadline = 0;
@@ -138,6 +158,11 @@ final class BlockingConnection implements Runnable {
             if (headDeadline == 0) {
                 // The request's first byte: its whole head must follow within the header timeout.
                 headDeadline = System.nanoTime() + headerTimeoutNanos;
+            }
+            // A head that can never become valid is answered now, not when the header timeout ends.
+            int refused = headCheck.check(buf, len);
+            if (refused != 0) {
+                throw new HttpException(refused, "a head that cannot become valid");
             }
             int end = headEnd(text);
             int lineEnd = text.indexOf('\n');
@@ -158,7 +183,7 @@ final class BlockingConnection implements Runnable {
                 if (buf.length == Limits.READ_BUFFER_SIZE) {
                     throw new HttpException(431, "head does not fit"); // cannot happen within the limits above
                 }
-                buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE); // a long head: room for the longest we accept
+                grow(); // a long head: room for the longest we accept
             }
             if (!readBefore(headDeadline)) {
                 return null; // the client gave up mid-head
@@ -241,11 +266,14 @@ final class BlockingConnection implements Runnable {
         headDeadline = 0;
         Response response = server.files().handle(req, server.fileCache());
         boolean keepAlive = send(response, req.keepAlive() && !server.isDraining(), http10);
-        // A Content-Length body is dropped after the answer, as Connection does; each read of it
-        // waits at most the idle timeout (a timeout ends the connection with an exception).
+        // A Content-Length body is dropped after the answer, as Connection does. All of it must come
+        // within the header timeout (a timeout ends the connection with an exception): a deadline
+        // per read would let a client sending a byte a minute hold the connection for ever.
         long bodyToSkip = req.contentLength();
+        long bodyDeadline = System.nanoTime() + headerTimeoutNanos;
         while (keepAlive && bodyToSkip > 0) {
-            if (len == 0 && read(idleTimeoutNanos) < 0) {
+            long left = bodyDeadline - System.nanoTime();
+            if (len == 0 && (left <= 0 || read(left) < 0)) {
                 throw new EOFException("the client closed in the middle of a body");
             }
             int drop = (int) Math.min(bodyToSkip, len);
@@ -264,7 +292,7 @@ final class BlockingConnection implements Runnable {
                 return;
             }
             if (len == buf.length) {
-                buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE); // a long chunk line or trailer (ChunkedBody bounds it)
+                grow(); // a long chunk line or trailer (ChunkedBody bounds it)
             }
             if (!readBefore(headDeadline)) {
                 throw new EOFException("the client closed in the middle of a body");
@@ -423,8 +451,27 @@ final class BlockingConnection implements Runnable {
         }
     }
 
+    /**
+     * The buffer grows to READ_BUFFER_SIZE for a long head, or a long chunk line, and keeps that size
+     * for the connection's life: counted against the server's budget of grown buffers, so that a
+     * flood of connections sending long unfinished heads cannot take the heap. Past it: 503.
+     */
+    private void grow() throws HttpException {
+        int more = Limits.READ_BUFFER_SIZE - buf.length;
+        if (more <= 0) {
+            return;
+        }
+        if (!server.mayGrow(more)) {
+            throw new HttpException(503, "too many long heads in flight");
+        }
+        grown += more;
+        buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE);
+    }
+
     private void close() {
         state.set(CLOSED);
+        server.shrunk(grown);
+        grown = 0;
         writeTimeout.cancel();
         try {
             channel.close();

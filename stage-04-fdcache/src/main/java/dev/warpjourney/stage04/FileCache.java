@@ -4,9 +4,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -142,6 +140,9 @@ final class FileCache {
 
         /** One stat: whether the path that found {@code file} still names that very file. */
         boolean unchanged(Entry file);
+
+        /** Opens the file an entry describes, proven to be that file under the root. */
+        FileChannel open(Entry file) throws IOException;
     }
 
     private final Lookup files;
@@ -234,6 +235,13 @@ final class FileCache {
             }
             misses++;
             fresh.checkedAt = now;
+            if (key.length() > Limits.MAX_CACHED_PATH) {
+                // Not kept: a long path costs its lookup at every request, so that a client that invents
+                // long paths cannot fill the cache's bounded count of entries with kilobytes each.
+                // Retired from the start, its descriptor (if a response opens one) closes after it.
+                fresh.retired = true;
+                return fresh;
+            }
             Entry replaced = entries.put(key, fresh);
             if (replaced != null) {
                 retire(replaced); // changed, deleted or swapped: its descriptor goes once no response uses it
@@ -264,12 +272,12 @@ final class FileCache {
                     evictChannel();
                 }
                 try {
-                    e.channel = open(e.file);
+                    e.channel = files.open(e);
                 } catch (IOException ex) {
                     if (!Loop.isOutOfResources(ex) || !closeIdle()) {
                         throw ex;
                     }
-                    e.channel = open(e.file);
+                    e.channel = files.open(e);
                 }
                 opens++;
             }
@@ -282,11 +290,6 @@ final class FileCache {
         } finally {
             unlock();
         }
-    }
-
-    /** The real path has no symlink left in it: if its last name has become one since, the open fails (ELOOP). */
-    private static FileChannel open(Path real) throws IOException {
-        return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The response that {@link #acquire}d the descriptor is done with it. */

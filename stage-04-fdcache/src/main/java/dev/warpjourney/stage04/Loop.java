@@ -225,6 +225,19 @@ final class Loop {
         return fileCache;
     }
 
+    /** Bytes this loop's connections keep between reads (unfinished heads, requests pipelined behind a slow write). */
+    private long keptBytes;
+
+    /** A connection keeps {@code delta} more bytes (less, when negative) between reads. */
+    void keptBytes(int delta) {
+        keptBytes += delta;
+    }
+
+    /** Whether a connection may keep {@code bytes} more between reads without passing {@link Limits#KEPT_BYTES_BUDGET}. */
+    boolean mayKeep(int bytes) {
+        return keptBytes + bytes <= Limits.KEPT_BYTES_BUDGET;
+    }
+
     ByteBuffer readBuffer() {
         return readBuffer;
     }
@@ -333,9 +346,12 @@ final class Loop {
                             }
                         } catch (IOException e) {
                             c.close(); // reset by peer, broken pipe: this client is gone, the others are not
-                        } catch (RuntimeException e) {
-                            System.err.println(name + ": closing a connection after an unexpected error: " + e);
+                        } catch (RuntimeException | Error e) {
+                            // A bug, or an Error in this connection's work (out of memory, a stack
+                            // overflow): this connection is closed, and its buffers with it; the loop,
+                            // its listener and every other connection carry on.
                             c.close();
+                            unexpected(e);
                         }
                     }
                 }
@@ -364,8 +380,11 @@ final class Loop {
                 q.remove(c);
                 try {
                     c.onTimeout();
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     c.close();
+                    if (!(e instanceof IOException)) {
+                        unexpected(e);
+                    }
                 }
             }
         }
@@ -431,8 +450,11 @@ final class Loop {
                     handoffTargets[nextTarget].handOff(ch);
                     nextTarget = (nextTarget + 1) % handoffTargets.length;
                 }
-            } catch (IOException e) {
-                closeQuietly(ch); // the client reset in between: that connection is lost, nothing else
+            } catch (IOException | RuntimeException | Error e) {
+                closeQuietly(ch); // the client reset in between, or an Error: that connection is lost, nothing else
+                if (!(e instanceof IOException)) {
+                    unexpected(e);
+                }
             }
         }
     }
@@ -517,8 +539,11 @@ final class Loop {
         while ((ch = handoffs.poll()) != null) {
             try {
                 adopt(ch);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 closeQuietly(ch);
+                if (!(e instanceof IOException)) {
+                    unexpected(e);
+                }
             }
         }
     }
@@ -581,6 +606,16 @@ final class Loop {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood the log. */
+    private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Reports an error that closed one connection, the first time its kind occurs. */
+    static void unexpected(Throwable e) {
+        if (REPORTED.size() < 64 && REPORTED.add(e.getClass().getName())) {
+            System.err.println("stage04: closing a connection after an unexpected error (logged once per kind): " + e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.warpjourney.stage04;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,24 +23,15 @@ final class RequestParser {
 
     // tag::parse[]
     static Request parse(String head) throws HttpException {
+        // In the order the bytes come, as HeadCheck checks them while they arrive: the request line
+        // left to right, then each field line. The same head gets the same status either way.
         String[] lines = head.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
-            }
-            if (line.indexOf('\r') >= 0) {
-                throw new HttpException(400, "bare CR");
-            }
-            lines[i] = line;
-        }
-        String[] parts = lines[0].split(" ", -1);
+        String[] parts = line(lines[0]).split(" ", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
             throw new HttpException(400, "malformed request line");
         }
         String method = parts[0];
         String target = parts[1];
-        int minor = version(parts[2]);
         if (!isToken(method)) {
             throw new HttpException(400, "malformed method");
         }
@@ -49,13 +41,21 @@ final class RequestParser {
                 throw new HttpException(400, "invalid character in request-target");
             }
         }
+        int minor = version(parts[2]);
 
         Map<String, String> headers = new LinkedHashMap<>();
+        // A field sent again is joined to what came before (RFC 9110 §5.3); joining String to String
+        // at every repeat would copy the whole value each time, quadratic in the repeats, so the
+        // values of a repeated field gather here and are joined once, at the end.
+        Map<String, StringBuilder> repeated = null;
         for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty()) {
+            if (lines[i].isEmpty() || lines[i].equals("\r")) {
                 break; // the blank line that ends the head
             }
+            if (i > Limits.MAX_FIELD_LINES) {
+                throw new HttpException(431, "more than " + Limits.MAX_FIELD_LINES + " field lines");
+            }
+            String line = line(lines[i]);
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 throw new HttpException(400, "header line without a name");
@@ -78,8 +78,14 @@ final class RequestParser {
             } else if (key.equals("host") || key.equals("content-length")) {
                 throw new HttpException(400, "repeated " + key);
             } else {
-                headers.put(key, previous + ", " + value);
+                if (repeated == null) {
+                    repeated = new HashMap<>();
+                }
+                repeated.computeIfAbsent(key, k -> new StringBuilder(previous)).append(", ").append(value);
             }
+        }
+        if (repeated != null) {
+            repeated.forEach((key, joined) -> headers.put(key, joined.toString()));
         }
         // end::parse[]
 
@@ -253,18 +259,30 @@ final class RequestParser {
         return s.substring(from, to);
     }
 
+    /** A line of the head without its line end; a CR anywhere else in it is refused (RFC 9112 §2.2). */
+    private static String line(String raw) throws HttpException {
+        String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+        if (line.indexOf('\r') >= 0) {
+            throw new HttpException(400, "bare CR");
+        }
+        return line;
+    }
+
     /** tchar from RFC 9110 §5.6.2. */
     static boolean isToken(String s) {
         if (s.isEmpty()) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(isAlphaNum(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+            if (!isTokenChar(s.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    static boolean isTokenChar(char c) {
+        return isAlphaNum(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     private static boolean isDigit(char c) {

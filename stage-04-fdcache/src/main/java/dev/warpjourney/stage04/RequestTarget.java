@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * The path part of a request-target, decoded once and normalized, or rejected.
  *
- * @param rawPath       the path as sent (still percent-encoded), used to build redirects
+ * @param rawPath       the path as sent (still percent-encoded)
  * @param query         the query as sent, or null; it plays no part in the file lookup
  * @param segments      decoded path segments, with "." and ".." resolved and empty ones dropped
  * @param trailingSlash whether the path names a directory ("/docs/")
@@ -97,6 +97,32 @@ record RequestTarget(String rawPath, String query, List<String> segments, boolea
         return new RequestTarget(rawPath, query, segments, trailingSlash);
     }
     // end::decode[]
+
+    // tag::location[]
+    /**
+     * Where a redirect to this path's directory form points: the normalised path, its segments
+     * percent-encoded again, a slash at the end, and the query as sent. Never the raw path: a raw
+     * {@code //evil.example/../docs} would make {@code //evil.example/../docs/}, which a browser
+     * reads as a reference to another host (a network-path reference, RFC 3986 §4.2). The
+     * normalised path has no empty segment, so it starts with exactly one slash.
+     */
+    String directoryLocation() {
+        StringBuilder b = new StringBuilder();
+        for (String segment : segments) {
+            b.append('/');
+            for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
+                char c = (char) (x & 0xff);
+                if (c < 0x80 && c != '/' && isPathChar(c)) {
+                    b.append(c);
+                } else {
+                    b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                }
+            }
+        }
+        return b.append('/').append(query == null ? "" : "?" + query).toString();
+    }
+    // end::location[]
 
     /** pchar and "/" from RFC 3986: unreserved, sub-delims, ":" and "@". */
     private static boolean isPathChar(char c) {

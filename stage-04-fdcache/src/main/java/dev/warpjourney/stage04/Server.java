@@ -171,5 +171,6 @@ public final class Server implements AutoCloseable {
             acceptor.close();
         }
         loops.forEach(Loop::close);
+        files.close();
     }
 }

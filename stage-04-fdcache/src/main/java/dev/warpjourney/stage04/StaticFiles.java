@@ -1,10 +1,17 @@
 package dev.warpjourney.stage04;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Set;
 
 /**
  * Turns a request into a response: finds the file under the document root (through the loop's
@@ -15,12 +22,37 @@ import java.nio.file.attribute.PosixFileAttributes;
 final class StaticFiles implements FileCache.Lookup {
     private final Path root;
 
+    /**
+     * The root, open as a directory: every file is opened from it, one directory at a time, never
+     * following a symbolic link (see {@link #open}). Null where the platform has no such stream
+     * (it has on Linux); files are then opened by their real path.
+     */
+    private final SecureDirectoryStream<Path> rootDirectory;
+
     StaticFiles(Path root) throws IOException {
         this.root = root.toRealPath();
+        DirectoryStream<Path> dir = Files.newDirectoryStream(this.root);
+        if (dir instanceof SecureDirectoryStream<Path> secure) {
+            this.rootDirectory = secure;
+        } else {
+            dir.close();
+            this.rootDirectory = null;
+        }
     }
 
     Path root() {
         return root;
+    }
+
+    /** The server has stopped: the root's descriptor goes too. */
+    void close() {
+        if (rootDirectory != null) {
+            try {
+                rootDirectory.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
     }
 
     Response handle(Request req, FileCache cache) {
@@ -41,7 +73,7 @@ final class StaticFiles implements FileCache.Lookup {
         return switch (found.kind) {
             case FILE -> file(req, found);
             case DIRECTORY -> {
-                String location = target.rawPath() + "/" + (target.query() == null ? "" : "?" + target.query());
+                String location = target.directoryLocation();
                 yield Response.error(301).header("Location", location);
             }
             case FORBIDDEN -> Response.error(403);
@@ -95,16 +127,64 @@ final class StaticFiles implements FileCache.Lookup {
      * Once per window for a cached file: one stat of the path the request named, following its
      * symlinks as an open would. The very same file (device and inode, size, date, permissions)
      * is the file that the full lookup found under the root; anything else is looked up again.
+     * An entry whose descriptor is not open costs a second stat, of the real path that an open
+     * would take: a directory on that path swapped for a symbolic link leaves the requested path
+     * naming the same file, but the real path naming another (see {@link #open}).
      */
     @Override
     public boolean unchanged(FileCache.Entry file) {
         try {
-            return file.describes(Files.readAttributes(file.requested, PosixFileAttributes.class));
+            return file.describes(Files.readAttributes(file.requested, PosixFileAttributes.class))
+                    && (file.channel != null || file.describes(Files.readAttributes(file.file, PosixFileAttributes.class)));
         } catch (IOException | RuntimeException e) {
             return false; // gone, or unreachable: the whole lookup will say what it is now
         }
     }
     // end::fdcache-check[]
+
+    // tag::fdcache-open[]
+    /**
+     * Opens the file a lookup found, proving that what opens is that file, under the root. Its real
+     * path held no symbolic link when it was checked, but any directory on it may be swapped for one
+     * since, and a plain open would follow it out of the root (NOFOLLOW_LINKS guards only the last
+     * name). So the path is walked from the root's own descriptor, one directory at a time, each
+     * opened without following a link (openat with O_NOFOLLOW): a link anywhere on it makes the
+     * open fail. Then the name's identity (device and inode), read through the same directory
+     * descriptor, must be the file's the lookup saw. (Between the open and that stat only another
+     * file under the root could be swapped in, never one outside it.) A production server does the same (nginx's disable_symlinks); it costs two calls per
+     * directory on the path, paid only when a descriptor is opened, not per request.
+     */
+    @Override
+    public FileChannel open(FileCache.Entry file) throws IOException {
+        if (rootDirectory == null) {
+            return FileChannel.open(file.file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        }
+        Path relative = root.relativize(file.file);
+        SecureDirectoryStream<Path> dir = rootDirectory;
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                SecureDirectoryStream<Path> next = dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                if (dir != rootDirectory) {
+                    dir.close();
+                }
+                dir = next;
+            }
+            Path name = relative.getFileName();
+            FileChannel channel = (FileChannel) dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+            Object identity = dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes().fileKey();
+            if (file.identity == null || !file.identity.equals(identity)) {
+                channel.close();
+                throw new IOException(file.file + " is not the file its lookup checked");
+            }
+            return channel;
+        } finally {
+            if (dir != rootDirectory) {
+                dir.close();
+            }
+        }
+    }
+    // end::fdcache-open[]
 
     private static Response file(Request req, FileCache.Entry file) {
         long size = file.size;

@@ -53,6 +53,11 @@ class FileCacheTest {
                 checked.incrementAndGet();
                 return !statDisagrees.get() && files.unchanged(file);
             }
+
+            @Override
+            public java.nio.channels.FileChannel open(FileCache.Entry file) throws IOException {
+                return files.open(file);
+            }
         };
         return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null);
     }

@@ -40,13 +40,13 @@ class KeepAliveLoopTest {
     private static Loop loop;
 
     @BeforeAll
-    static void startAndStopServer() throws IOException {
+    static void makeLoop() throws IOException {
         Files.writeString(root.resolve("a.txt"), "aaa\n");
-        // The connection only needs its loop's files, limits and timeouts: the loop's thread must not
-        // run beside this test (the deadline bookkeeping is that thread's alone), so stop it at once.
-        Server server = Server.start(new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60)));
-        server.close();
-        loop = server.loops().getFirst();
+        // The connection only needs its loop's files, limits and timeouts. The loop is made and never
+        // started: its thread must not run beside this test (the deadline bookkeeping is that thread's
+        // alone), and its files stay open (a stopped server closes the root's descriptor).
+        Config config = new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60));
+        loop = new Loop("keep-alive-test", config, new StaticFiles(root), null, null);
     }
 
     /** A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. */

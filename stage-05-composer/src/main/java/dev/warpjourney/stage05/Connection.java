@@ -35,11 +35,17 @@ final class Connection {
     Connection next;
     /** Bytes of a request body still to read and drop. */
     private long bodyToSkip;
+    /** Whether the body being dropped has its deadline set (once, when its first read leaves some to come). */
+    private boolean skippingBody;
     /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
     private ChunkedBody chunkedBody;
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
+    /** Empty lines received before the request now being received (at most Limits.MAX_EMPTY_LINES). */
+    private int emptyLines;
+    /** The syntax of the head now being received, checked as its bytes come. */
+    private final HeadCheck headCheck = new HeadCheck();
 
     /** The head being written: the loop's buffer while {@link #send} runs, a copy of what is left after. */
     private ByteBuffer outHead;
@@ -56,6 +62,12 @@ final class Connection {
     private long filePosition;
     private long fileEnd;
     private boolean closeAfterResponse;
+    /**
+     * Responses composed into the loop's write buffer and not written yet: the answers to requests
+     * that came pipelined in one read, gathered into one write. Always 0 outside {@link #process}:
+     * the buffer is the loop's, and the next connection's once this one's wake-up is over.
+     */
+    private int batched;
 
     Connection(SocketChannel channel, SelectionKey key, Loop loop) {
         this.channel = channel;
@@ -71,14 +83,16 @@ final class Connection {
         in.clear();
         if (leftover != null) {
             in.put(leftover);
+            loop.keptBytes(-leftover.length);
             leftover = null;
         }
     }
 
     /** Gives the buffer back, keeping only the bytes still unprocessed. */
     private void returnBuffer() {
-        if (in.position() > 0) {
+        if (in.position() > 0 && state != State.CLOSED) {
             leftover = Arrays.copyOf(in.array(), in.position());
+            loop.keptBytes(leftover.length);
         }
         in = null;
     }
@@ -168,18 +182,32 @@ final class Connection {
      * the first; and while a response waits nothing is read, so a client that sends without
      * reading fills its own socket buffers, not our heap.
      */
-    // tag::process[]
     private void process() throws IOException {
+        processRequests();
+        if (batched > 0 && state == State.READING) {
+            flushBatch(); // the last of the pipelined requests in the buffer is answered: out they all go
+        }
+    }
+
+    // tag::process[]
+    private void processRequests() throws IOException {
         while (state == State.READING) {
             if (bodyToSkip > 0) {
                 int drop = (int) Math.min(bodyToSkip, in.position());
                 consume(drop);
                 bodyToSkip -= drop;
                 if (bodyToSkip > 0) {
-                    loop.awaitProgress(this);
+                    if (!skippingBody) {
+                        // The body must come within the header timeout, as the head must: a read of a
+                        // few of its bytes does not move the deadline, or a client sending a byte a
+                        // minute would hold the connection for ever.
+                        skippingBody = true;
+                        loop.awaitHead(this);
+                    }
                     return;
                 }
             }
+            skippingBody = false;
             if (chunkedBody != null) {
                 if (!skipChunkedBody()) {
                     return;
@@ -187,14 +215,28 @@ final class Connection {
                 continue;
             }
             byte[] a = in.array();
-            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line
+            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
             while (skip < in.position() && (a[skip] == '\n' || (a[skip] == '\r' && skip + 1 < in.position() && a[skip + 1] == '\n'))) {
                 skip += a[skip] == '\r' ? 2 : 1;
+                emptyLines++;
             }
             if (skip > 0) {
                 consume(skip);
+                // An empty line is the first byte of a request: the head's deadline runs from it, so a
+                // client that sends one every few seconds cannot hold the connection for ever.
+                if (!requestStarted) {
+                    requestStarted = true;
+                    loop.awaitHead(this);
+                }
+            }
+            if (emptyLines > Limits.MAX_EMPTY_LINES) {
+                send(Response.error(400), false, false);
+                return;
             }
             int length = in.position();
+            if (length == 0 && emptyLines > 0) {
+                return; // only empty lines so far: the head's deadline runs on
+            }
             if (length == 0) {
                 requestStarted = false;
                 if (loop.isDraining()) {
@@ -207,6 +249,12 @@ final class Connection {
             if (!requestStarted) {
                 requestStarted = true;
                 loop.awaitHead(this);
+            }
+            // A head that can never become valid is answered now, not when the header timeout ends.
+            int refused = headCheck.check(a, length);
+            if (refused != 0) {
+                send(Response.error(refused), false, false);
+                return;
             }
             // The bytes are searched where they lie: stage 04 made a String of them at every wake-up.
             int end = headEnd(a, length);
@@ -224,10 +272,16 @@ final class Connection {
             if (end < 0) {
                 if (!in.hasRemaining()) {
                     send(Response.error(431), false, false); // cannot happen within the limits above; never spin on a full buffer
+                } else if (!loop.mayKeep(in.position())) {
+                    // Its bytes would be kept until the rest comes, and the loop already holds its budget
+                    // of unfinished heads: a flood of half-sent heads cannot take the heap, only get 503.
+                    send(Response.error(503), false, false);
                 }
                 return; // incomplete: wait for more bytes
             }
             requestStarted = false;
+            emptyLines = 0;
+            headCheck.reset();
             handle(end);
         }
     }
@@ -242,13 +296,15 @@ final class Connection {
         try {
             RequestParser.parse(in.array(), 0, end, req);
         } catch (HttpException e) {
-            consume(end);
-            send(Response.error(e.status), false, false);
+            if (send(Response.error(e.status), false, false)) {
+                consume(end);
+            }
             return;
         }
         if (req.contentLength > Limits.MAX_DISCARDED_BODY) {
-            consume(end);
-            send(Response.error(413), false, req.minorVersion == 0);
+            if (send(Response.error(413), false, req.minorVersion == 0)) {
+                consume(end);
+            }
             return;
         }
         if (req.chunked) {
@@ -262,15 +318,22 @@ final class Connection {
             chunkedBody = new ChunkedBody();
             return;
         }
+        // tag::composer-pipeline[]
+        // Another whole request already behind this one, and no body to read in between: its
+        // response may wait in the write buffer and leave with the next one's.
+        boolean more = req.contentLength == 0 && headEnd(in.array(), end, in.position()) >= 0;
+        if (!respond(req, more)) {
+            return; // the responses before it wait for the socket: it is answered again from its head once they are out
+        }
+        // end::composer-pipeline[]
         bodyToSkip = req.contentLength;
-        respond(req);
         consume(end);
     }
 
-    private void respond(Request req) throws IOException {
+    private boolean respond(Request req, boolean more) throws IOException {
         Response response = loop.files().handle(req, loop.fileCache());
         boolean keepAlive = req.keepAlive && !loop.isDraining();
-        send(response, keepAlive, req.minorVersion == 0);
+        return send(response, keepAlive, req.minorVersion == 0, more);
     }
 
     /** Drops what the buffer holds of a chunked body; true once the body has ended and its request is answered. */
@@ -292,13 +355,18 @@ final class Connection {
         chunkedBody = null;
         chunkedRequest = null;
         requestStarted = false;
-        respond(req);
+        respond(req, false);
         return true;
     }
 
     /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
     static int headEnd(byte[] a, int length) {
-        for (int i = 0; i + 1 < length; i++) {
+        return headEnd(a, 0, length);
+    }
+
+    /** The same, for a head that starts at {@code from}. */
+    static int headEnd(byte[] a, int from, int length) {
+        for (int i = from; i + 1 < length; i++) {
             if (a[i] == '\n') {
                 if (a[i + 1] == '\n') {
                     return i + 2;
@@ -328,47 +396,98 @@ final class Connection {
     }
 
     // tag::send[]
-    private void send(Response r, boolean keepAlive, boolean http10) throws IOException {
+    private boolean send(Response r, boolean keepAlive, boolean http10) throws IOException {
+        return send(r, keepAlive, http10, false);
+    }
+
+    /**
+     * Composes a response and writes it, with the responses batched before it, or batches it.
+     *
+     * @param more whether another whole request waits in the read buffer behind this one: then a
+     *             response that keeps the connection open and needs no descriptor waits in the loop's
+     *             write buffer, and leaves with the next (at most as many as the buffer holds)
+     * @return false when the response could not be composed now: the batch before it did not fit in
+     *         the socket, so this request is answered again, from its head, once the batch is out
+     */
+    private boolean send(Response r, boolean keepAlive, boolean http10, boolean more) throws IOException {
         outBody = null;
+        ByteBuffer small = null;
         if (r.file != null && !r.omitBody && r.fileLength > 0) {
             ByteBuffer bytes = loop.fileCache().body(r.file);
             if (bytes != null) {
-                outBody = bodyView(r.file, bytes, r.fileOffset, r.fileLength); // a small file: no descriptor at all
-            } else {
-                try {
-                    outFile = openFile(r.file);
-                    outEntry = r.file;
-                } catch (IOException e) {
-                    if (Loop.isOutOfResources(e)) {
-                        // Out of descriptors: the file is there and cannot be opened now. 503 says "try
-                        // again", and closing this connection gives a descriptor back.
-                        send(Response.error(503), false, http10);
-                        return;
-                    }
-                    // The file vanished between lookup and open: the head is not sent yet, so say so.
-                    send(Response.error(404), keepAlive, http10);
-                    return;
-                }
-                filePosition = r.fileOffset;
-                fileEnd = r.fileOffset + r.fileLength;
+                small = bodyView(r.file, bytes, r.fileOffset, r.fileLength); // a small file: no descriptor at all
             }
         }
         byte[] body = r.omitBody || r.file != null ? NO_BYTES : r.body;
         byte[] prefix = ResponseHead.prefix(r); // the file's pre-composed bytes, or this response's, composed now
+        int length = prefix.length + ResponseHead.PER_RESPONSE + body.length + (small == null ? 0 : small.remaining());
         ByteBuffer out = loop.writeBuffer();
-        if (prefix.length + ResponseHead.PER_RESPONSE + body.length > out.capacity()) {
-            out = ByteBuffer.allocate(prefix.length + ResponseHead.PER_RESPONSE + body.length); // a very long redirect (rare)
+        if (batched > 0 && out.remaining() < length && !flushBatch()) {
+            return false; // the batch waits for the socket, and this response with it
         }
-        out.clear();
+        if (small != null) {
+            outBody = small;
+        } else if (r.file != null && !r.omitBody && r.fileLength > 0) {
+            try {
+                outFile = openFile(r.file);
+                outEntry = r.file;
+            } catch (IOException e) {
+                if (Loop.isOutOfResources(e)) {
+                    // Out of descriptors: the file is there and cannot be opened now. 503 says "try
+                    // again", and closing this connection gives a descriptor back.
+                    return send(Response.error(503), false, http10);
+                }
+                // The file vanished between lookup and open: the head is not sent yet, so say so.
+                return send(Response.error(404), keepAlive, http10, more);
+            }
+            filePosition = r.fileOffset;
+            fileEnd = r.fileOffset + r.fileLength;
+        }
+        if (batched == 0) {
+            out.clear();
+            if (length > out.capacity()) {
+                out = ByteBuffer.allocate(length); // a very long redirect (rare)
+            }
+        }
         ResponseHead.compose(prefix, keepAlive, http10, loop.dates().now(), out);
-        outHead = out.put(body).flip();
+        out.put(body);
+        if (more && keepAlive && outFile == null && out == loop.writeBuffer()) {
+            if (outBody != null) {
+                out.put(outBody); // copied: this response's bytes must be in the batch before the next one's
+                outBody = null;
+            }
+            batched++;
+            return true; // the next request, already in the buffer, is answered before anything is written
+        }
+        batched = 0;
+        outHead = out.flip();
         closeAfterResponse = !keepAlive;
         state = State.WRITING;
         writeResponse();
+        keepWhatIsLeft(out);
+        return true;
+    }
+
+    /** Writes the batched responses alone; false when the socket could not take them all (the rest waits, as a response's). */
+    private boolean flushBatch() throws IOException {
+        ByteBuffer out = loop.writeBuffer();
+        batched = 0;
+        outHead = out.flip();
+        outBody = null;
+        closeAfterResponse = false;
+        state = State.WRITING;
+        writeResponse();
+        keepWhatIsLeft(out);
+        return state == State.READING;
+    }
+
+    /**
+     * After a write that the socket did not take whole: the loop's buffer is the next response's
+     * (any connection's), so what is left of the head moves here: nothing, once the head is out
+     * and only the body waits.
+     */
+    private void keepWhatIsLeft(ByteBuffer out) {
         if (outHead == out) {
-            // The response waits for the socket. The loop's buffer is the next response's (any
-            // connection's), so what is left of the head moves here: nothing, once the head is out
-            // and only the body waits.
             outHead = out.hasRemaining() ? ByteBuffer.allocate(out.remaining()).put(out).flip() : NO_HEAD;
         }
     }
@@ -380,11 +499,22 @@ final class Connection {
     /** This connection's own position in a cached file's bytes (the bytes are shared; their position cannot be). */
     private ByteBuffer bodyView(FileCache.Entry file, ByteBuffer bytes, long offset, long length) {
         if (viewOf != file) {
+            dropView();
             view = bytes.duplicate();
             viewOf = file;
+            loop.fileCache().view(file);
         }
         view.clear().position((int) offset).limit((int) (offset + length));
         return view;
+    }
+
+    /** Lets this connection's view of a cached file's bytes go (the cache counts the bytes until every view is gone). */
+    private void dropView() {
+        if (viewOf != null) {
+            loop.fileCache().unview(viewOf);
+            viewOf = null;
+            view = null;
+        }
     }
 
     private ByteBuffer[] gather(ByteBuffer head, ByteBuffer body) {
@@ -438,8 +568,7 @@ final class Connection {
         outHead = null;
         outBody = null;
         if (viewOf != null && viewOf.retired) {
-            viewOf = null; // the cache let these bytes go: an idle connection does not keep them alive
-            view = null;
+            dropView(); // the cache let these bytes go: an idle connection does not keep them alive
         }
         if (closeAfterResponse) {
             lingeringClose();
@@ -486,13 +615,16 @@ final class Connection {
             return;
         }
         state = State.CLOSED;
+        batched = 0;
         loop.connectionClosed();
         closeFile();
         loop.cancelDeadline(this);
+        if (leftover != null) {
+            loop.keptBytes(-leftover.length);
+        }
         leftover = null;
         outBody = null;
-        viewOf = null;
-        view = null;
+        dropView();
         key.cancel();
         try {
             channel.close();

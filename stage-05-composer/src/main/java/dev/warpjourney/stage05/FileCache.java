@@ -5,9 +5,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -73,6 +72,13 @@ final class FileCache {
         final Object identity;
         final long size;
         final long mtimeMillis;
+        /**
+         * FILE: its change time (ctime), to the nanosecond. Any write to the file sets it, and no user
+         * can set it back: a file rewritten in place at the same size with its modification time
+         * restored ({@code cp -p}, {@code touch -r}), or within the same millisecond, keeps size and
+         * mtime, and only this tells that the bytes kept in memory are not the file's any more.
+         */
+        final FileTime changed;
         /** FILE: the header values, computed once per lookup, not once per response. */
         final String etag;
         final String lastModified;
@@ -100,10 +106,17 @@ final class FileCache {
         ByteBuffer body;
         /** The last try to load {@link #body} failed (out of descriptors or memory): not again before the next check. */
         boolean bodyFailed;
+        /**
+         * Connections that keep a view of {@link #body} between their requests (a keep-alive client asking
+         * again reuses it). Bytes the cache let go stay counted in its budget until the last of them lets go too.
+         */
+        int viewers;
+        /** The cache dropped {@link #body} while connections still viewed it: its bytes stay counted until {@link #viewers} is 0. */
+        boolean bodyHeld;
         // end::composer-entry[]
 
         private Entry(Kind kind, Path file, Path requested, Set<PosixFilePermission> permissions, Object identity,
-                      long size, long mtimeMillis) {
+                      long size, long mtimeMillis, FileTime changed) {
             this.kind = kind;
             this.file = file;
             this.requested = requested;
@@ -111,6 +124,7 @@ final class FileCache {
             this.identity = identity;
             this.size = size;
             this.mtimeMillis = mtimeMillis;
+            this.changed = changed;
             if (kind == Kind.FILE) {
                 this.etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
                 this.lastModified = HttpDate.format(Instant.ofEpochSecond(Math.floorDiv(mtimeMillis, 1000)));
@@ -142,21 +156,33 @@ final class FileCache {
         }
 
         /** A regular file, readable, under the root ({@code real}), found as {@code requested}. */
-        static Entry file(Path real, Path requested, PosixFileAttributes attrs) {
+        static Entry file(Path real, Path requested, PosixFileAttributes attrs, FileTime changed) {
             return new Entry(Kind.FILE, real, requested, attrs.permissions(), attrs.fileKey(), attrs.size(),
-                    attrs.lastModifiedTime().toMillis());
+                    attrs.lastModifiedTime().toMillis(), changed);
         }
 
         /** A directory (asked for without its slash), nothing to serve, or a refusal. */
         static Entry of(Kind kind) {
-            return new Entry(kind, null, null, null, null, 0, 0);
+            return new Entry(kind, null, null, null, null, 0, 0, null);
         }
 
         /** Whether a stat of the file found the very file this entry describes. */
-        boolean describes(PosixFileAttributes attrs) {
+        boolean describes(PosixFileAttributes attrs, FileTime changed) {
             return kind == Kind.FILE && attrs.isRegularFile() && identity != null && identity.equals(attrs.fileKey())
                     && size == attrs.size() && mtimeMillis == attrs.lastModifiedTime().toMillis()
-                    && permissions.equals(attrs.permissions());
+                    && permissions.equals(attrs.permissions()) && java.util.Objects.equals(this.changed, changed);
+        }
+
+        /**
+         * The same from one stat's "unix" attributes (what {@code Files.readAttributes(path, "unix:*")}
+         * gives: the POSIX ones and the change time, in one system call).
+         */
+        @SuppressWarnings("unchecked")
+        boolean describes(Map<String, Object> unix) {
+            return kind == Kind.FILE && Boolean.TRUE.equals(unix.get("isRegularFile")) && identity != null
+                    && identity.equals(unix.get("fileKey")) && Long.valueOf(size).equals(unix.get("size"))
+                    && unix.get("lastModifiedTime") instanceof FileTime m && mtimeMillis == m.toMillis()
+                    && permissions.equals(unix.get("permissions")) && java.util.Objects.equals(changed, unix.get("ctime"));
         }
 
         /** Whether a new lookup found the very thing this entry describes, so that it (and its descriptor) can stay. */
@@ -165,7 +191,8 @@ final class FileCache {
                 return false;
             }
             return kind != Kind.FILE || (file.equals(fresh.file) && identity != null && identity.equals(fresh.identity)
-                    && size == fresh.size && mtimeMillis == fresh.mtimeMillis && permissions.equals(fresh.permissions));
+                    && size == fresh.size && mtimeMillis == fresh.mtimeMillis && permissions.equals(fresh.permissions)
+                    && java.util.Objects.equals(changed, fresh.changed));
         }
     }
 
@@ -176,6 +203,9 @@ final class FileCache {
 
         /** One stat: whether the path that found {@code file} still names that very file. */
         boolean unchanged(Entry file);
+
+        /** Opens the file an entry describes, proven to be that file under the root. */
+        FileChannel open(Entry file) throws IOException;
     }
 
     private final Lookup files;
@@ -201,6 +231,14 @@ final class FileCache {
     /** Bytes of small files this cache may hold; {@link #bodyBytes} are held now (of entries still cached). */
     private final long bodyBudget;
     private long bodyBytes;
+    /**
+     * Mapped bodies: at most this many mappings at once ({@link #mappings} now). Each small file is
+     * a mapping of its own, and the kernel's vm.max_map_count (65,530 by default) bounds them for the
+     * whole process, the JVM's own included: past it every mmap fails, the JVM's too. A quarter of
+     * it, shared between the caches as the bytes are; past it, files go by sendfile.
+     */
+    private final long maxMappings;
+    private long mappings;
 
     /** What the cache did, for tests and the chapter's exercises: counted, never logged on the request path. */
     long hits;
@@ -218,6 +256,7 @@ final class FileCache {
               Config.Bodies bodies, long bodyBudget) {
         this.bodies = bodies;
         this.bodyBudget = bodyBudget;
+        this.maxMappings = maxMapCount() / 4 / Math.max(1, Limits.BODY_CACHE_BYTES / Math.max(1, bodyBudget));
         this.files = files;
         this.maxChannels = maxChannels;
         this.window = window.toNanos();
@@ -315,6 +354,13 @@ final class FileCache {
             }
             misses++;
             fresh.checkedAt = now;
+            if (key.length() > Limits.MAX_CACHED_PATH) {
+                // Not kept: a long path costs its lookup at every request, so that a client that invents
+                // long paths cannot fill the cache's bounded count of entries with kilobytes each.
+                // Retired from the start, its descriptor (if a response opens one) closes after it.
+                fresh.retired = true;
+                return fresh;
+            }
             Entry replaced = entries.put(key, fresh);
             if (replaced != null) {
                 retire(replaced); // changed, deleted or swapped: its descriptor goes once no response uses it
@@ -345,12 +391,12 @@ final class FileCache {
                     evictChannel();
                 }
                 try {
-                    e.channel = open(e.file);
+                    e.channel = files.open(e);
                 } catch (IOException ex) {
                     if (!Loop.isOutOfResources(ex) || !closeIdle()) {
                         throw ex;
                     }
-                    e.channel = open(e.file);
+                    e.channel = files.open(e);
                 }
                 opens++;
             }
@@ -363,11 +409,6 @@ final class FileCache {
         } finally {
             unlock();
         }
-    }
-
-    /** The real path has no symlink left in it: if its last name has become one since, the open fails (ELOOP). */
-    private static FileChannel open(Path real) throws IOException {
-        return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The response that {@link #acquire}d the descriptor is done with it. */
@@ -397,18 +438,89 @@ final class FileCache {
     ByteBuffer body(Entry e) {
         lock();
         try {
+            if (e.body != null && bodies == Config.Bodies.MAPPED && !sameSize(e)) {
+                // A mapping shows the file as it is now: one truncated under it reads as zeros up to the
+                // end of its last page, and fails past it. So each response first asks the file's size
+                // (a stat: the price of mapping), and a file that shrank is not sent from its mapping:
+                // from its descriptor, which stops where the file now ends, and the connection closes
+                // short of the promised Content-Length, as stage 04 did; the next check looks it up again.
+                dropBody(e);
+                e.bodyFailed = true;
+                return null;
+            }
             if (e.body == null && !e.retired && !e.bodyFailed && e.size > 0 && e.size <= Limits.SMALL_FILE
-                    && bodyBytes + e.size <= bodyBudget) {
+                    && bodyBytes + e.size <= bodyBudget && (bodies != Config.Bodies.MAPPED || mappings < maxMappings)) {
                 e.body = load(e);
                 e.bodyFailed = e.body == null;
                 if (e.body != null) {
                     bodyBytes += e.size;
+                    mappings += bodies == Config.Bodies.MAPPED ? 1 : 0;
                     bodiesLoaded++;
                 }
             }
             return e.body;
         } finally {
             unlock();
+        }
+    }
+
+    /**
+     * The cache lets an entry's bytes go. A connection that keeps a view of them (to answer its
+     * next request from them) keeps them alive: they stay counted in the budget until it lets go
+     * (see {@link #unview}), so that idle connections cannot hold bytes the budget no longer sees.
+     */
+    private void dropBody(Entry e) {
+        if (e.body == null) {
+            return;
+        }
+        e.body = null;
+        mappings -= bodies == Config.Bodies.MAPPED ? 1 : 0; // unmapped once the buffer is collected: hence the margin
+        if (e.viewers > 0) {
+            e.bodyHeld = true;
+        } else {
+            bodyBytes -= e.size;
+        }
+    }
+
+    /** A connection keeps a view of the entry's bytes between its requests. */
+    void view(Entry e) {
+        lock();
+        try {
+            e.viewers++;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The connection lets its view of the entry's bytes go. */
+    void unview(Entry e) {
+        lock();
+        try {
+            if (--e.viewers == 0 && e.bodyHeld) {
+                e.bodyHeld = false;
+                bodyBytes -= e.size;
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The kernel's bound on one process's mappings; its default where it cannot be read. */
+    static long maxMapCount() {
+        try {
+            // Read by lines: a sysctl file reports no size, and Files.readString of it gets one byte.
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/vm/max_map_count")).getFirst().trim());
+        } catch (IOException | RuntimeException e) {
+            return 65_530;
+        }
+    }
+
+    /** Whether the file still has the size its entry describes (one stat of its real path). */
+    private static boolean sameSize(Entry e) {
+        try {
+            return java.nio.file.Files.size(e.file) == e.size;
+        } catch (IOException | RuntimeException ex) {
+            return false;
         }
     }
 
@@ -425,12 +537,13 @@ final class FileCache {
             if (e.channel != null) {
                 return load(e.channel, size);
             }
-            try (FileChannel ch = open(e.file)) {
+            try (FileChannel ch = files.open(e)) {
                 opens++;
                 closes++;
                 return load(ch, size);
             }
         } catch (IOException | RuntimeException | OutOfMemoryError ex) {
+
             // Out of descriptors, gone, or out of direct memory or mappings: send from a descriptor.
             return null;
         }
@@ -537,10 +650,7 @@ final class FileCache {
 
     private void retire(Entry e) {
         e.retired = true;
-        if (e.body != null) {
-            bodyBytes -= e.size; // a response still sending keeps its own view of the bytes alive
-            e.body = null;
-        }
+        dropBody(e);
         open.remove(e); // not the cache's any more: only its responses keep its descriptor
         if (e.inFlight == 0) {
             closeChannel(e);

@@ -17,6 +17,19 @@ final class Limits {
     static final int MAX_HEADER_SECTION = 16384;
 
     /**
+     * Field lines in one head. Browsers send about 15; Apache's LimitRequestFields is 100. Without
+     * a count, 16 KiB holds two thousand tiny lines, each one more value to join and check.
+     */
+    static final int MAX_FIELD_LINES = 100;
+
+    /**
+     * Empty lines a server skips before a request-line (RFC 9112 §2.2 asks it to ignore at least
+     * one, which some clients send after a body). They count as the start of a request, so the
+     * head's deadline runs from the first of them; more than this and the request is refused.
+     */
+    static final int MAX_EMPTY_LINES = 4;
+
+    /**
      * Room for a maximal request line, its CRLF, a maximal header section and one byte to notice the overflow.
      * Also the most a connection buffers ahead: while a response waits for the socket to drain, the
      * loop stops reading from that client, so pipelined requests wait in the kernel, not in our heap.
@@ -38,6 +51,15 @@ final class Limits {
      * Linux caps it at net.core.somaxconn (4096 on current kernels).
      */
     static final int LISTEN_BACKLOG = 4096;
+
+    /**
+     * The bytes a loop's connections may keep between reads, all of them together: unfinished heads
+     * (a client may take the header timeout to finish one) and requests pipelined behind a response
+     * that waits for the socket. A connection holds at most READ_BUFFER_SIZE, so without a total a
+     * flood of half-sent heads holds about 24 KiB each for 10 s; past it, a new one gets 503 and is
+     * closed. 16 MiB: some 680 maximal heads at once, and any number of ordinary ones.
+     */
+    static final long KEPT_BYTES_BUDGET = 16L * 1024 * 1024;
 
     /**
      * A body on GET or HEAD means nothing to a static server: we read and drop it, but only this much.
@@ -100,6 +122,13 @@ final class Limits {
      * scenario are all hits once it is warm.
      */
     static final int FILE_CACHE_ENTRIES = 16_384;
+
+    /**
+     * The longest path (decoded, in chars) the file cache keeps an entry for. Without it the
+     * entries' count bounds nothing: 16,384 missing paths of 8 KB each are 134 MB per loop. Real
+     * paths are far shorter; a longer one is looked up at every request instead.
+     */
+    static final int MAX_CACHED_PATH = 512;
 
     /**
      * The share of the descriptor limit that the file caches may keep open, all loops together:

@@ -51,12 +51,15 @@ final class Request {
     /** A field sent more than once: its values joined with ", " (RFC 9110 §5.3). Rare, so a String. */
     final String[] joined = new String[FIELDS.length];
     // end::composer-fields[]
+    /** A repeated field's values while the head is parsed, joined into {@link #joined} at its end; null for the others. */
+    private final StringBuilder[] repeats = new StringBuilder[FIELDS.length];
 
     /** Forgets the previous request: every field absent. */
     void reset(byte[] bytes) {
         buf = bytes;
         Arrays.fill(valueFrom, -1);
         Arrays.fill(joined, null);
+        Arrays.fill(repeats, null);
         contentLength = 0;
         chunked = false;
         keepAlive = false;
@@ -92,6 +95,24 @@ final class Request {
             return joined[field];
         }
         return valueFrom[field] < 0 ? null : text(valueFrom[field], valueTo[field]);
+    }
+
+    /** One more value of a field already seen: appended to its values so far (made a builder at the first repeat). */
+    void repeat(int field, int from, int to) {
+        if (repeats[field] == null) {
+            repeats[field] = new StringBuilder(text(valueFrom[field], valueTo[field]));
+        }
+        repeats[field].append(", ").append(text(from, to));
+    }
+
+    /** The head is parsed: each repeated field's values, joined once. */
+    void joinRepeats() {
+        for (int f = 0; f < FIELDS.length; f++) {
+            if (repeats[f] != null) {
+                joined[f] = repeats[f].toString();
+                repeats[f] = null;
+            }
+        }
     }
 
     /** By name, for tests: one of {@link #FIELDS}, lower-case; any other field is not kept. */

@@ -42,15 +42,16 @@ final class RequestParser {
     // tag::composer-parse[]
     /** Parses the head in {@code buf[from, to)} into {@code req}, which is reset first. */
     static void parse(byte[] buf, int from, int to, Request req) throws HttpException {
+        // In the order the bytes come, as HeadCheck checks them while they arrive: the request line
+        // left to right, then each field line. The same head gets the same status either way.
         req.reset(buf);
-        refuseBareCr(buf, from, to);
         int lineEnd = lineEnd(buf, from, to);
+        refuseBareCr(buf, from, next(buf, lineEnd, to));
         int sp1 = indexOf(buf, from, lineEnd, (byte) ' ');
         int sp2 = sp1 < 0 ? -1 : indexOf(buf, sp1 + 1, lineEnd, (byte) ' ');
         if (sp2 < 0 || indexOf(buf, sp2 + 1, lineEnd, (byte) ' ') >= 0 || sp1 == from || sp2 == sp1 + 1) {
             throw new HttpException(400, "malformed request line");
         }
-        req.minorVersion = version(buf, sp2 + 1, lineEnd);
         if (!isToken(buf, from, sp1)) {
             throw new HttpException(400, "malformed method");
         }
@@ -59,17 +60,23 @@ final class RequestParser {
                 throw new HttpException(400, "invalid character in request-target");
             }
         }
+        req.minorVersion = version(buf, sp2 + 1, lineEnd);
         req.methodFrom = from;
         req.methodTo = sp1;
         req.targetFrom = sp1 + 1;
         req.targetTo = sp2;
 
         int line = next(buf, lineEnd, to);
+        int lines = 0;
         while (line < to) {
             lineEnd = lineEnd(buf, line, to);
             if (lineEnd == line) {
                 break; // the blank line that ends the head
             }
+            if (++lines > Limits.MAX_FIELD_LINES) {
+                throw new HttpException(431, "more than " + Limits.MAX_FIELD_LINES + " field lines");
+            }
+            refuseBareCr(buf, line, next(buf, lineEnd, to));
             int colon = indexOf(buf, line, lineEnd, (byte) ':');
             if (colon <= line) {
                 throw new HttpException(400, "header line without a name");
@@ -97,6 +104,7 @@ final class RequestParser {
             }
             line = next(buf, lineEnd, to);
         }
+        req.joinRepeats();
         check(req);
     }
     // end::composer-parse[]
@@ -111,8 +119,9 @@ final class RequestParser {
         if (field == Request.HOST || field == Request.CONTENT_LENGTH) {
             throw new HttpException(400, "repeated " + Request.FIELDS[field]);
         }
-        req.joined[field] = req.header(field) + ", "
-                + new String(req.buf, valueFrom, valueTo - valueFrom, StandardCharsets.ISO_8859_1);
+        // Gathered, and joined once at the end of the head (Request.joinRepeats): a String made at
+        // every repeat would copy all the values before it each time, quadratic in the repeats.
+        req.repeat(field, valueFrom, valueTo);
     }
 
     /** What the fields mean together: Host, the body's framing, the method, keep-alive. */
@@ -387,12 +396,15 @@ final class RequestParser {
             return false;
         }
         for (int i = from; i < to; i++) {
-            byte c = buf[i];
-            if (!(isAlphaNum(c) || in(c, "!#$%&'*+-.^_`|~"))) {
+            if (!isTokenByte(buf[i])) {
                 return false;
             }
         }
         return true;
+    }
+
+    static boolean isTokenByte(byte c) {
+        return isAlphaNum(c) || in(c, "!#$%&'*+-.^_`|~");
     }
 
     /** Whether an ASCII byte is one of {@code chars} (a String constant: indexOf allocates nothing). */

@@ -58,6 +58,11 @@ class FileCacheTest {
                 checked.incrementAndGet();
                 return !statDisagrees.get() && files.unchanged(file);
             }
+
+            @Override
+            public java.nio.channels.FileChannel open(FileCache.Entry file) throws IOException {
+                return files.open(file);
+            }
         };
         return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null, bodies, bodyBudget);
     }
@@ -89,6 +94,46 @@ class FileCacheTest {
             assertThat(checked.get()).isEqualTo(checks);
             checked.set(0);
         }
+    }
+
+    @Test
+    void aFileRewrittenAtTheSameSizeWithItsDateRestoredIsSeenAfterTheWindow() throws Exception {
+        Duration window = Duration.ofMillis(200);
+        FileCache cache = cache(16, 16, window, Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
+        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        assertThat(text(cache.body(a))).isEqualTo("aaa");
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(root.resolve("a.txt"));
+        Files.writeString(root.resolve("a.txt"), "AAA"); // same size
+        Files.setLastModifiedTime(root.resolve("a.txt"), mtime); // and the date put back, as cp -p does
+        Thread.sleep(window.toMillis() + 50);
+        // Size, mtime, inode and permissions all agree; only the change time tells.
+        assertThat(text(cache.body(cache.lookup(target("/a.txt"))))).isEqualTo("AAA");
+    }
+
+    @Test
+    void aMappedFileThatShrankIsNeverSentFromItsMapping() throws Exception {
+        Path f = root.resolve("shrinks.bin");
+        byte[] bytes = new byte[4000]; // not zeros: the zeros a shrunk mapping reads would not tell
+        java.util.Arrays.fill(bytes, (byte) 'x');
+        Files.write(f, bytes);
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MAPPED, 1 << 20);
+        FileCache.Entry e = cache.lookup(target("/shrinks.bin"));
+        assertThat(cache.body(e)).isNotNull();
+        // Truncated inside the window: the mapping would read 100 bytes and 3,900 zeros (all in its first page).
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(100);
+        }
+        assertThat(cache.body(e)).as("not the mapping of a file that shrank").isNull();
+        assertThat(cache.body(e)).as("nor reloaded before the next check").isNull();
+        // In memory of the cache's own, the bytes are the file as it was: whole, 4,000 of them.
+        Files.write(f, bytes);
+        FileCache memory = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
+        FileCache.Entry m = memory.lookup(target("/shrinks.bin"));
+        assertThat(memory.body(m)).isNotNull();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(100);
+        }
+        assertThat(memory.body(m).remaining()).isEqualTo(4000);
     }
 
     @Test

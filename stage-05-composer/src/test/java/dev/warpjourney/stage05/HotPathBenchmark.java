@@ -62,7 +62,8 @@ public class HotPathBenchmark {
             java.nio.file.Files.write(file, new byte[151]);
             file.toFile().deleteOnExit();
             return FileCache.Entry.file(file, file, java.nio.file.Files.readAttributes(file,
-                    java.nio.file.attribute.PosixFileAttributes.class));
+                    java.nio.file.attribute.PosixFileAttributes.class),
+                    (java.nio.file.attribute.FileTime) java.nio.file.Files.getAttribute(file, "unix:ctime"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

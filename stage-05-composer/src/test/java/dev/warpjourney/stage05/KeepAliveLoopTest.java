@@ -41,13 +41,13 @@ class KeepAliveLoopTest {
     private static Loop loop;
 
     @BeforeAll
-    static void startAndStopServer() throws IOException {
+    static void makeLoop() throws IOException {
         Files.writeString(root.resolve("a.txt"), "aaa\n");
-        // The connection only needs its loop's files, limits and timeouts: the loop's thread must not
-        // run beside this test (the deadline bookkeeping is that thread's alone), so stop it at once.
-        Server server = Server.start(new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60)));
-        server.close();
-        loop = server.loops().getFirst();
+        // The connection only needs its loop's files, limits and timeouts. The loop is made and never
+        // started: its thread must not run beside this test (the deadline bookkeeping is that thread's
+        // alone), and its files stay open (a stopped server closes the root's descriptor).
+        Config config = new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60));
+        loop = new Loop("keep-alive-test", config, new StaticFiles(root), null, null);
     }
 
     /** A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. */
@@ -61,6 +61,8 @@ class KeepAliveLoopTest {
         int minDepth = Integer.MAX_VALUE;
         int maxDepth;
         boolean outputShut;
+        /** Calls to write, a gathering one counted once: the system calls a real socket would have made. */
+        int writeCalls;
 
         ScriptedChannel(byte[] input) {
             super(SelectorProvider.provider());
@@ -81,6 +83,11 @@ class KeepAliveLoopTest {
 
         @Override
         public int write(ByteBuffer src) {
+            writeCalls++;
+            return take(src);
+        }
+
+        private int take(ByteBuffer src) {
             int depth = StackWalker.getInstance().walk(frames -> (int) frames.count());
             minDepth = Math.min(minDepth, depth);
             maxDepth = Math.max(maxDepth, depth);
@@ -100,12 +107,13 @@ class KeepAliveLoopTest {
         /** A gathering write (stage 05's head and small body), within the same budget: buffer after buffer, as writev(2). */
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) {
+            writeCalls++;
             long total = 0;
             for (int i = offset; i < offset + length; i++) {
                 if (!srcs[i].hasRemaining()) {
                     continue;
                 }
-                int n = write(srcs[i]);
+                int n = take(srcs[i]);
                 total += n;
                 if (srcs[i].hasRemaining()) {
                     break; // the budget ran out inside this buffer
@@ -292,6 +300,33 @@ class KeepAliveLoopTest {
                 PIPELINED, ch.minDepth, ch.maxDepth);
         assertThat(ch.maxDepth - ch.minDepth).as("stack growth across %d pipelined requests", PIPELINED)
                 .isLessThan(16);
+    }
+
+    /**
+     * Twenty requests pipelined in one read: their responses go out in order, in one write, where
+     * they went in twenty. A socket that takes only part of the batch gets the rest once it drains,
+     * and the requests still in the buffer behind it are answered after it, byte for byte the same.
+     */
+    @Test
+    void pipelinedRequestsInOneReadAreAnsweredInOneWrite() throws IOException {
+        ScriptedChannel one = new ScriptedChannel(pipelined(20));
+        new Connection(one, new ScriptedKey(one), loop).onReadable();
+        assertAlternating(statuses(one), 20);
+        assertThat(one.writeCalls).as("write calls for 20 pipelined responses").isEqualTo(1);
+
+        ScriptedChannel slow = new ScriptedChannel(pipelined(20));
+        slow.writeBudget = 700; // a few responses, then a full socket
+        Connection c = new Connection(slow, new ScriptedKey(slow), loop);
+        c.onReadable();
+        assertThat(c.state).isEqualTo(Connection.State.WRITING);
+        while (c.state == Connection.State.WRITING) {
+            slow.writeBudget = 300;
+            c.onWritable();
+        }
+        // The same bytes, however the socket took them (but for the Date, which may have turned a second).
+        assertThat(slow.output.toString(StandardCharsets.ISO_8859_1).replaceAll("Date: [^\r]*", "Date: x"))
+                .isEqualTo(one.output.toString(StandardCharsets.ISO_8859_1).replaceAll("Date: [^\r]*", "Date: x"));
+        assertAlternating(statuses(slow), 20);
     }
 
     /**

@@ -48,4 +48,15 @@ public interface DirectoryContract extends ContractFixture {
             assertThat(c.send(get("/hello.txt")).read().status()).isEqualTo(200);
         }
     }
+
+    @Test
+    default void aRedirectPointsAtTheNormalisedPathNeverAnotherHost() {
+        // "//host/..." in a Location is a network-path reference: a browser would go to that host.
+        HttpResponse r = fetch("//evil.example/../dir");
+        assertThat(r.status()).isEqualTo(301);
+        assertThat(r.header("Location")).isEqualTo("/dir/");
+        assertThat(fetch("//dir").header("Location")).isEqualTo("/dir/");
+        assertThat(fetch("/./dir?a=1").header("Location")).isEqualTo("/dir/?a=1");
+        assertThat(fetch("/%64ir").header("Location")).as("re-encoded from the decoded path").isEqualTo("/dir/");
+    }
 }

@@ -192,6 +192,49 @@ public interface FreshnessContract extends ContractFixture {
         }
     }
 
+    @Test
+    @DisplayName("a directory on the path swapped for a symlink out of the root, as a link still leads inside: never a byte of the secret")
+    default void directorySwappedForAnOutsideLink() throws Exception {
+        // www/fresh-d/secret.txt, reached as /fresh-l/secret.txt through the link www/fresh-l -> fresh-d.
+        // Then fresh-d moves to fresh-d2, fresh-l is pointed at fresh-d2 (the same file, by another way),
+        // and fresh-d becomes a link out of the root, to a directory that holds a file of the same name.
+        Path d = root().resolve("fresh-d");
+        Path d2 = root().resolve("fresh-d2");
+        Path l = root().resolve("fresh-l");
+        String text = "fresh-d: inside the root, " + "x".repeat(40) + "\n"; // longer than the secret
+        try {
+            Files.createDirectories(d);
+            write(d.resolve("secret.txt"), text, Docroot.MTIME);
+            Files.createSymbolicLink(l, Path.of("fresh-d"));
+            // A HEAD: the server knows the file, and (in stage 04 and later) has no descriptor of it open.
+            HttpResponse head = exchange(request("HEAD", "/fresh-l/secret.txt"));
+            assertThat(head.status()).isEqualTo(200);
+            Files.move(d, d2, StandardCopyOption.ATOMIC_MOVE);
+            Path tmp = root().resolve("fresh-l.tmp");
+            Files.createSymbolicLink(tmp, Path.of("fresh-d2"));
+            Files.move(tmp, l, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.createSymbolicLink(d, base().resolve("outside"));
+            long end = System.nanoTime() + freshnessWindow().plus(FRESHNESS_MARGIN).toNanos();
+            do {
+                assertOldFileOr404(getWithoutTheSecret("/fresh-l/secret.txt"), text);
+                Thread.sleep(probeSpacing());
+            } while (System.nanoTime() < end);
+            for (int i = 0; i < FRESH_PROBES; i++) { // the file is still inside, by its new way: served as it now is
+                assertServes(getWithoutTheSecret("/fresh-l/secret.txt"), text, Docroot.MTIME);
+            }
+            assertThat(getWithoutTheSecret("/fresh-d/secret.txt").status()).as("through the link out of the root").isEqualTo(404);
+        } finally {
+            if (!Files.isSymbolicLink(d)) { // never through the link: it leads to the secret's directory
+                Files.deleteIfExists(d.resolve("secret.txt"));
+            }
+            Files.deleteIfExists(d);
+            Files.deleteIfExists(l);
+            Files.deleteIfExists(root().resolve("fresh-l.tmp"));
+            Files.deleteIfExists(d2.resolve("secret.txt"));
+            Files.deleteIfExists(d2);
+        }
+    }
+
     /**
      * Serves {@code file} through each target, swaps it atomically for a symlink to {@code outside}
      * (which holds the secret), then probes through the window and after it.

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 public abstract class HttpContract implements GetHeadContract, ConnectionContract, TimeoutContract,
         ConditionalContract, RangeContract, DirectoryContract, MalformedRequestContract, RequestBodyContract,
         ChunkedBodyContract, HeaderFieldContract, PathSafetyContract, RobustnessContract, SlowlorisContract, SoakContract,
-        ProcessContract, FreshnessContract {
+        ProcessContract, FreshnessContract, FaultsContract {
 
     private Path base;
     private Path root;

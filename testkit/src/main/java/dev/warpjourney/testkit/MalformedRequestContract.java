@@ -51,6 +51,27 @@ public interface MalformedRequestContract extends ContractFixture {
         }
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {
+        "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u00fc\u0003\u0003", // the first bytes of a TLS ClientHello
+        "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n",
+        "SSH-2.0-OpenSSH_9.2p1\r\n",
+        "\u0000\u00ff\u0013\u0037 binary noise",
+        "G(T /hello.txt HTTP/1.1\r\nHost: x\r\n",
+        "\u0000GET /hello.txt HTTP/1.1\r\n",
+        "GET /hello.txt HTTQ/1.1\r\nHost: x\r\n",
+        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n"})
+    @DisplayName("a head that can never become valid gets 400 at once, not at the end of the header timeout")
+    default void garbageIsRefusedAtOnce(String raw) {
+        try (RawClient c = client()) {
+            long t0 = System.nanoTime();
+            c.send(raw); // no empty line: the head never ends, so only its bytes can tell
+            assertErrorAndClose(c, 400);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).as("answered before the header timeout")
+                    .isLessThan(HEADER_TIMEOUT.dividedBy(2));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"*", "localhost:80", "hello.txt", "ftp://localhost/hello.txt"})
     @DisplayName("a request-target that is not origin-form or absolute-form: 400")

@@ -105,6 +105,66 @@ public interface ProcessContract extends ContractFixture {
         }
     }
 
+    @Test
+    @Tag(HEAVY)
+    @DisplayName("a small heap flooded with long missing paths and unfinished heads: the server lives and answers")
+    default void smallHeapSurvivesFloods() throws Exception {
+        try (ServerProcess server = ServerProcess.start(mainClass(), root(), List.of(), CHILD_JVM)) {
+            assertThat(getOn(server.port(), 10_000)).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
+            // 8,000 missing paths of 8 KB each, pipelined: 64 MB of keys if a cache kept them all (the
+            // heap is 64 MiB). A cache that keeps long paths ran its loop out of memory, and the dead
+            // loop closed its listener: every later connect was refused while the process lived on.
+            String filler = "a".repeat(8_000);
+            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+                List<Future<?>> senders = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int sender = t;
+                    senders.add(pool.submit(() -> {
+                        try (RawClient c = new RawClient(server.port(), 30_000)) {
+                            for (int burst = 0; burst < 40; burst++) {
+                                StringBuilder b = new StringBuilder();
+                                for (int i = 0; i < 50; i++) {
+                                    b.append(get("/" + sender + "-" + burst + "-" + i + "-" + filler));
+                                }
+                                c.send(b.toString());
+                                for (int i = 0; i < 50; i++) {
+                                    assertThat(c.read().status()).isEqualTo(404);
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : senders) {
+                    f.get();
+                }
+            }
+            assertThat(getOn(server.port(), 10_000)).as("answers after the long paths; stderr: " + server.stderr())
+                    .isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
+            // 1,200 connections, each with 20 KB of a head that does not end: 24 MB held until the
+            // header timeout, unless the server bounds what it keeps (and refuses the rest with 503).
+            List<RawClient> slow = new ArrayList<>();
+            try {
+                String unfinished = "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(20_000);
+                for (int i = 0; i < 1_200; i++) {
+                    RawClient c = new RawClient(server.port(), 10_000);
+                    slow.add(c);
+                    try {
+                        c.send(unfinished);
+                    } catch (UncheckedIOException e) {
+                        // refused (503 and a close): what a bounded server does with the rest
+                    }
+                }
+                assertThat(getOn(server.port(), 10_000)).as("answers beside the unfinished heads; stderr: " + server.stderr())
+                        .isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
+            } finally {
+                slow.forEach(RawClient::close);
+            }
+            assertThat(String.join("\n", server.stderr())).as("no loop died").doesNotContain("event loop failed")
+                    .doesNotContain("Exception in thread");
+        }
+    }
+
     private static byte[] getOn(int port, int timeoutMillis) {
         try (RawClient c = new RawClient(port, timeoutMillis)) {
             HttpResponse r = c.send(get("/hello.txt")).read();

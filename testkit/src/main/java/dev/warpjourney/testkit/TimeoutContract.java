@@ -59,4 +59,63 @@ public interface TimeoutContract extends ContractFixture {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(HEADER_TIMEOUT.multipliedBy(4));
         }
     }
+
+    @Test
+    @DisplayName("empty lines before a request start its head's deadline: a client sending one every 400 ms is cut")
+    default void emptyLinesCannotHoldAConnectionOpen() {
+        try (RawClient c = client()) {
+            long t0 = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 4 && !closed; i++) { // four lines: within the cap, so only the deadline can end it
+                try {
+                    c.send("\r\n");
+                } catch (UncheckedIOException e) {
+                    closed = true;
+                }
+                closed = closed || c.drainUntilClosed(400);
+            }
+            if (!closed) {
+                closed = c.drainUntilClosed((int) HEADER_TIMEOUT.toMillis() * 2);
+            }
+            // Before the fix each empty line re-armed the idle timer: the connection lived until IDLE_TIMEOUT and more.
+            assertThat(closed).as("closed by the head's deadline").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(HEADER_TIMEOUT.plusMillis(1500));
+        }
+    }
+
+    @Test
+    @DisplayName("more empty lines before a request than the server skips get 400 and a close")
+    default void tooManyEmptyLinesAre400() {
+        try (RawClient c = client()) {
+            HttpResponse r = c.send("\r\n".repeat(50) + get("/hello.txt")).read();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(c.closedByServer(5000)).isTrue();
+        }
+        try (RawClient c = client()) {
+            assertThat(c.send("\r\n\n" + get("/hello.txt")).read().status()).as("two empty lines are skipped").isEqualTo(200);
+        }
+    }
+
+    @Test
+    @DisplayName("a Content-Length body trickled a byte at a time cannot hold the connection past the header timeout")
+    default void aTrickledBodyCannotHoldTheConnection() {
+        try (RawClient c = client()) {
+            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc").read();
+            assertThat(r.status()).isEqualTo(200);
+            long t0 = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 15 && !closed; i++) { // 6 s of a byte every 400 ms, past IDLE_TIMEOUT too
+                try {
+                    c.send("x");
+                } catch (UncheckedIOException e) {
+                    closed = true;
+                }
+                closed = closed || c.drainUntilClosed(400);
+            }
+            // Before the fix every byte re-armed the idle timer: the connection outlived IDLE_TIMEOUT.
+            assertThat(closed).as("closed while the body trickled").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(HEADER_TIMEOUT.plusMillis(1500));
+        }
+    }
 }
