@@ -438,7 +438,7 @@ final class FileCache {
     ByteBuffer body(Entry e) {
         lock();
         try {
-            if (e.body != null && bodies == Config.Bodies.MAPPED && !sameSize(e)) {
+            if (e.body != null && bodies == Config.Bodies.MAPPED && !mappingIntact(e)) {
                 // A mapping shows the file as it is now: one truncated under it reads as zeros up to the
                 // end of its last page, and fails past it. So each response first asks the file's size
                 // (a stat: the price of mapping), and a file that shrank is not sent from its mapping:
@@ -515,12 +515,21 @@ final class FileCache {
         }
     }
 
-    /** Whether the file still has the size its entry describes (one stat of its real path). */
-    private static boolean sameSize(Entry e) {
+    /**
+     * Whether a mapping still reads as the file its entry describes: false where the path still
+     * names that very file (same device and inode) at another size. A file replaced by a rename, or
+     * deleted, leaves the mapped one as it was (unlinked, not truncated): its mapping is the old
+     * version, as a body kept in memory is, until the next check looks the path up again.
+     */
+    private static boolean mappingIntact(Entry e) {
         try {
-            return java.nio.file.Files.size(e.file) == e.size;
+            PosixFileAttributes now = java.nio.file.Files.readAttributes(e.file, PosixFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return !e.identity.equals(now.fileKey()) || now.size() == e.size;
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return true;
         } catch (IOException | RuntimeException ex) {
-            return false;
+            return false; // unknown: the descriptor, which never reads past the file's end, is the safe way
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.warpjourney.testkit;
 
-import static dev.warpjourney.testkit.Wire.openDescriptors;
 import static dev.warpjourney.testkit.Wire.settledDescriptorCount;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,16 +35,11 @@ public interface FaultsContract extends ContractFixture {
         Files.write(big, bigBytes);
         try {
             FaultMix.run(port(), FAULT_CLIENTS, Duration.ofSeconds(1), bigBytes); // warm-up: classes loaded, code compiled, caches filled
-            long heapBefore = liveHeap();
+            long heapBefore = Wire.liveHeap();
             long fdBefore = settledDescriptorCount();
             FaultMix.Tally t = FaultMix.run(port(), FAULT_CLIENTS, FAULT_TIME, bigBytes);
-            long heapAfter = liveHeap();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            long fdAfter = openDescriptors();
-            while (fdAfter > fdBefore && System.nanoTime() < deadline) { // lingering closes take a moment
-                Thread.sleep(100);
-                fdAfter = openDescriptors();
-            }
+            long heapAfter = Wire.liveHeap();
+            long fdAfter = Wire.descriptorsBackTo(fdBefore);
             System.out.printf("faults: %d good exchanges checked (%.0f a second), %d faults, %d wrong; descriptors %d -> %d;"
                     + " live heap %d KiB -> %d KiB%n", t.good().get(), t.good().get() / (double) FAULT_TIME.toSeconds(), t.faults().get(),
                     t.wrong().size(), fdBefore, fdAfter, heapBefore >> 10, heapAfter >> 10);
@@ -61,15 +54,5 @@ public interface FaultsContract extends ContractFixture {
         } finally {
             Files.delete(big);
         }
-    }
-
-    private static long liveHeap() throws InterruptedException {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(100);
-            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return best;
     }
 }

@@ -2,13 +2,10 @@ package dev.warpjourney.testkit;
 
 import static dev.warpjourney.testkit.Wire.get;
 import static dev.warpjourney.testkit.Wire.imf;
-import static dev.warpjourney.testkit.Wire.openDescriptors;
 import static dev.warpjourney.testkit.Wire.request;
 import static dev.warpjourney.testkit.Wire.settledDescriptorCount;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,19 +61,14 @@ public interface SoakContract extends ContractFixture {
             runMix(2_000, etag); // warm-up: classes loaded, code compiled, caches filled
             // Collect first, on both sides: a channel dropped without close() is closed by its
             // cleaner when collected, and would make the counts depend on when GC last ran.
-            long heapBefore = liveHeap();
+            long heapBefore = Wire.liveHeap();
             long fdBefore = settledDescriptorCount();
             long t0 = System.nanoTime();
             AtomicLong done = runMix(SOAK_REQUESTS, etag);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-            long heapAfter = liveHeap();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            long fdAfter = openDescriptors();
-            while (fdAfter > fdBefore && System.nanoTime() < deadline) { // lingering closes take a moment
-                Thread.sleep(100);
-                fdAfter = openDescriptors();
-            }
+            long heapAfter = Wire.liveHeap();
+            long fdAfter = Wire.descriptorsBackTo(fdBefore);
             System.out.printf("soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %d KiB -> %d KiB "
                             + "(%+d KiB, tolerance %d KiB)%n", done.get(), took.toMillis(), SOAK_CLIENTS, fdBefore, fdAfter,
                     heapBefore >> 10, heapAfter >> 10, (heapAfter - heapBefore) >> 10, HEAP_TOLERANCE >> 10);
@@ -92,18 +84,6 @@ public interface SoakContract extends ContractFixture {
         } finally {
             Files.delete(big);
         }
-    }
-
-    /** Used heap after full collections, once it stops falling. */
-    private static long liveHeap() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(100);
-            best = Math.min(best, memory.getHeapMemoryUsage().getUsed());
-        }
-        return best;
     }
 
     /** Runs about {@code total} requests from {@link #SOAK_CLIENTS} clients; returns how many were made. */

@@ -57,6 +57,28 @@ public final class Wire {
         }
     }
 
+    /** Open descriptors once they are back to {@code before}, or after 15 s: a lingering close takes a moment. */
+    public static long descriptorsBackTo(long before) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        long now = openDescriptors();
+        while (now > before && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = openDescriptors();
+        }
+        return now;
+    }
+
+    /** Used heap after full collections, once it stops falling: what the server's objects still hold. */
+    public static long liveHeap() throws InterruptedException {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+            best = Math.min(best, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return best;
+    }
+
     /** Waits until earlier tests' connections have finished closing (lingering closes take a moment). */
     public static long settledDescriptorCount() throws InterruptedException {
         long previous = openDescriptors();
