@@ -50,6 +50,17 @@ class RequestTargetTest {
     }
 
     @Test
+    void aDirectorysLocationIsItsNormalisedPathReEncoded() {
+        // Never "//": that would name another host (the open redirect a review found).
+        assertThat(t("//evil.example/../docs").directoryLocation()).isEqualTo("/docs/");
+        assertThat(t("/a/./b/../c?x=1").directoryLocation()).isEqualTo("/a/c/?x=1");
+        // What is not a path character goes back percent-encoded, in upper-case hex, byte by byte.
+        assertThat(t("/a%20b").directoryLocation()).isEqualTo("/a%20b/");
+        assertThat(t("/caf%C3%A9").directoryLocation()).isEqualTo("/caf%C3%A9/");
+        assertThat(t("/%7e-ok").directoryLocation()).isEqualTo("/~-ok/");
+    }
+
+    @Test
     void percentDecoding() {
         assertThat(t("/a%20b").segments()).containsExactly("a b");
         assertThat(t("/%41%7e%7E%2d").segments()).containsExactly("A~~-");
