@@ -14,8 +14,7 @@ import java.util.List;
  * same modification times, so that every reader measures the same work.
  */
 final class Corpus {
-    private Corpus() {
-    }
+    private Corpus() {}
 
     /** nginx's default page of the 2012 era, the file Warp was benchmarked with: 151 bytes. */
     static final String INDEX_HTML = """

@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Per-request costs, each measured in a pass of its own: they disturb throughput. */
 final class Costs {
-    private Costs() {
-    }
+    private Costs() {}
 
     /** Clock ticks per second for /proc/PID/stat; 100 on every Linux in practice. */
     private static final long TICKS_PER_SECOND = ticksPerSecond();
@@ -89,11 +88,13 @@ final class Costs {
         run(List.of(jcmd, String.valueOf(pid), "GC.run"));
         long used = 0;
         boolean any = false;
-        for (String line : run(List.of(jcmd, String.valueOf(pid), "GC.heap_info")).split("\n")) {
+        for (String line :
+                run(List.of(jcmd, String.valueOf(pid), "GC.heap_info")).split("\n")) {
             if (line.contains("Metaspace") || line.contains("class space")) {
                 continue;
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(line);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(line);
             if (m.find()) {
                 used += Long.parseLong(m.group(1));
                 any = true;
@@ -114,7 +115,8 @@ final class Costs {
         long total = 0;
         boolean any = false;
         java.util.regex.Pattern allocated = java.util.regex.Pattern.compile(" allocated=(\\d+)([BKMG])");
-        for (String line : run(List.of(jcmd, String.valueOf(pid), "Thread.print", "-e")).split("\n")) {
+        for (String line :
+                run(List.of(jcmd, String.valueOf(pid), "Thread.print", "-e")).split("\n")) {
             if (!line.startsWith("\"") || line.startsWith("\"Attach Listener\"")) {
                 continue;
             }
@@ -152,7 +154,11 @@ final class Costs {
                 cmd.add("-p");
                 cmd.add(String.valueOf(pid));
             }
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.resolveSibling(output.getFileName() + ".log").toFile()).start();
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            output.resolveSibling(output.getFileName() + ".log").toFile())
+                    .start();
             Thread.sleep(1000); // attaching to every thread of a JVM takes a moment
             if (!process.isAlive()) {
                 throw new IOException("strace could not attach (exit " + process.exitValue() + "); is ptrace allowed?");
@@ -180,10 +186,13 @@ final class Costs {
                 if (t.length < 5 || !t[0].matches("[0-9.]+") || t[t.length - 1].equals("total")) {
                     continue;
                 }
-                Results.Syscall one = new Results.Syscall(Long.parseLong(t[3]), t.length >= 6 ? Long.parseLong(t[4]) : 0,
-                        Double.parseDouble(t[1]));
-                calls.merge(t[t.length - 1], one,
-                        (a, b) -> new Results.Syscall(a.calls() + b.calls(), a.errors() + b.errors(), a.seconds() + b.seconds()));
+                Results.Syscall one = new Results.Syscall(
+                        Long.parseLong(t[3]), t.length >= 6 ? Long.parseLong(t[4]) : 0, Double.parseDouble(t[1]));
+                calls.merge(
+                        t[t.length - 1],
+                        one,
+                        (a, b) -> new Results.Syscall(
+                                a.calls() + b.calls(), a.errors() + b.errors(), a.seconds() + b.seconds()));
             }
             return calls;
         }

@@ -35,10 +35,14 @@ final class CpuBudget {
 
     /** Where groups go, and how to write a quota; null when no group can be made (then {@link #why} says why). */
     private final Hierarchy hierarchy;
+
     private final Path parent;
     private final String why;
 
-    private enum Hierarchy { V1, V2 }
+    private enum Hierarchy {
+        V1,
+        V2
+    }
 
     private CpuBudget(Hierarchy hierarchy, Path parent, String why) {
         this.hierarchy = hierarchy;
@@ -57,8 +61,11 @@ final class CpuBudget {
     /** This process's group on the unified hierarchy ("/user.slice/..."), from /proc/self/cgroup; null if none. */
     static String ownGroup(Path procSelfCgroup) {
         try {
-            return Files.readAllLines(procSelfCgroup).stream().filter(l -> l.startsWith("0::/")).map(l -> l.substring(3))
-                    .findFirst().orElse(null);
+            return Files.readAllLines(procSelfCgroup).stream()
+                    .filter(l -> l.startsWith("0::/"))
+                    .map(l -> l.substring(3))
+                    .findFirst()
+                    .orElse(null);
         } catch (IOException e) {
             return null;
         }
@@ -115,19 +122,26 @@ final class CpuBudget {
                     Files.createDirectories(parent);
                     return new CpuBudget(Hierarchy.V1, parent, null);
                 } catch (IOException e) {
-                    return new CpuBudget(null, null, "cannot make a cgroup under " + v1 + " (" + e.getMessage() + "): run as root");
+                    return new CpuBudget(
+                            null, null, "cannot make a cgroup under " + v1 + " (" + e.getMessage() + "): run as root");
                 }
             }
         }
-        return new CpuBudget(null, null, v2Failure != null
-                ? v2Failure + ": run as root, or under systemd-run --user --scope -p Delegate=yes where systemd delegates cpu"
-                : "no cgroup cpu controller under " + root);
+        return new CpuBudget(
+                null,
+                null,
+                v2Failure != null
+                        ? v2Failure
+                                + ": run as root, or under systemd-run --user --scope -p Delegate=yes where systemd delegates cpu"
+                        : "no cgroup cpu controller under " + root);
     }
 
     private static boolean hasCpu(Path group) {
         Path controllers = group.resolve("cgroup.controllers");
         try {
-            return Files.isRegularFile(controllers) && List.of(Files.readString(controllers).trim().split("\\s+")).contains("cpu");
+            return Files.isRegularFile(controllers)
+                    && List.of(Files.readString(controllers).trim().split("\\s+"))
+                            .contains("cpu");
         } catch (IOException e) {
             return false;
         }
@@ -170,7 +184,9 @@ final class CpuBudget {
     }
 
     String describe() {
-        return hierarchy == null ? "none (" + why + ")" : "cgroup " + hierarchy.name().toLowerCase(Locale.ROOT) + " at " + parent;
+        return hierarchy == null
+                ? "none (" + why + ")"
+                : "cgroup " + hierarchy.name().toLowerCase(Locale.ROOT) + " at " + parent;
     }
 
     /** A group of its own for one server, with this quota in CPUs (0.5: half a core per period). */
@@ -205,7 +221,9 @@ final class CpuBudget {
         }
     }
 
-    /** How often the group ran into its quota, from cpu.stat: periods with runnable work, and those it was throttled in. */
+    /**
+     * How often the group ran into its quota, from cpu.stat: periods with runnable work, and those it was throttled in.
+     */
     record Throttling(long periods, long throttled) {
         Throttling minus(Throttling before) {
             return new Throttling(periods - before.periods, throttled - before.throttled);
@@ -237,7 +255,8 @@ final class CpuBudget {
         void quota(double cpus) throws IOException {
             long quota = Double.isNaN(cpus) ? -1 : Math.max(1000, Math.round(cpus * PERIOD_MICROS));
             if (hierarchy == Hierarchy.V2) {
-                Files.writeString(dir.resolve("cpu.max"), (quota < 0 ? "max" : String.valueOf(quota)) + " " + PERIOD_MICROS);
+                Files.writeString(
+                        dir.resolve("cpu.max"), (quota < 0 ? "max" : String.valueOf(quota)) + " " + PERIOD_MICROS);
             } else {
                 Files.writeString(dir.resolve("cpu.cfs_period_us"), String.valueOf(PERIOD_MICROS));
                 Files.writeString(dir.resolve("cpu.cfs_quota_us"), String.valueOf(quota));
@@ -251,7 +270,11 @@ final class CpuBudget {
          * group from their first instruction.
          */
         List<String> wrap(List<String> command) {
-            List<String> cmd = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", dir.resolve("cgroup.procs").toString()));
+            List<String> cmd = new ArrayList<>(List.of(
+                    "sh",
+                    "-c",
+                    "echo $$ > \"$0\" && exec \"$@\"",
+                    dir.resolve("cgroup.procs").toString()));
             cmd.addAll(command);
             return cmd;
         }
@@ -292,7 +315,8 @@ final class CpuBudget {
                     return;
                 } catch (IOException e) {
                     if (i == 19) {
-                        System.err.println("journey: could not remove " + dir + " (" + e.getMessage() + "); rmdir it by hand");
+                        System.err.println(
+                                "journey: could not remove " + dir + " (" + e.getMessage() + "); rmdir it by hand");
                         return;
                     }
                     try {

@@ -21,19 +21,19 @@ import java.util.Iterator;
  * and the connection is closed after it (the close scenario).
  */
 public final class FloorServer {
-    private FloorServer() {
-    }
+    private FloorServer() {}
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         boolean close = args.length > 1 && args[1].equals("--close");
         byte[] response = ("HTTP/1.1 200 OK\r\n"
-                + "Date: Sat, 01 Sep 2012 00:00:00 GMT\r\n"
-                + "Server: floor\r\n"
-                + "Content-Type: text/html\r\n"
-                + "Content-Length: " + Corpus.INDEX_HTML.length() + "\r\n"
-                + (close ? "Connection: close\r\n" : "")
-                + "\r\n" + Corpus.INDEX_HTML).getBytes(StandardCharsets.US_ASCII);
+                        + "Date: Sat, 01 Sep 2012 00:00:00 GMT\r\n"
+                        + "Server: floor\r\n"
+                        + "Content-Type: text/html\r\n"
+                        + "Content-Length: " + Corpus.INDEX_HTML.length() + "\r\n"
+                        + (close ? "Connection: close\r\n" : "")
+                        + "\r\n" + Corpus.INDEX_HTML)
+                .getBytes(StandardCharsets.US_ASCII);
 
         Selector selector = Selector.open();
         ServerSocketChannel listener = ServerSocketChannel.open();
@@ -69,7 +69,9 @@ public final class FloorServer {
                         }
                         for (int i = 0; i < n; i++) { // count CR LF CR LF, across reads
                             byte b = in.get(i);
-                            s.match = (b == '\r') ? (s.match == 2 ? 3 : 1) : (b == '\n' && (s.match == 1 || s.match == 3)) ? s.match + 1 : 0;
+                            s.match = (b == '\r')
+                                    ? (s.match == 2 ? 3 : 1)
+                                    : (b == '\n' && (s.match == 1 || s.match == 3)) ? s.match + 1 : 0;
                             if (s.match == 4) {
                                 s.pending++;
                                 s.match = 0;
@@ -84,7 +86,8 @@ public final class FloorServer {
         }
     }
 
-    private static void flush(SocketChannel ch, SelectionKey key, State s, byte[] response, boolean close) throws IOException {
+    private static void flush(SocketChannel ch, SelectionKey key, State s, byte[] response, boolean close)
+            throws IOException {
         while (s.out != null || s.pending > 0) {
             if (s.out == null) {
                 int count = close ? 1 : s.pending; // pipelined requests get their responses in one write

@@ -20,7 +20,9 @@ import java.util.List;
 final class IdleConnections implements AutoCloseable {
     /** Below the JDK's default listen backlog of 50, so that no server sees its queue overflow. */
     private static final int BATCH = 40;
-    private static final byte[] REQUEST = "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] REQUEST =
+            "GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final List<SocketChannel> open = new ArrayList<>();
 
@@ -124,7 +126,10 @@ final class IdleConnections implements AutoCloseable {
                 if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
                     String h = head.toString().toLowerCase();
                     int at = h.indexOf("content-length:");
-                    bodyLeft = at < 0 ? 0 : Long.parseLong(h.substring(at + 15, h.indexOf('\r', at)).trim());
+                    bodyLeft = at < 0
+                            ? 0
+                            : Long.parseLong(
+                                    h.substring(at + 15, h.indexOf('\r', at)).trim());
                 }
             }
             if (bodyLeft > 0) {

@@ -28,6 +28,7 @@ public final class Journey {
     private static final int STRACE_CONNECTIONS = 50;
     /** A strace round with fewer requests than this is dropped (its fixed costs would dominate). */
     private static final int MIN_TRACED_REQUESTS = 50;
+
     private static final Duration MIN_TRACE = Duration.ofSeconds(5);
     /**
      * Rounds of the passes that give no ratio to judge, only behaviour to show: the latency pass and
@@ -45,6 +46,7 @@ public final class Journey {
     private final CpuBudget budget;
     /** The CPUs of the servers and wrk: steal time is read over them. */
     private final java.util.Set<Integer> measuredCpus;
+
     private final Wrk wrk;
     private final Instant started = Instant.now();
     private long plannedSeconds;
@@ -57,16 +59,26 @@ public final class Journey {
         this.work = options.repoRoot().resolve("target/journey-work");
         this.corpus = Corpus.ensure(options.repoRoot().resolve("target/journey-corpus"));
         this.scripts = work.resolve("scripts");
-        boolean sharedCpus = !Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty();
-        this.budget = Double.isNaN(options.serverQuota()) && options.scenarios().stream().noneMatch(n -> Scenario.of(n).headline())
-                ? CpuBudget.none(sharedCpus ? "the servers share their CPUs with wrk (--server-quota F sets one)" : "--server-quota none")
+        boolean sharedCpus =
+                !Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty();
+        this.budget = Double.isNaN(options.serverQuota())
+                        && options.scenarios().stream()
+                                .noneMatch(n -> Scenario.of(n).headline())
+                ? CpuBudget.none(
+                        sharedCpus
+                                ? "the servers share their CPUs with wrk (--server-quota F sets one)"
+                                : "--server-quota none")
                 : CpuBudget.detect();
         if (!Double.isNaN(options.serverQuota()) || !budget.available()) {
-            System.out.println("journey: CPU budget per server: " + (Double.isNaN(options.serverQuota())
-                    ? "none (" + budget.why() + ")"
-                    : budget.available() ? Results.fmt(options.serverQuota(), 2) + " of each server CPU, " + budget.describe()
-                    : "NONE: " + budget.why() + "; measuring without one (cpu_quota \"none\" in every row, and a server is at its limit"
-                    + " only when it keeps its CPUs busy)"));
+            System.out.println("journey: CPU budget per server: "
+                    + (Double.isNaN(options.serverQuota())
+                            ? "none (" + budget.why() + ")"
+                            : budget.available()
+                                    ? Results.fmt(options.serverQuota(), 2) + " of each server CPU, "
+                                            + budget.describe()
+                                    : "NONE: " + budget.why()
+                                            + "; measuring without one (cpu_quota \"none\" in every row, and a server is at its limit"
+                                            + " only when it keeps its CPUs busy)"));
         }
         this.launcher = new Launcher(options, corpus, work, budget);
         this.measuredCpus = new java.util.TreeSet<>(Options.cpus(options.serverCpus()));
@@ -80,7 +92,9 @@ public final class Journey {
     }
 
     public static void main(String[] args) throws Exception {
-        Path repoRoot = Path.of(System.getProperty("journey.root", ".")).toAbsolutePath().normalize();
+        Path repoRoot = Path.of(System.getProperty("journey.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Options options;
         try {
             options = Options.parse(args, repoRoot, Launcher.stagesFound(repoRoot));
@@ -122,7 +136,8 @@ public final class Journey {
         if (options.wrkMode().equals("local") && local) {
             return new Wrk.Local(options.wrkCpus(), options.wrkThreads());
         }
-        System.out.println("journey: " + (local ? "--wrk=docker given" : "no wrk on PATH") + "; trying Docker through Testcontainers");
+        System.out.println("journey: " + (local ? "--wrk=docker given" : "no wrk on PATH")
+                + "; trying Docker through Testcontainers");
         if (DockerWrk.available()) {
             return new DockerWrk(options.wrkCpus(), options.wrkThreads());
         }
@@ -135,47 +150,84 @@ public final class Journey {
     /** The harness holds the c10k idle connections: it belongs on the wrk side, away from the server. */
     private static void pinSelf(String cpus) {
         try {
-            new ProcessBuilder("taskset", "-a", "-c", "-p", cpus, String.valueOf(ProcessHandle.current().pid()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder(
+                            "taskset",
+                            "-a",
+                            "-c",
+                            "-p",
+                            cpus,
+                            String.valueOf(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (IOException | InterruptedException e) {
             System.out.println("journey: could not pin the harness with taskset: " + e.getMessage());
         }
     }
 
     private List<String> serversFor(Scenario s) {
-        List<String> all = options.servers().stream().filter(name -> !name.equals("floor") || s.floorApplies()).toList();
+        List<String> all = options.servers().stream()
+                .filter(name -> !name.equals("floor") || s.floorApplies())
+                .toList();
         if (!s.headline()) {
             return all;
         }
         // The headline comparison at another budget: the newest stage as it ships, nginx and the floor.
-        String newest = all.stream().filter(n -> n.startsWith("stage-") && !n.contains("@")).reduce((a, b) -> b).orElse("");
-        return all.stream().filter(n -> n.equals(newest) || n.equals("nginx") || n.equals("floor")).toList();
+        String newest = all.stream()
+                .filter(n -> n.startsWith("stage-") && !n.contains("@"))
+                .reduce((a, b) -> b)
+                .orElse("");
+        return all.stream()
+                .filter(n -> n.equals(newest) || n.equals("nginx") || n.equals("floor"))
+                .toList();
     }
 
-    /** The CPUs a server in this scenario may use per period: the scenario's budget or the journey's, of each server CPU. */
+    /**
+     * The CPUs a server in this scenario may use per period: the scenario's budget or the journey's, of each server
+     * CPU.
+     */
     private double quotaFor(Scenario s) {
         double fraction = s.headline() ? s.quota() : options.serverQuota();
         return Double.isNaN(fraction) ? Double.NaN : fraction * Options.cpuCount(options.serverCpus());
     }
 
-    /** The servers of the cost pass: all of them, but in the multicore preset only those whose system calls tell designs apart. */
+    /**
+     * The servers of the cost pass: all of them, but in the multicore preset only those whose system calls tell designs
+     * apart.
+     */
     private List<String> costServersFor(Scenario s) {
         return serversFor(s).stream().filter(options.costServers()::contains).toList();
     }
 
     private void measure() throws Exception {
-        // An estimate for the progress line: warm-up (about two runs) plus rounds plus cost passes, per server and idle count.
+        // An estimate for the progress line: warm-up (about two runs) plus rounds plus cost passes, per server and idle
+        // count.
         long d = options.duration().toSeconds();
         for (String name : options.scenarios()) {
             Scenario s = Scenario.of(name);
             if (!s.wrk()) {
-                plannedSeconds += Math.min(options.rounds(), DESCRIPTIVE_ROUNDS) * (options.slowlorisHold().toSeconds() + 3) * serversFor(s).size();
+                plannedSeconds += Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
+                        * (options.slowlorisHold().toSeconds() + 3)
+                        * serversFor(s).size();
             } else {
                 int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
-                plannedSeconds += idles * (2 * options.warmup().toSeconds() + options.rounds() * d) * serversFor(s).size()
-                        + (name.equals("warp") && options.latencyRate() > 0 ? Math.min(options.rounds(), DESCRIPTIVE_ROUNDS) * d * serversFor(s).size() : 0)
-                        + (options.costs() ? options.warmup().toSeconds() + options.straceRounds() * (d + 2)
-                        + (options.flameGraphs() && (name.equals("warp") || name.equals("c10k")) ? d : 0) : 0) * costServersFor(s).size();
+                plannedSeconds += idles
+                                * (2 * options.warmup().toSeconds() + options.rounds() * d)
+                                * serversFor(s).size()
+                        + (name.equals("warp") && options.latencyRate() > 0
+                                ? Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
+                                        * d
+                                        * serversFor(s).size()
+                                : 0)
+                        + (options.costs()
+                                        ? options.warmup().toSeconds()
+                                                + options.straceRounds() * (d + 2)
+                                                + (options.flameGraphs() && (name.equals("warp") || name.equals("c10k"))
+                                                        ? d
+                                                        : 0)
+                                        : 0)
+                                * costServersFor(s).size();
             }
         }
         results.wrkCpus(options.wrkThreads(), Options.cpuCount(options.wrkCpus()));
@@ -186,8 +238,9 @@ public final class Journey {
             String shared = Options.sharedCpus(options.serverCpus(), options.wrkCpus());
             results.scaling(shared);
             if (!shared.isEmpty()) {
-                System.out.println("journey: the servers and wrk share CPUs " + shared + ": each takes CPU from the other"
-                        + " (scaling.csv notes it on every row; give --server-cpus and --wrk-cpus apart on a larger machine)");
+                System.out.println(
+                        "journey: the servers and wrk share CPUs " + shared + ": each takes CPU from the other"
+                                + " (scaling.csv notes it on every row; give --server-cpus and --wrk-cpus apart on a larger machine)");
             }
         }
         for (String name : options.scenarios()) {
@@ -204,7 +257,9 @@ public final class Journey {
             for (int idle : idles) {
                 throughputPass(s, idle);
             }
-            if (options.costs() && !costServersFor(s).isEmpty() && !s.headline()) { // a second budget changes no system call
+            if (options.costs()
+                    && !costServersFor(s).isEmpty()
+                    && !s.headline()) { // a second budget changes no system call
                 costPass(s, idles.getLast());
             }
         }
@@ -229,10 +284,15 @@ public final class Journey {
         List<Double> seen = new ArrayList<>();
         try {
             for (int run = 1; run <= options.warmupRuns() && !Results.steady(seen); run++) {
-                progress(s, idle, server.name(), "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
+                progress(
+                        s,
+                        idle,
+                        server.name(),
+                        "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
                 WrkResult r = wrk.run(s, server.port(), each, scripts);
                 seen.add(r.requestsPerSecond());
-                results.warmups.add(new Results.WarmUp(s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
+                results.warmups.add(new Results.WarmUp(
+                        s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
                 doneSeconds += run <= 2 ? each.toSeconds() : 0;
             }
         } finally {
@@ -245,8 +305,15 @@ public final class Journey {
             wrk.run(s, server.port(), each, scripts);
         }
         if (!Results.steady(seen)) {
-            System.out.printf(Locale.ROOT, "    %s: throughput not steady after %d warm-up runs (%s req/s): not ranked%n", server.name(),
-                    seen.size(), seen.stream().map(v -> Results.fmt(v, 0)).reduce((a, b) -> a + ", " + b).orElse(""));
+            System.out.printf(
+                    Locale.ROOT,
+                    "    %s: throughput not steady after %d warm-up runs (%s req/s): not ranked%n",
+                    server.name(),
+                    seen.size(),
+                    seen.stream()
+                            .map(v -> Results.fmt(v, 0))
+                            .reduce((a, b) -> a + ", " + b)
+                            .orElse(""));
         }
     }
     // end::warmup[]
@@ -285,22 +352,40 @@ public final class Journey {
                         long cpu1 = Costs.cpuMicros(pids);
                         long t1 = System.nanoTime();
                         double steal = StealTime.read(measuredCpus).shareSince(steal0);
-                        CpuBudget.Throttling throttled = throttled0 == null ? null : server.throttling().minus(throttled0);
+                        CpuBudget.Throttling throttled =
+                                throttled0 == null ? null : server.throttling().minus(throttled0);
                         Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
                         long alloc1 = allocated(s, server); // after the CPU window: jcmd's own work is not counted
                         if (alloc0 >= 0 && alloc1 >= 0) {
-                            results.allocations.add(new Results.Allocation(s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
+                            results.allocations.add(new Results.Allocation(
+                                    s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
                         }
                         int alive = held == null ? 0 : held.stillOpen();
-                        results.add(new Results.Run(s.name(), idle, server.name(), round, r, alive,
-                                (cpu1 - cpu0) / 1e6, (t1 - t0) / 1e9, cpus, net, server.quota(), throttled, steal)); // throws on an impossible reading
+                        results.add(new Results.Run(
+                                s.name(),
+                                idle,
+                                server.name(),
+                                round,
+                                r,
+                                alive,
+                                (cpu1 - cpu0) / 1e6,
+                                (t1 - t0) / 1e9,
+                                cpus,
+                                net,
+                                server.quota(),
+                                throttled,
+                                steal)); // throws on an impossible reading
                         if (r.errors() > 0) {
-                            System.out.printf("    %s: %d non-2xx/3xx responses, %d socket errors: not ranked%n", server.name(), r.nonSuccess(), r.socketErrors());
+                            System.out.printf(
+                                    "    %s: %d non-2xx/3xx responses, %d socket errors: not ranked%n",
+                                    server.name(), r.nonSuccess(), r.socketErrors());
                         }
                         long overflows = net.getOrDefault("TcpExtListenOverflows", 0L);
                         long synRetrans = net.getOrDefault("TcpExtTCPSynRetrans", 0L);
                         if (overflows + synRetrans > 0) {
-                            System.out.printf("    %s: %d listen-queue overflows, %d SYN retransmits during the run%n", server.name(), overflows, synRetrans);
+                            System.out.printf(
+                                    "    %s: %d listen-queue overflows, %d SYN retransmits during the run%n",
+                                    server.name(), overflows, synRetrans);
                         }
                     } catch (Exception e) {
                         fail(key(s, server.name(), idle), e);
@@ -344,14 +429,19 @@ public final class Journey {
                 if (results.failures.containsKey(s.name() + "/" + server.name() + "/latency")) {
                     continue;
                 }
-                progress(s, 0, server.name(), "latency at " + options.latencyRate() + " req/s, no quota, round " + round + "/" + rounds);
+                progress(
+                        s,
+                        0,
+                        server.name(),
+                        "latency at " + options.latencyRate() + " req/s, no quota, round " + round + "/" + rounds);
                 try {
                     List<Long> pids = server.pids();
                     long cpu0 = Costs.cpuMicros(pids);
                     long t0 = System.nanoTime();
                     WrkResult r = wrk.run(paced, server.port(), options.duration(), scripts);
                     double utilization = (Costs.cpuMicros(pids) - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
-                    results.latencies.add(new Results.LatencyRun(s.name(), server.name(), round, options.latencyRate(), r, utilization));
+                    results.latencies.add(new Results.LatencyRun(
+                            s.name(), server.name(), round, options.latencyRate(), r, utilization));
                 } catch (Exception e) {
                     fail(s.name() + "/" + server.name() + "/latency", e);
                 }
@@ -373,7 +463,11 @@ public final class Journey {
                 String name = server.name();
                 try (IdleConnections held = idle > 0 ? IdleConnections.open(server.port(), idle, 120_000) : null) {
                     progress(s, idle, name, "warm-up for costs");
-                    wrk.run(s, server.port(), options.warmup().isZero() ? Duration.ofSeconds(1) : options.warmup(), scripts);
+                    wrk.run(
+                            s,
+                            server.port(),
+                            options.warmup().isZero() ? Duration.ofSeconds(1) : options.warmup(),
+                            scripts);
                     doneSeconds += options.warmup().toSeconds();
 
                     // Under strace a server answers a few thousand requests in a run: if wrk opened
@@ -384,7 +478,11 @@ public final class Journey {
                     // A traced server crawls: at least 5 s, so that even a quick run collects enough requests.
                     Duration traceFor = d.compareTo(MIN_TRACE) < 0 ? MIN_TRACE : d;
                     for (int round = 1; round <= options.straceRounds(); round++) {
-                        progress(s, idle, name, "system calls, strace round " + round + "/" + options.straceRounds() + " (slow)");
+                        progress(
+                                s,
+                                idle,
+                                name,
+                                "system calls, strace round " + round + "/" + options.straceRounds() + " (slow)");
                         Path straceOut = work.resolve("strace-" + s.name() + "-" + name + "-" + round + ".txt");
                         Costs.waitUntilIdle(server.pids(), 10_000); // the previous run's connections closed first
                         Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
@@ -396,21 +494,29 @@ public final class Journey {
                             calls = strace.stop(); // detach even when wrk failed: a traced server crawls
                         }
                         if (sysRun.requests() >= MIN_TRACED_REQUESTS) {
-                            results.costs.add(new Results.Cost(s.name(), idle, name, round, traced.connections(), sysRun.requests(), calls));
+                            results.costs.add(new Results.Cost(
+                                    s.name(), idle, name, round, traced.connections(), sysRun.requests(), calls));
                         } else {
-                            // A handful of requests cannot carry the start-up calls of a run: per request they would be noise.
-                            System.out.printf("    %s: only %d requests answered under strace in round %d: round dropped%n",
+                            // A handful of requests cannot carry the start-up calls of a run: per request they would be
+                            // noise.
+                            System.out.printf(
+                                    "    %s: only %d requests answered under strace in round %d: round dropped%n",
                                     name, sysRun.requests(), round);
                         }
                         doneSeconds += traceFor.toSeconds() + 2;
                     }
                     if (results.costs(s.name(), name).isEmpty()) {
-                        fail(s.name() + "/" + name + "/strace", new IOException("every strace round answered fewer than "
-                                + MIN_TRACED_REQUESTS + " requests: no system-call figures (machine overloaded, or --duration too short)"));
+                        fail(
+                                s.name() + "/" + name + "/strace",
+                                new IOException(
+                                        "every strace round answered fewer than " + MIN_TRACED_REQUESTS
+                                                + " requests: no system-call figures (machine overloaded, or --duration too short)"));
                     }
 
                     // Prefork's N JVMs are alike: the first one's profile stands for all.
-                    if (options.flameGraphs() && (s.name().equals("warp") || s.name().equals("c10k")) && server.java()) {
+                    if (options.flameGraphs()
+                            && (s.name().equals("warp") || s.name().equals("c10k"))
+                            && server.java()) {
                         progress(s, idle, name, "flame graph (async-profiler)");
                         Costs.Profiler profiler = new Costs.Profiler(work);
                         Path html = options.out().resolve("flame-" + s.name() + "-" + name + ".html");
@@ -446,13 +552,22 @@ public final class Journey {
                     if (results.failures.containsKey(what)) {
                         continue;
                     }
-                    progress(s, 0, server.name(), options.slowConnections() + " slow connections, round " + round + "/" + rounds);
+                    progress(
+                            s,
+                            0,
+                            server.name(),
+                            options.slowConnections() + " slow connections, round " + round + "/" + rounds);
                     try {
                         List<Long> pids = server.pids();
                         long cpu0 = Costs.cpuMicros(pids);
                         long t0 = System.nanoTime();
-                        Slowloris.Result r = Slowloris.run(server.name(), round, server.port(), options.slowConnections(),
-                                options.slowlorisHold(), trickle);
+                        Slowloris.Result r = Slowloris.run(
+                                server.name(),
+                                round,
+                                server.port(),
+                                options.slowConnections(),
+                                options.slowlorisHold(),
+                                trickle);
                         double cpuSeconds = (Costs.cpuMicros(pids) - cpu0) / 1e6;
                         double wall = (System.nanoTime() - t0) / 1e9;
                         String why = Results.impossible(server.name(), cpuSeconds, wall, cpus);
@@ -483,7 +598,9 @@ public final class Journey {
      * prefork's several JVMs, and the scenarios whose cost is not per request).
      */
     private static long allocated(Scenario s, Launcher.RunningServer server) {
-        if (!server.java() || server.pids().size() != 1 || server.name().contains("@vthreads")
+        if (!server.java()
+                || server.pids().size() != 1
+                || server.name().contains("@vthreads")
                 || !(s.name().equals("warp") || s.name().equals("manyfiles"))) {
             return -1;
         }
@@ -543,14 +660,22 @@ public final class Journey {
     private void fail(String what, Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         results.failures.put(what, message);
-        System.out.println("    FAILED " + what + ": " + message.lines().findFirst().orElse(""));
+        System.out.println(
+                "    FAILED " + what + ": " + message.lines().findFirst().orElse(""));
     }
 
     private void progress(Scenario s, int idle, String server, String step) {
         long elapsed = Duration.between(started, Instant.now()).toSeconds();
         long left = Math.max(0, plannedSeconds - doneSeconds);
-        System.out.printf(Locale.ROOT, "[%s%s] %-16s %-40s elapsed %s, about %s left%n", s.name(),
-                idle > 0 ? " idle=" + idle : "", server, step, clock(elapsed), clock(left));
+        System.out.printf(
+                Locale.ROOT,
+                "[%s%s] %-16s %-40s elapsed %s, about %s left%n",
+                s.name(),
+                idle > 0 ? " idle=" + idle : "",
+                server,
+                step,
+                clock(elapsed),
+                clock(left));
     }
 
     private static String clock(long seconds) {
@@ -569,9 +694,12 @@ public final class Journey {
         System.out.println();
         System.out.print(results.table());
         if (options.quick()) {
-            System.out.println("\nquick run: each server warmed up until its " + options.warmup().toSeconds()
-                    + " s runs stopped rising (at most " + options.warmupRuns() + " runs; see warmup.csv); one round, so no spread:"
-                    + "\nratios are printed only for servers that settled, were the bottleneck and had no errors, and are rough.");
+            System.out.println(
+                    "\nquick run: each server warmed up until its "
+                            + options.warmup().toSeconds()
+                            + " s runs stopped rising (at most " + options.warmupRuns()
+                            + " runs; see warmup.csv); one round, so no spread:"
+                            + "\nratios are printed only for servers that settled, were the bottleneck and had no errors, and are rough.");
         }
         System.out.println("\nresults, charts and flame graphs: " + out);
         return results.failures.isEmpty() ? 0 : 1;

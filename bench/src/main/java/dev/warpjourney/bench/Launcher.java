@@ -36,10 +36,16 @@ final class Launcher {
         this.budget = budget;
     }
 
-    /** The stage whose chapter is epoll: the journey runs it on poll(2) too ({@code @poll}), to show epoll's share alone. */
+    /**
+     * The stage whose chapter is epoll: the journey runs it on poll(2) too ({@code @poll}), to show epoll's share
+     * alone.
+     */
     static final String EPOLL_STAGE = "stage-02-epoll";
 
-    /** The stage whose chapter is one loop per core: the multicore preset runs its designs side by side (see ServerName). */
+    /**
+     * The stage whose chapter is one loop per core: the multicore preset runs its designs side by side (see
+     * ServerName).
+     */
     static final String MULTICORE_STAGE = "stage-03-multicore";
 
     /** The stage whose chapter is the composer: the journey runs it with mapped small files too ({@code @mapped}). */
@@ -50,9 +56,11 @@ final class Launcher {
         try (Stream<Path> dirs = Files.list(repoRoot)) {
             return dirs.map(d -> d.getFileName().toString())
                     .filter(n -> n.matches("stage-\\d\\d-.+"))
-                    .filter(n -> Files.exists(repoRoot.resolve(n).resolve("target").resolve(n + ".jar")))
+                    .filter(n ->
+                            Files.exists(repoRoot.resolve(n).resolve("target").resolve(n + ".jar")))
                     .sorted()
-                    .flatMap(n -> n.equals(EPOLL_STAGE) ? Stream.of(n, n + "@poll")
+                    .flatMap(n -> n.equals(EPOLL_STAGE)
+                            ? Stream.of(n, n + "@poll")
                             : n.equals(COMPOSER_STAGE) ? Stream.of(n, n + "@mapped") : Stream.of(n))
                     .toList();
         } catch (IOException e) {
@@ -73,8 +81,12 @@ final class Launcher {
         return start(name, close, false, quotaCpus);
     }
 
-    /** The same, for a scenario whose clients pipeline ({@code pipelined}: nginx is configured for it, see {@link NginxConfig}). */
-    RunningServer start(String name, boolean close, boolean pipelined, double quotaCpus) throws IOException, InterruptedException {
+    /**
+     * The same, for a scenario whose clients pipeline ({@code pipelined}: nginx is configured for it, see {@link
+     * NginxConfig}).
+     */
+    RunningServer start(String name, boolean close, boolean pipelined, double quotaCpus)
+            throws IOException, InterruptedException {
         int port = freePort();
         List<List<String>> commands = commands(name, port, close, pipelined);
         ServerName server = ServerName.parse(name);
@@ -90,9 +102,13 @@ final class Launcher {
             List<String> cmd = group == null ? pinned : group.wrap(pinned);
             Path log = logs.resolve(commands.size() == 1 ? name + ".log" : name + "-" + (i + 1) + ".log");
             logFiles.add(log);
-            processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            processes.add(new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start());
         }
-        RunningServer running = new RunningServer(name, port, List.copyOf(processes), logFiles.getFirst(), server.java(), group);
+        RunningServer running =
+                new RunningServer(name, port, List.copyOf(processes), logFiles.getFirst(), server.java(), group);
         // Prefork: the port answers as soon as the first JVM has bound it, but all N must be
         // listening (N SO_REUSEPORT sockets on the port) before a measurement may start.
         int listeners = server.processes();
@@ -102,8 +118,8 @@ final class Launcher {
                 Process p = processes.get(i);
                 if (!p.isAlive()) {
                     running.stop();
-                    throw new IOException(name + " exited with " + p.exitValue() + " at start-up; see " + logFiles.get(i) + ":\n"
-                            + tail(logFiles.get(i)));
+                    throw new IOException(name + " exited with " + p.exitValue() + " at start-up; see "
+                            + logFiles.get(i) + ":\n" + tail(logFiles.get(i)));
                 }
             }
             if (answers(port) && (listeners == 1 || listening(port) >= listeners)) {
@@ -112,8 +128,9 @@ final class Launcher {
             Thread.sleep(100);
         }
         running.stop();
-        throw new IOException(name + " did not answer on port " + port + (listeners > 1 ? " with " + listeners + " listeners" : "")
-                + " within 30 s; see " + logFiles.getFirst());
+        throw new IOException(
+                name + " did not answer on port " + port + (listeners > 1 ? " with " + listeners + " listeners" : "")
+                        + " within 30 s; see " + logFiles.getFirst());
     }
 
     /**
@@ -184,16 +201,30 @@ final class Launcher {
                 yield cmd;
             }
             case "netty" -> {
-                cmd.addAll(List.of("-cp", benchClasspath, "dev.warpjourney.bench.NettyFileServer", String.valueOf(port),
+                cmd.addAll(List.of(
+                        "-cp",
+                        benchClasspath,
+                        "dev.warpjourney.bench.NettyFileServer",
+                        String.valueOf(port),
                         corpus.toString()));
                 yield cmd;
             }
             case "jwebserver" -> {
                 // jwebserver is `java -m jdk.httpserver`; run that way so that the idle interval can be raised
                 // (its default closes idle connections after 30 s, which would empty the c10k scenario).
-                cmd.addAll(List.of("-Dsun.net.httpserver.idleInterval=600", "-Dsun.net.httpserver.maxIdleConnections=20000",
-                        "-m", "jdk.httpserver", "-b", "127.0.0.1", "-p", String.valueOf(port), "-d", corpus.toString(),
-                        "-o", "none"));
+                cmd.addAll(List.of(
+                        "-Dsun.net.httpserver.idleInterval=600",
+                        "-Dsun.net.httpserver.maxIdleConnections=20000",
+                        "-m",
+                        "jdk.httpserver",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(port),
+                        "-d",
+                        corpus.toString(),
+                        "-o",
+                        "none"));
                 yield cmd;
             }
             case "nginx" -> {
@@ -203,8 +234,8 @@ final class Launcher {
                 // nginx@N has N workers, nginx one per server CPU; each name its own folder (pid file, logs),
                 // since nginx@1 and nginx@4 run side by side in one pass.
                 int workers = server.count() > 0 ? server.count() : Options.cpuCount(options.serverCpus());
-                Path conf = NginxConfig.write(work.resolve("nginx").resolve(name.replace('@', '-')), port, corpus, workers,
-                        pipelined);
+                Path conf = NginxConfig.write(
+                        work.resolve("nginx").resolve(name.replace('@', '-')), port, corpus, workers, pipelined);
                 String nginx = Wrk.onPath("nginx") ? "nginx" : "/usr/sbin/nginx";
                 yield List.of(nginx, "-p", conf.getParent().toString(), "-c", conf.toString(), "-e", "stderr");
             }
@@ -229,12 +260,16 @@ final class Launcher {
         return n;
     }
 
-    /** Rows of a /proc/net/tcp table whose local port (hex, after the colon) is this one and whose state is 0A, LISTEN. */
+    /**
+     * Rows of a /proc/net/tcp table whose local port (hex, after the colon) is this one and whose state is 0A, LISTEN.
+     */
     static int listening(String table, int port) {
         int n = 0;
         for (String line : table.split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (f.length > 3 && f[1].matches("[0-9A-Fa-f]+:[0-9A-Fa-f]{4}") && f[3].equals("0A")
+            if (f.length > 3
+                    && f[1].matches("[0-9A-Fa-f]+:[0-9A-Fa-f]{4}")
+                    && f[3].equals("0A")
                     && Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) == port) {
                 n++;
             }
@@ -253,8 +288,9 @@ final class Launcher {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             s.setSoTimeout(2000);
-            s.getOutputStream().write("GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = s.getInputStream();
             byte[] head = in.readNBytes(12);
             return new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
@@ -279,7 +315,8 @@ final class Launcher {
      *
      * @param group its CPU budget's control group; null when it runs without one
      */
-    record RunningServer(String name, int port, List<Process> processes, Path log, boolean java, CpuBudget.Group group) {
+    record RunningServer(
+            String name, int port, List<Process> processes, Path log, boolean java, CpuBudget.Group group) {
 
         RunningServer(String name, int port, List<Process> processes, Path log, boolean java) {
             this(name, port, processes, log, java, null);

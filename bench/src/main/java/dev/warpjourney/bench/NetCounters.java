@@ -18,10 +18,10 @@ import java.util.Map;
  */
 final class NetCounters {
     /** The counters recorded, in the order of their CSV columns. */
-    static final List<String> NAMES = List.of("TcpExtListenOverflows", "TcpExtListenDrops", "TcpRetransSegs", "TcpExtTCPSynRetrans");
+    static final List<String> NAMES =
+            List.of("TcpExtListenOverflows", "TcpExtListenDrops", "TcpRetransSegs", "TcpExtTCPSynRetrans");
 
-    private NetCounters() {
-    }
+    private NetCounters() {}
 
     /** The current values; an empty map where /proc/net cannot be read (not Linux). */
     static Map<String, Long> read() {

@@ -40,8 +40,7 @@ import java.nio.file.Path;
  * <p>{@code java NettyFileServer PORT ROOT}
  */
 public final class NettyFileServer {
-    private NettyFileServer() {
-    }
+    private NettyFileServer() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
@@ -56,7 +55,11 @@ public final class NettyFileServer {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), new FileHandler(root));
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(65536),
+                                            new FileHandler(root));
                         }
                     });
             ChannelFuture f = b.bind("127.0.0.1", port).sync();
@@ -94,8 +97,10 @@ public final class NettyFileServer {
             long length = raf.length();
             HttpResponse response = new DefaultHttpResponse(request.protocolVersion(), HttpResponseStatus.OK);
             HttpUtil.setContentLength(response, length);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE,
-                    file.getName().endsWith(".html") ? "text/html" : "application/octet-stream");
+            response.headers()
+                    .set(
+                            HttpHeaderNames.CONTENT_TYPE,
+                            file.getName().endsWith(".html") ? "text/html" : "application/octet-stream");
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             } else if (!request.protocolVersion().isKeepAliveDefault()) {
@@ -133,7 +138,9 @@ public final class NettyFileServer {
 
         private static void sendError(ChannelHandlerContext ctx, HttpResponseStatus status, boolean keepAlive) {
             byte[] body = (status + "\n").getBytes(StandardCharsets.US_ASCII);
-            DefaultFullHttpResponse r = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
+            DefaultFullHttpResponse r = new DefaultFullHttpResponse(
+                    io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                    status,
                     ctx.alloc().buffer(body.length).writeBytes(body));
             HttpUtil.setContentLength(r, body.length);
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");

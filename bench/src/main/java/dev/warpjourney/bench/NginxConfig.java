@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** An nginx configuration tuned the way nginx users tune a static server for a benchmark. */
 final class NginxConfig {
-    private NginxConfig() {
-    }
+    private NginxConfig() {}
 
     static Path write(Path dir, int port, Path root, int workers) throws IOException {
         return write(dir, port, root, workers, false);
@@ -68,9 +67,18 @@ final class NginxConfig {
                         root %s;
                     }
                 }
-                """.formatted(root0 ? "user root;" : "", workers, dir.resolve("nginx.pid"), pipelined ? "off" : "on",
-                dir.resolve("temp/body"), dir.resolve("temp/proxy"), dir.resolve("temp/fastcgi"), dir.resolve("temp/uwsgi"),
-                dir.resolve("temp/scgi"), port, root);
+                """.formatted(
+                        root0 ? "user root;" : "",
+                        workers,
+                        dir.resolve("nginx.pid"),
+                        pipelined ? "off" : "on",
+                        dir.resolve("temp/body"),
+                        dir.resolve("temp/proxy"),
+                        dir.resolve("temp/fastcgi"),
+                        dir.resolve("temp/uwsgi"),
+                        dir.resolve("temp/scgi"),
+                        port,
+                        root);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);
         return file;

@@ -12,8 +12,10 @@ import java.util.TreeSet;
 /**
  * The journey's command-line options.
  *
- * @param wrkThreads   wrk's -t: 1 by default (wrk can then use one CPU at most, see Results.bound); one per wrk CPU in the multicore preset
- * @param costServers  the servers the cost pass (strace, flame graphs) covers: all of them, but in the multicore preset only two
+ * @param wrkThreads   wrk's -t: 1 by default (wrk can then use one CPU at most, see Results.bound); one per wrk CPU in
+ * the multicore preset
+ * @param costServers  the servers the cost pass (strace, flame graphs) covers: all of them, but in the multicore preset
+ * only two
  * @param flameGraphs  whether the cost pass profiles the JVM servers
  * @param multicore    the multicore preset: scaling.csv and its chart are written
  * @param loopsList    the multicore preset's loop counts (empty otherwise)
@@ -54,14 +56,15 @@ record Options(
      * servers, not wrk, are the limit (at half a core wrk is, where every request is a new connection
      * or a megabyte to read).
      */
-    static final List<String> ALL_SCENARIOS = List.of("warp", "warp@0.3", "c10k", "close", "close@0.3", "large", "large@0.2",
-            "manyfiles", "slowloris");
+    static final List<String> ALL_SCENARIOS =
+            List.of("warp", "warp@0.3", "c10k", "close", "close@0.3", "large", "large@0.2", "manyfiles", "slowloris");
     /** Scenarios a journey runs only when asked for (--scenarios): pipeline, requests 16 to a write. */
     static final List<String> MORE_SCENARIOS = List.of("pipeline");
     /** The CPU budget by default: half of each server CPU, so that the server, not wrk on its own CPU, is the limit. */
     static final double DEFAULT_QUOTA = 0.5;
     /** The latency pass's offered load by default: well below every stage's throughput at its quota. */
     static final int DEFAULT_LATENCY_RATE = 5_000;
+
     static final List<String> PEERS = List.of("nginx", "jwebserver", "floor", "netty");
 
     static final String USAGE = """
@@ -159,27 +162,37 @@ record Options(
                 case "--servers" -> servers = list(value != null ? value : next(args, ++i, a));
                 case "--scenarios" -> scenarios = list(value != null ? value : next(args, ++i, a));
                 case "--rounds" -> rounds = positive(value != null ? value : next(args, ++i, a), a);
-                case "--duration" -> duration = Duration.ofSeconds(positive(value != null ? value : next(args, ++i, a), a));
-                case "--warmup" -> warmup = Duration.ofSeconds(Integer.parseInt(value != null ? value : next(args, ++i, a)));
+                case "--duration" ->
+                    duration = Duration.ofSeconds(positive(value != null ? value : next(args, ++i, a), a));
+                case "--warmup" ->
+                    warmup = Duration.ofSeconds(Integer.parseInt(value != null ? value : next(args, ++i, a)));
                 case "--server-cpus" -> serverCpus = value != null ? value : next(args, ++i, a);
                 case "--wrk-cpus" -> wrkCpus = value != null ? value : next(args, ++i, a);
                 case "--wrk-threads" -> wrkThreads = positive(value != null ? value : next(args, ++i, a), a);
-                case "--idle" -> idle = list(value != null ? value : next(args, ++i, a)).stream().map(Integer::parseInt).toList();
-                case "--loops-list" -> loopsList = list(value != null ? value : next(args, ++i, a)).stream()
-                        .map(s -> positive(s, "--loops-list")).toList();
+                case "--idle" ->
+                    idle = list(value != null ? value : next(args, ++i, a)).stream()
+                            .map(Integer::parseInt)
+                            .toList();
+                case "--loops-list" ->
+                    loopsList = list(value != null ? value : next(args, ++i, a)).stream()
+                            .map(s -> positive(s, "--loops-list"))
+                            .toList();
                 case "--warmup-runs" -> warmupRuns = positive(value != null ? value : next(args, ++i, a), a);
                 case "--strace-rounds" -> straceRounds = positive(value != null ? value : next(args, ++i, a), a);
                 case "--slow" -> slow = positive(value != null ? value : next(args, ++i, a), a);
-                case "--slowloris-hold" -> hold = Duration.ofSeconds(positive(value != null ? value : next(args, ++i, a), a));
+                case "--slowloris-hold" ->
+                    hold = Duration.ofSeconds(positive(value != null ? value : next(args, ++i, a), a));
                 case "--wrk" -> wrk = value != null ? value : next(args, ++i, a);
                 case "--server-quota" -> quota = quota(value != null ? value : next(args, ++i, a));
                 case "--latency-rate" -> latencyRate = Integer.parseInt(value != null ? value : next(args, ++i, a));
-                case "--out" -> out = Path.of(value != null ? value : next(args, ++i, a)).toAbsolutePath();
+                case "--out" ->
+                    out = Path.of(value != null ? value : next(args, ++i, a)).toAbsolutePath();
                 default -> throw new UsageException("unknown option " + args[i]);
             }
         }
         if (loopsList != null && !multicore) {
-            throw new UsageException("--loops-list goes with --multicore, e.g. ./journey --multicore --loops-list 1,2,4,8");
+            throw new UsageException(
+                    "--loops-list goes with --multicore, e.g. ./journey --multicore --loops-list 1,2,4,8");
         }
         // The multicore preset puts the servers on every CPU, and wrk too: on a machine of two cores there is
         // no other way to give a server two, and scaling.csv says that they shared (see Scaling).
@@ -197,14 +210,18 @@ record Options(
             }
             scenarios = scenarios != null ? scenarios : List.of("warp");
             out = out != null ? out : repoRoot.resolve("target/journey-multicore");
-            // wrk with one thread can keep one CPU busy at most: one thread per wrk CPU, or it is the limit from two loops on.
+            // wrk with one thread can keep one CPU busy at most: one thread per wrk CPU, or it is the limit from two
+            // loops on.
             wrkThreads = wrkThreads != null ? wrkThreads : cpuCount(wrkCpus);
             // One strace pass, for the two designs whose difference is in system calls: N loops on one listener
             // (each new connection wakes them all, and all but one accept in vain) against one listener per loop.
             int most = loops.getLast();
             List<String> servers0 = servers;
-            costServers = List.of(Launcher.MULTICORE_STAGE + "@shared-" + most, Launcher.MULTICORE_STAGE + "@loops-" + most).stream()
-                    .filter(servers0::contains).toList();
+            costServers =
+                    List.of(Launcher.MULTICORE_STAGE + "@shared-" + most, Launcher.MULTICORE_STAGE + "@loops-" + most)
+                            .stream()
+                            .filter(servers0::contains)
+                            .toList();
         }
         scenarios = scenarios != null ? scenarios : ALL_SCENARIOS;
         out = out != null ? out : repoRoot.resolve("target/journey");
@@ -212,8 +229,11 @@ record Options(
             try {
                 Scenario.of(s);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(s.contains("@") ? e.getMessage() : "unknown scenario " + s + " (known: " + ALL_SCENARIOS
-                        + " and " + MORE_SCENARIOS + ")");
+                throw new UsageException(
+                        s.contains("@")
+                                ? e.getMessage()
+                                : "unknown scenario " + s + " (known: " + ALL_SCENARIOS + " and " + MORE_SCENARIOS
+                                        + ")");
             }
         }
         // Servers that share CPUs with wrk cannot be held to a budget that leaves wrk a CPU of its own.
@@ -239,12 +259,20 @@ record Options(
             }
         }
         int r = rounds != null ? rounds : quick ? 1 : 5;
-        return new Options(servers, scenarios, r,
+        return new Options(
+                servers,
+                scenarios,
+                r,
                 duration != null ? duration : Duration.ofSeconds(quick ? 2 : 10),
                 warmup != null ? warmup : Duration.ofSeconds(quick ? 2 : 5),
-                serverCpus, wrkCpus,
+                serverCpus,
+                wrkCpus,
                 idle != null ? idle : quick ? List.of(0, 100) : List.of(0, 1000, 5000, 10000),
-                costs, wrk, out, repoRoot, quick,
+                costs,
+                wrk,
+                out,
+                repoRoot,
+                quick,
                 warmupRuns != null ? warmupRuns : 6,
                 Math.min(r, straceRounds != null ? straceRounds : 3),
                 slow != null ? slow : quick ? 200 : 1000,
@@ -252,7 +280,9 @@ record Options(
                 wrkThreads != null ? wrkThreads : 1,
                 costServers != null ? costServers : servers,
                 !multicore,
-                multicore, loops, quota,
+                multicore,
+                loops,
+                quota,
                 latencyRate != null ? latencyRate : multicore ? 0 : DEFAULT_LATENCY_RATE);
     }
 
@@ -270,7 +300,9 @@ record Options(
         return servers;
     }
 
-    /** The CPUs this process may run on (Cpus_allowed_list: all online CPUs unless a cpuset or taskset narrows them). */
+    /**
+     * The CPUs this process may run on (Cpus_allowed_list: all online CPUs unless a cpuset or taskset narrows them).
+     */
     static String allowedCpus() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -297,7 +329,10 @@ record Options(
     }
 
     private static List<String> list(String s) {
-        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(s.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     private static String next(String[] args, int i, String option) {
@@ -320,7 +355,11 @@ record Options(
         int n = 0;
         for (String part : list.split(",")) {
             int dash = part.indexOf('-');
-            n += dash < 0 ? 1 : Integer.parseInt(part.substring(dash + 1).trim()) - Integer.parseInt(part.substring(0, dash).trim()) + 1;
+            n += dash < 0
+                    ? 1
+                    : Integer.parseInt(part.substring(dash + 1).trim())
+                            - Integer.parseInt(part.substring(0, dash).trim())
+                            + 1;
         }
         return n;
     }

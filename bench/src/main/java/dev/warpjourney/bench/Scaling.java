@@ -14,14 +14,14 @@ import java.util.Set;
  * per-round ratios, like vs_nginx: a round runs every server back to back, so drift cancels.
  */
 final class Scaling {
-    private Scaling() {
-    }
+    private Scaling() {}
 
     /** The reference for CPU per request: stage 02, one loop on epoll, the loop that stage 03 multiplies. */
     static final String REFERENCE = Launcher.EPOLL_STAGE;
 
     /** System calls that tell the designs apart: every woken loop tries to accept, and waits again. */
     static final Set<String> ACCEPT = Set.of("accept", "accept4");
+
     static final Set<String> EPOLL_WAIT = Set.of("epoll_wait", "epoll_pwait", "epoll_pwait2");
 
     /** A server's place in the table: its design and how many loops, processes or workers it ran. */
@@ -59,10 +59,28 @@ final class Scaling {
      *                      CPUs it shares with wrk: {@code cpu-set} where the two together filled them
      * @param note          shared CPUs, errors, an unsteady warm-up, a missing one-loop row
      */
-    record Row(String scenario, String design, int loops, String server, int rounds, double median, double min, double max,
-               int serverCpus, double utilization, double cpuMicrosPerRequest, Results.Ratio gains, Results.Ratio cpuVsStage02s,
-               String bound, String note, double wrkUtilization, Results.Spread syscallsPerRequest, Results.Spread acceptPerRequest,
-               Results.Spread acceptErrorsPerRequest, Results.Spread epollWaitPerRequest, int straceConnections) {
+    record Row(
+            String scenario,
+            String design,
+            int loops,
+            String server,
+            int rounds,
+            double median,
+            double min,
+            double max,
+            int serverCpus,
+            double utilization,
+            double cpuMicrosPerRequest,
+            Results.Ratio gains,
+            Results.Ratio cpuVsStage02s,
+            String bound,
+            String note,
+            double wrkUtilization,
+            Results.Spread syscallsPerRequest,
+            Results.Spread acceptPerRequest,
+            Results.Spread acceptErrorsPerRequest,
+            Results.Spread epollWaitPerRequest,
+            int straceConnections) {
 
         double gain() {
             return gains.median();
@@ -89,7 +107,8 @@ final class Scaling {
      * @param sharedCpus CPUs both the servers and wrk ran on, taskset syntax; "" when apart
      */
     static List<Row> rows(Results results, String sharedCpus) {
-        List<Results.Summary> summaries = results.summaries().stream().filter(s -> s.idle() == 0).toList();
+        List<Results.Summary> summaries =
+                results.summaries().stream().filter(s -> s.idle() == 0).toList();
         Map<String, List<Row>> byDesign = new LinkedHashMap<>();
         for (Results.Summary s : summaries) {
             Design d = Design.of(s.server(), s.serverCpus());
@@ -97,15 +116,26 @@ final class Scaling {
                 continue;
             }
             Design one = new Design(d.name(), 1);
-            String base = summaries.stream().filter(o -> o.scenario().equals(s.scenario()) && one.equals(Design.of(o.server(), o.serverCpus())))
-                    .map(Results.Summary::server).findFirst().orElse(null);
-            Results.Ratio gain = base == null ? Results.Ratio.NONE : perRound(results, s.scenario(), s.server(), base, false);
-            boolean reference = summaries.stream().anyMatch(o -> o.scenario().equals(s.scenario()) && o.server().equals(REFERENCE));
-            Results.Ratio vsStage02 = reference ? perRound(results, s.scenario(), s.server(), REFERENCE, true) : Results.Ratio.NONE;
+            String base = summaries.stream()
+                    .filter(o -> o.scenario().equals(s.scenario()) && one.equals(Design.of(o.server(), o.serverCpus())))
+                    .map(Results.Summary::server)
+                    .findFirst()
+                    .orElse(null);
+            Results.Ratio gain =
+                    base == null ? Results.Ratio.NONE : perRound(results, s.scenario(), s.server(), base, false);
+            boolean reference = summaries.stream()
+                    .anyMatch(
+                            o -> o.scenario().equals(s.scenario()) && o.server().equals(REFERENCE));
+            Results.Ratio vsStage02 =
+                    reference ? perRound(results, s.scenario(), s.server(), REFERENCE, true) : Results.Ratio.NONE;
             int usable = Math.min(d.loops(), s.serverCpus());
             int shared = results.sharedCpuCount();
-            String bound = Results.classify(s.wrkUtilization() / results.wrkCpus(), !Double.isNaN(s.quota()), s.throttled().median(),
-                    s.utilization().median() / usable, shared == 0 ? Double.NaN : (s.utilization().median() + s.wrkUtilization()) / shared);
+            String bound = Results.classify(
+                    s.wrkUtilization() / results.wrkCpus(),
+                    !Double.isNaN(s.quota()),
+                    s.throttled().median(),
+                    s.utilization().median() / usable,
+                    shared == 0 ? Double.NaN : (s.utilization().median() + s.wrkUtilization()) / shared);
 
             List<String> notes = new ArrayList<>();
             if (!sharedCpus.isEmpty()) {
@@ -121,14 +151,35 @@ final class Scaling {
                 notes.add("no " + d.name() + " row at 1 loop: no gain");
             }
             List<Results.Cost> traced = results.costs(s.scenario(), s.server());
-            byDesign.computeIfAbsent(s.scenario() + "\t" + d.name(), k -> new ArrayList<>()).add(new Row(s.scenario(), d.name(),
-                    d.loops(), s.server(), s.rounds(), s.median(), s.min(), s.max(), s.serverCpus(), s.utilization().median(),
-                    s.cpuMicrosPerRequest().median(), gain, vsStage02, bound, String.join("; ", notes), s.wrkUtilization(),
-                    calls(traced, null, false), calls(traced, ACCEPT, false), calls(traced, ACCEPT, true),
-                    calls(traced, EPOLL_WAIT, false), traced.isEmpty() ? 0 : traced.getFirst().connections()));
+            byDesign.computeIfAbsent(s.scenario() + "\t" + d.name(), k -> new ArrayList<>())
+                    .add(new Row(
+                            s.scenario(),
+                            d.name(),
+                            d.loops(),
+                            s.server(),
+                            s.rounds(),
+                            s.median(),
+                            s.min(),
+                            s.max(),
+                            s.serverCpus(),
+                            s.utilization().median(),
+                            s.cpuMicrosPerRequest().median(),
+                            gain,
+                            vsStage02,
+                            bound,
+                            String.join("; ", notes),
+                            s.wrkUtilization(),
+                            calls(traced, null, false),
+                            calls(traced, ACCEPT, false),
+                            calls(traced, ACCEPT, true),
+                            calls(traced, EPOLL_WAIT, false),
+                            traced.isEmpty() ? 0 : traced.getFirst().connections()));
         }
         List<Row> rows = new ArrayList<>();
-        byDesign.values().forEach(rs -> rs.stream().sorted((a, b) -> Integer.compare(a.loops(), b.loops())).forEach(rows::add));
+        byDesign.values()
+                .forEach(rs -> rs.stream()
+                        .sorted((a, b) -> Integer.compare(a.loops(), b.loops()))
+                        .forEach(rows::add));
         return rows;
     }
 
@@ -137,11 +188,17 @@ final class Scaling {
      * empty) of these names per request, over the strace rounds; every call when names is null.
      */
     static Results.Spread calls(List<Results.Cost> rounds, Set<String> names, boolean errors) {
-        return Results.Spread.of(rounds.stream().map(c -> {
-            long n = c.syscalls().entrySet().stream().filter(e -> names == null || names.contains(e.getKey()))
-                    .mapToLong(e -> errors ? e.getValue().errors() : e.getValue().calls()).sum();
-            return c.requests() == 0 ? Double.NaN : n / (double) c.requests();
-        }).toList());
+        return Results.Spread.of(rounds.stream()
+                .map(c -> {
+                    long n = c.syscalls().entrySet().stream()
+                            .filter(e -> names == null || names.contains(e.getKey()))
+                            .mapToLong(e -> errors
+                                    ? e.getValue().errors()
+                                    : e.getValue().calls())
+                            .sum();
+                    return c.requests() == 0 ? Double.NaN : n / (double) c.requests();
+                })
+                .toList());
     }
 
     /**
@@ -155,51 +212,102 @@ final class Scaling {
             if (!r.scenario().equals(scenario) || r.idle() != 0 || !r.server().equals(server)) {
                 continue;
             }
-            results.runs.stream().filter(o -> o.scenario().equals(scenario) && o.idle() == 0 && o.server().equals(other)
+            results.runs.stream()
+                    .filter(o -> o.scenario().equals(scenario)
+                            && o.idle() == 0
+                            && o.server().equals(other)
                             && o.round() == r.round())
                     .findFirst()
-                    .ifPresent(o -> ratios.add(cpu ? r.cpuMicrosPerRequest() / o.cpuMicrosPerRequest()
-                            : r.wrk().requestsPerSecond() / o.wrk().requestsPerSecond()));
+                    .ifPresent(o -> ratios.add(
+                            cpu
+                                    ? r.cpuMicrosPerRequest() / o.cpuMicrosPerRequest()
+                                    : r.wrk().requestsPerSecond() / o.wrk().requestsPerSecond()));
         }
         return Results.Ratio.of(ratios);
     }
 
     static String csv(List<Row> rows) {
-        StringBuilder b = new StringBuilder("scenario,design,loops,server,rounds,median_req_s,min_req_s,max_req_s,server_cpus,"
-                + "utilization,utilization_of_set,cpu_us_per_req,gain,cpu_per_req_vs_stage02,efficiency,bound,note,wrk_utilization,"
-                + "syscalls_per_req,accept_per_req,accept_errors_per_req,epoll_wait_per_req,strace_connections,strace_rounds,"
-                + "gain_lo,gain_hi,cpu_per_req_vs_stage02_lo,cpu_per_req_vs_stage02_hi\n");
+        StringBuilder b =
+                new StringBuilder("scenario,design,loops,server,rounds,median_req_s,min_req_s,max_req_s,server_cpus,"
+                        + "utilization,utilization_of_set,cpu_us_per_req,gain,cpu_per_req_vs_stage02,efficiency,bound,note,wrk_utilization,"
+                        + "syscalls_per_req,accept_per_req,accept_errors_per_req,epoll_wait_per_req,strace_connections,strace_rounds,"
+                        + "gain_lo,gain_hi,cpu_per_req_vs_stage02_lo,cpu_per_req_vs_stage02_hi\n");
         for (Row r : rows) {
-            b.append(String.join(",", r.scenario(), r.design(), String.valueOf(r.loops()), r.server(), String.valueOf(r.rounds()),
-                    Results.fmt(r.median(), 0), Results.fmt(r.min(), 0), Results.fmt(r.max(), 0),
-                    r.serverCpus() == 0 ? "" : String.valueOf(r.serverCpus()),
-                    Results.fmt(r.utilization(), 3), Results.fmt(r.utilizationOfSet(), 3), Results.fmt(r.cpuMicrosPerRequest(), 1),
-                    Results.fmt(r.gain(), 2), Results.fmt(r.cpuVsStage02(), 2), Results.fmt(r.efficiency(), 2), r.bound(),
-                    Results.text(r.note()), Results.fmt(r.wrkUtilization(), 3),
-                    Results.fmt(r.syscallsPerRequest().median(), 2), Results.fmt(r.acceptPerRequest().median(), 3),
-                    Results.fmt(r.acceptErrorsPerRequest().median(), 3), Results.fmt(r.epollWaitPerRequest().median(), 3),
-                    r.straceConnections() == 0 ? "" : String.valueOf(r.straceConnections()),
-                    r.syscallsPerRequest().n() == 0 ? "" : String.valueOf(r.syscallsPerRequest().n()),
-                    Results.fmt(r.gains().lo(), 2), Results.fmt(r.gains().hi(), 2),
-                    Results.fmt(r.cpuVsStage02s().lo(), 2), Results.fmt(r.cpuVsStage02s().hi(), 2))).append('\n');
+            b.append(String.join(
+                            ",",
+                            r.scenario(),
+                            r.design(),
+                            String.valueOf(r.loops()),
+                            r.server(),
+                            String.valueOf(r.rounds()),
+                            Results.fmt(r.median(), 0),
+                            Results.fmt(r.min(), 0),
+                            Results.fmt(r.max(), 0),
+                            r.serverCpus() == 0 ? "" : String.valueOf(r.serverCpus()),
+                            Results.fmt(r.utilization(), 3),
+                            Results.fmt(r.utilizationOfSet(), 3),
+                            Results.fmt(r.cpuMicrosPerRequest(), 1),
+                            Results.fmt(r.gain(), 2),
+                            Results.fmt(r.cpuVsStage02(), 2),
+                            Results.fmt(r.efficiency(), 2),
+                            r.bound(),
+                            Results.text(r.note()),
+                            Results.fmt(r.wrkUtilization(), 3),
+                            Results.fmt(r.syscallsPerRequest().median(), 2),
+                            Results.fmt(r.acceptPerRequest().median(), 3),
+                            Results.fmt(r.acceptErrorsPerRequest().median(), 3),
+                            Results.fmt(r.epollWaitPerRequest().median(), 3),
+                            r.straceConnections() == 0 ? "" : String.valueOf(r.straceConnections()),
+                            r.syscallsPerRequest().n() == 0
+                                    ? ""
+                                    : String.valueOf(r.syscallsPerRequest().n()),
+                            Results.fmt(r.gains().lo(), 2),
+                            Results.fmt(r.gains().hi(), 2),
+                            Results.fmt(r.cpuVsStage02s().lo(), 2),
+                            Results.fmt(r.cpuVsStage02s().hi(), 2)))
+                    .append('\n');
         }
         return b.toString();
     }
 
     /** The scaling table printed at the end of a multicore journey. */
     static String table(List<Row> rows, String sharedCpus) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-10s %-16s %5s %10s %6s %9s %6s %8s %6s %-14s%n",
-                "scenario", "design", "loops", "median/s", "util", "cpu us/r", "gain", "cpu/st02", "eff", "bound"));
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-10s %-16s %5s %10s %6s %9s %6s %8s %6s %-14s%n",
+                "scenario",
+                "design",
+                "loops",
+                "median/s",
+                "util",
+                "cpu us/r",
+                "gain",
+                "cpu/st02",
+                "eff",
+                "bound"));
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%-10s %-16s %5d %10s %6s %9s %6s %8s %6s %-14s%n", r.scenario(), r.design(), r.loops(),
-                    Results.fmt(r.median(), 0), Results.fmt(r.utilization(), 2), Results.fmt(r.cpuMicrosPerRequest(), 1),
-                    Results.fmt(r.gain(), 2), Results.fmt(r.cpuVsStage02(), 2), Results.fmt(r.efficiency(), 2), r.bound()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-10s %-16s %5d %10s %6s %9s %6s %8s %6s %-14s%n",
+                    r.scenario(),
+                    r.design(),
+                    r.loops(),
+                    Results.fmt(r.median(), 0),
+                    Results.fmt(r.utilization(), 2),
+                    Results.fmt(r.cpuMicrosPerRequest(), 1),
+                    Results.fmt(r.gain(), 2),
+                    Results.fmt(r.cpuVsStage02(), 2),
+                    Results.fmt(r.efficiency(), 2),
+                    r.bound()));
         }
-        b.append("gain: req/s / the same design's at 1 loop; eff: gain / loops (1.00 = linear); cpu/st02: CPU per request / stage 02's.\n");
+        b.append(
+                "gain: req/s / the same design's at 1 loop; eff: gain / loops (1.00 = linear); cpu/st02: CPU per request / stage 02's.\n");
         if (!sharedCpus.isEmpty()) {
-            b.append("The servers and wrk shared CPUs ").append(sharedCpus)
-                    .append(": each took CPU from the other, so gains here are not the servers' alone (scaling.csv notes it on every row;\n"
-                            + "a row whose bound is cpu-set filled the CPUs both had, and no design could have gained more there).\n");
+            b.append("The servers and wrk shared CPUs ")
+                    .append(sharedCpus)
+                    .append(
+                            ": each took CPU from the other, so gains here are not the servers' alone (scaling.csv notes it on every row;\n"
+                                    + "a row whose bound is cpu-set filled the CPUs both had, and no design could have gained more there).\n");
         }
         return b.toString();
     }

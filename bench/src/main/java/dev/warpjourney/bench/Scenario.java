@@ -15,8 +15,16 @@ package dev.warpjourney.bench;
  *                    (paced.lua), so that every server is offered the same load; NaN: as fast as the server answers
  * @param depth       requests wrk sends in one write on each connection (pipeline.lua), 1 without pipelining
  */
-record Scenario(String name, String path, int connections, boolean close, boolean manyFiles, String what, double quota,
-                double gapMs, int depth) {
+record Scenario(
+        String name,
+        String path,
+        int connections,
+        boolean close,
+        boolean manyFiles,
+        String what,
+        double quota,
+        double gapMs,
+        int depth) {
 
     Scenario(String name, String path, int connections, boolean close, boolean manyFiles, String what) {
         this(name, path, connections, close, manyFiles, what, Double.NaN, Double.NaN, 1);
@@ -37,27 +45,63 @@ record Scenario(String name, String path, int connections, boolean close, boolea
             try {
                 quota = Double.parseDouble(name.substring(at + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": the budget after @ is a fraction of a core, e.g. warp@0.3");
+                throw new IllegalArgumentException(
+                        name + ": the budget after @ is a fraction of a core, e.g. warp@0.3");
             }
             if (!base.wrk() || !(quota > 0 && quota <= 1)) {
-                throw new IllegalArgumentException(name + ": a budget (0 < F <= 1) after a wrk scenario, e.g. warp@0.3");
+                throw new IllegalArgumentException(
+                        name + ": a budget (0 < F <= 1) after a wrk scenario, e.g. warp@0.3");
             }
-            return new Scenario(name, base.path, base.connections, base.close, base.manyFiles,
-                    base.what + ", every server held to " + quota + " of a core", quota, Double.NaN, base.depth);
+            return new Scenario(
+                    name,
+                    base.path,
+                    base.connections,
+                    base.close,
+                    base.manyFiles,
+                    base.what + ", every server held to " + quota + " of a core",
+                    quota,
+                    Double.NaN,
+                    base.depth);
         }
         return switch (name) {
             // weighttp -c 1000 -k against nginx's 151-byte index.html: Warp's own benchmark.
-            case "warp" -> new Scenario(name, "/index.html", 1000, false, false, "151-byte file, keep-alive, 1,000 connections");
+            case "warp" ->
+                new Scenario(name, "/index.html", 1000, false, false, "151-byte file, keep-alive, 1,000 connections");
             // 100 active connections while the harness holds N idle ones.
-            case "c10k" -> new Scenario(name, "/index.html", 100, false, false, "151-byte file, 100 active connections beside N idle ones");
-            case "close" -> new Scenario(name, "/index.html", 50, true, false, "151-byte file, a new connection per request");
+            case "c10k" ->
+                new Scenario(
+                        name,
+                        "/index.html",
+                        100,
+                        false,
+                        false,
+                        "151-byte file, 100 active connections beside N idle ones");
+            case "close" ->
+                new Scenario(name, "/index.html", 50, true, false, "151-byte file, a new connection per request");
             case "large" -> new Scenario(name, "/1m.bin", 20, false, false, "1 MiB file, keep-alive, 20 connections");
             // TechEmpower's plaintext test: requests pipelined 16 at a time, answered in order.
-            case "pipeline" -> new Scenario(name, "/index.html", 100, false, false, "151-byte file, " + PIPELINE_DEPTH
-                    + " requests pipelined per write, 100 connections", Double.NaN, Double.NaN, PIPELINE_DEPTH);
-            case "manyfiles" -> new Scenario(name, "/files/", 100, false, true, "a random file of 10,000 (1-8 KiB), 100 connections");
+            case "pipeline" ->
+                new Scenario(
+                        name,
+                        "/index.html",
+                        100,
+                        false,
+                        false,
+                        "151-byte file, " + PIPELINE_DEPTH + " requests pipelined per write, 100 connections",
+                        Double.NaN,
+                        Double.NaN,
+                        PIPELINE_DEPTH);
+            case "manyfiles" ->
+                new Scenario(name, "/files/", 100, false, true, "a random file of 10,000 (1-8 KiB), 100 connections");
             // Not a wrk scenario: slow connections trickle headers while a probe client measures (see Slowloris).
-            case "slowloris" -> new Scenario(name, "/index.html", 1, false, false, "N connections trickling headers, a fresh client probing");
+            case "slowloris" ->
+                new Scenario(
+                        name,
+                        "/index.html",
+                        1,
+                        false,
+                        false,
+                        "N connections trickling headers, a fresh client probing");
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -91,7 +135,9 @@ record Scenario(String name, String path, int connections, boolean close, boolea
         return !Double.isNaN(quota);
     }
 
-    /** The floor server answers every request with the same 151 bytes: only meaningful where that is the file asked for. */
+    /**
+     * The floor server answers every request with the same 151 bytes: only meaningful where that is the file asked for.
+     */
     boolean floorApplies() {
         return path.equals("/index.html");
     }

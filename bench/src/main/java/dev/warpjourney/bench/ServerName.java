@@ -17,7 +17,8 @@ import java.util.List;
  *
  * @param name   the whole name
  * @param base   the stage module or peer, before the {@code @}
- * @param design {@code poll}, {@code mapped}, one of {@link #DESIGNS}, {@code nginx} for {@code nginx@N}, or "" for the base as it is
+ * @param design {@code poll}, {@code mapped}, one of {@link #DESIGNS}, {@code nginx} for {@code nginx@N}, or "" for the
+ * base as it is
  * @param count  loops, processes or workers the name asks for; 0 when it asks for none
  */
 record ServerName(String name, String base, String design, int count) {
@@ -28,8 +29,9 @@ record ServerName(String name, String base, String design, int count) {
     /** The first stage that serves on more than one core, and so the first with the multicore variants. */
     static final int FIRST_MULTICORE_STAGE = 3;
 
-    private static final String KNOWN = "@poll, from stage 03 on @loops-N, @handoff-N, @shared-N, @vthreads-N, @prefork-N,"
-            + " from stage 05 on @mapped";
+    private static final String KNOWN =
+            "@poll, from stage 03 on @loops-N, @handoff-N, @shared-N, @vthreads-N, @prefork-N,"
+                    + " from stage 05 on @mapped";
 
     /** The first stage that keeps small files' bytes, and so the first with {@code @mapped}. */
     static final int FIRST_COMPOSER_STAGE = 5;
@@ -43,10 +45,12 @@ record ServerName(String name, String base, String design, int count) {
             return new ServerName(name, base, "", 0);
         }
         if (base.equals("nginx")) {
-            return new ServerName(name, base, "nginx", count(name, variant, "nginx@N takes a worker count, e.g. nginx@4"));
+            return new ServerName(
+                    name, base, "nginx", count(name, variant, "nginx@N takes a worker count, e.g. nginx@4"));
         }
         if (!base.matches("stage-\\d\\d-.+")) {
-            throw new IllegalArgumentException(name + ": " + base + " has no variants (only the stages and nginx@N have)");
+            throw new IllegalArgumentException(
+                    name + ": " + base + " has no variants (only the stages and nginx@N have)");
         }
         if (variant.equals("poll")) {
             return new ServerName(name, base, "poll", 0);
@@ -61,14 +65,21 @@ record ServerName(String name, String base, String design, int count) {
         int dash = variant.lastIndexOf('-');
         String design = dash < 0 ? variant : variant.substring(0, dash);
         if (!DESIGNS.contains(design)) {
-            throw new IllegalArgumentException("unknown variant @" + variant + " of " + base + " (known: " + KNOWN + ")");
+            throw new IllegalArgumentException(
+                    "unknown variant @" + variant + " of " + base + " (known: " + KNOWN + ")");
         }
         if (Integer.parseInt(base.substring(6, 8)) < FIRST_MULTICORE_STAGE) {
             throw new IllegalArgumentException(name + ": " + base + " runs one loop; @" + design
                     + "-N needs stage 03 (stage-03-multicore) or a later stage");
         }
-        return new ServerName(name, base, design, count(name, dash < 0 ? "" : variant.substring(dash + 1),
-                "@" + design + "-N takes a count, e.g. " + base + "@" + design + "-4"));
+        return new ServerName(
+                name,
+                base,
+                design,
+                count(
+                        name,
+                        dash < 0 ? "" : variant.substring(dash + 1),
+                        "@" + design + "-N takes a count, e.g. " + base + "@" + design + "-4"));
     }
 
     private static int count(String name, String s, String usage) {

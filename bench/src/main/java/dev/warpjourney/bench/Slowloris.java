@@ -28,7 +28,8 @@ import java.util.Set;
  * server closed it, which slowhttptest only reports in aggregate.
  */
 final class Slowloris {
-    private static final byte[] HEAD_START = "GET /index.html HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEAD_START =
+            "GET /index.html HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PROBE = "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
     /** Below the JDK's default listen backlog of 50, as in {@link IdleConnections}. */
@@ -45,8 +46,7 @@ final class Slowloris {
      */
     private static final long PROBE_PAUSE_MS = 10;
 
-    private Slowloris() {
-    }
+    private Slowloris() {}
 
     /**
      * One round against one server.
@@ -55,21 +55,49 @@ final class Slowloris {
      *                          response followed by a close) within the hold, how long after it was opened
      * @param serverUtilization the server's CPU seconds per second over the hold (NaN if not read)
      */
-    record Result(String server, int round, int requested, int opened, double holdSeconds, long trickleMillis,
-                  int probes, int probeOk, long probeP50Micros, long probeP99Micros, long probeMaxMicros,
-                  List<Long> closedAfterMillis, int stillOpen, int answered, double serverUtilization) {
+    record Result(
+            String server,
+            int round,
+            int requested,
+            int opened,
+            double holdSeconds,
+            long trickleMillis,
+            int probes,
+            int probeOk,
+            long probeP50Micros,
+            long probeP99Micros,
+            long probeMaxMicros,
+            List<Long> closedAfterMillis,
+            int stillOpen,
+            int answered,
+            double serverUtilization) {
 
         double probeSuccess() {
             return probes == 0 ? Double.NaN : probeOk / (double) probes;
         }
 
         Results.Spread closedAfter() {
-            return Results.Spread.of(closedAfterMillis.stream().map(Long::doubleValue).toList());
+            return Results.Spread.of(
+                    closedAfterMillis.stream().map(Long::doubleValue).toList());
         }
 
         Result withUtilization(double utilization) {
-            return new Result(server, round, requested, opened, holdSeconds, trickleMillis, probes, probeOk, probeP50Micros,
-                    probeP99Micros, probeMaxMicros, closedAfterMillis, stillOpen, answered, utilization);
+            return new Result(
+                    server,
+                    round,
+                    requested,
+                    opened,
+                    holdSeconds,
+                    trickleMillis,
+                    probes,
+                    probeOk,
+                    probeP50Micros,
+                    probeP99Micros,
+                    probeMaxMicros,
+                    closedAfterMillis,
+                    stillOpen,
+                    answered,
+                    utilization);
         }
     }
 
@@ -138,10 +166,26 @@ final class Slowloris {
             }
             int stillOpen = (int) slow.stream().filter(s -> s.open).count();
             int answered = (int) slow.stream().filter(s -> s.answered).count();
-            long[] lat = probe.latencies().stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Result(server, round, count, slow.size(), hold.toMillis() / 1000.0, trickle.toMillis(), lat.length, probe.ok(),
-                    percentile(lat, 50), percentile(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1],
-                    List.copyOf(closedAfter), stillOpen, answered, Double.NaN);
+            long[] lat = probe.latencies().stream()
+                    .mapToLong(Long::longValue)
+                    .sorted()
+                    .toArray();
+            return new Result(
+                    server,
+                    round,
+                    count,
+                    slow.size(),
+                    hold.toMillis() / 1000.0,
+                    trickle.toMillis(),
+                    lat.length,
+                    probe.ok(),
+                    percentile(lat, 50),
+                    percentile(lat, 99),
+                    lat.length == 0 ? 0 : lat[lat.length - 1],
+                    List.copyOf(closedAfter),
+                    stillOpen,
+                    answered,
+                    Double.NaN);
         } finally {
             for (Slow s : slow) {
                 try {
@@ -162,7 +206,8 @@ final class Slowloris {
     }
 
     /** Connects a batch and sends each its first two lines; connections that fail to open are not counted as opened. */
-    private static void open(Selector selector, int port, int n, List<Slow> slow, List<Long> closedAfter, long openDeadline)
+    private static void open(
+            Selector selector, int port, int n, List<Slow> slow, List<Long> closedAfter, long openDeadline)
             throws IOException {
         List<SelectionKey> pending = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -172,7 +217,8 @@ final class Slowloris {
             Slow s = new Slow(ch);
             pending.add(ch.register(selector, SelectionKey.OP_CONNECT, s));
         }
-        long deadline = Math.min(openDeadline, System.nanoTime() + Duration.ofSeconds(10).toNanos());
+        long deadline = Math.min(
+                openDeadline, System.nanoTime() + Duration.ofSeconds(10).toNanos());
         Set<SelectionKey> waiting = new LinkedHashSet<>(pending);
         while (!waiting.isEmpty() && System.nanoTime() < deadline) {
             selector.select(100);
@@ -255,7 +301,9 @@ final class Slowloris {
             while (!stopped) {
                 long t0 = System.nanoTime();
                 boolean success = probeOnce();
-                long micros = success ? (System.nanoTime() - t0) / 1000 : Math.max((System.nanoTime() - t0) / 1000, PROBE_TIMEOUT_MS * 1000L);
+                long micros = success
+                        ? (System.nanoTime() - t0) / 1000
+                        : Math.max((System.nanoTime() - t0) / 1000, PROBE_TIMEOUT_MS * 1000L);
                 synchronized (this) {
                     latencies.add(micros);
                     if (success && micros <= PROBE_DEADLINE.toNanos() / 1000) {
@@ -278,7 +326,9 @@ final class Slowloris {
                 s.getOutputStream().write(PROBE);
                 InputStream in = s.getInputStream();
                 StringBuilder head = new StringBuilder();
-                while (head.length() < 8192 && !(head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n"))) {
+                while (head.length() < 8192
+                        && !(head.length() >= 4
+                                && head.substring(head.length() - 4).equals("\r\n\r\n"))) {
                     int b = in.read();
                     if (b < 0) {
                         return false;
@@ -293,7 +343,8 @@ final class Slowloris {
                 if (at < 0) {
                     return false;
                 }
-                long length = Long.parseLong(h.substring(at + 15, h.indexOf('\r', at)).trim());
+                long length =
+                        Long.parseLong(h.substring(at + 15, h.indexOf('\r', at)).trim());
                 return in.readNBytes((int) length).length == length;
             } catch (IOException | RuntimeException e) {
                 return false;
@@ -315,16 +366,33 @@ final class Slowloris {
     }
 
     static String csv(List<Result> results) {
-        StringBuilder b = new StringBuilder("server,round,slow_requested,slow_opened,hold_s,trickle_interval_ms,probes,probe_ok,"
-                + "probe_success,probe_p50_us,probe_p99_us,probe_max_us,slow_closed_by_server,closed_after_min_ms,"
-                + "closed_after_p50_ms,closed_after_max_ms,slow_still_open,slow_answered,server_utilization\n");
+        StringBuilder b =
+                new StringBuilder("server,round,slow_requested,slow_opened,hold_s,trickle_interval_ms,probes,probe_ok,"
+                        + "probe_success,probe_p50_us,probe_p99_us,probe_max_us,slow_closed_by_server,closed_after_min_ms,"
+                        + "closed_after_p50_ms,closed_after_max_ms,slow_still_open,slow_answered,server_utilization\n");
         for (Result r : results) {
             Results.Spread c = r.closedAfter();
-            b.append(String.join(",", r.server(), String.valueOf(r.round()), String.valueOf(r.requested()), String.valueOf(r.opened()),
-                    fmt(r.holdSeconds(), 1), String.valueOf(r.trickleMillis()), String.valueOf(r.probes()), String.valueOf(r.probeOk()),
-                    fmt(r.probeSuccess(), 4), String.valueOf(r.probeP50Micros()), String.valueOf(r.probeP99Micros()),
-                    String.valueOf(r.probeMaxMicros()), String.valueOf(r.closedAfterMillis().size()), fmt(c.min(), 0), fmt(c.median(), 0),
-                    fmt(c.max(), 0), String.valueOf(r.stillOpen()), String.valueOf(r.answered()), fmt(r.serverUtilization(), 3)))
+            b.append(String.join(
+                            ",",
+                            r.server(),
+                            String.valueOf(r.round()),
+                            String.valueOf(r.requested()),
+                            String.valueOf(r.opened()),
+                            fmt(r.holdSeconds(), 1),
+                            String.valueOf(r.trickleMillis()),
+                            String.valueOf(r.probes()),
+                            String.valueOf(r.probeOk()),
+                            fmt(r.probeSuccess(), 4),
+                            String.valueOf(r.probeP50Micros()),
+                            String.valueOf(r.probeP99Micros()),
+                            String.valueOf(r.probeMaxMicros()),
+                            String.valueOf(r.closedAfterMillis().size()),
+                            fmt(c.min(), 0),
+                            fmt(c.median(), 0),
+                            fmt(c.max(), 0),
+                            String.valueOf(r.stillOpen()),
+                            String.valueOf(r.answered()),
+                            fmt(r.serverUtilization(), 3)))
                     .append('\n');
         }
         return b.toString();
@@ -332,20 +400,33 @@ final class Slowloris {
 
     /** Medians over rounds, per server, with the spread of the probe's p99 and success. */
     static String summaryCsv(List<Result> results) {
-        StringBuilder b = new StringBuilder("server,rounds,slow_requested,slow_opened,probe_success,probe_success_min,probe_success_max,"
-                + "probe_p50_us,probe_p99_us,probe_p99_min_us,probe_p99_max_us,slow_closed_by_server,closed_after_p50_ms,"
-                + "slow_still_open,hold_s\n");
+        StringBuilder b = new StringBuilder(
+                "server,rounds,slow_requested,slow_opened,probe_success,probe_success_min,probe_success_max,"
+                        + "probe_p50_us,probe_p99_us,probe_p99_min_us,probe_p99_max_us,slow_closed_by_server,closed_after_p50_ms,"
+                        + "slow_still_open,hold_s\n");
         for (String server : results.stream().map(Result::server).distinct().toList()) {
-            List<Result> mine = results.stream().filter(r -> r.server().equals(server)).toList();
+            List<Result> mine =
+                    results.stream().filter(r -> r.server().equals(server)).toList();
             Results.Spread success = spread(mine, Result::probeSuccess);
             Results.Spread p99 = spread(mine, r -> r.probeP99Micros());
-            b.append(String.join(",", server, String.valueOf(mine.size()), String.valueOf(mine.getFirst().requested()),
-                    fmt(spread(mine, r -> r.opened()).median(), 0),
-                    fmt(success.median(), 4), fmt(success.min(), 4), fmt(success.max(), 4),
-                    fmt(spread(mine, r -> r.probeP50Micros()).median(), 0), fmt(p99.median(), 0), fmt(p99.min(), 0), fmt(p99.max(), 0),
-                    fmt(spread(mine, r -> r.closedAfterMillis().size()).median(), 0),
-                    fmt(spread(mine, r -> r.closedAfter().median()).median(), 0),
-                    fmt(spread(mine, r -> r.stillOpen()).median(), 0), fmt(mine.getFirst().holdSeconds(), 1))).append('\n');
+            b.append(String.join(
+                            ",",
+                            server,
+                            String.valueOf(mine.size()),
+                            String.valueOf(mine.getFirst().requested()),
+                            fmt(spread(mine, r -> r.opened()).median(), 0),
+                            fmt(success.median(), 4),
+                            fmt(success.min(), 4),
+                            fmt(success.max(), 4),
+                            fmt(spread(mine, r -> r.probeP50Micros()).median(), 0),
+                            fmt(p99.median(), 0),
+                            fmt(p99.min(), 0),
+                            fmt(p99.max(), 0),
+                            fmt(spread(mine, r -> r.closedAfterMillis().size()).median(), 0),
+                            fmt(spread(mine, r -> r.closedAfter().median()).median(), 0),
+                            fmt(spread(mine, r -> r.stillOpen()).median(), 0),
+                            fmt(mine.getFirst().holdSeconds(), 1)))
+                    .append('\n');
         }
         return b.toString();
     }
@@ -355,12 +436,32 @@ final class Slowloris {
     }
 
     static String table(List<Result> results) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "slowloris (medians over rounds)%n%-16s %6s %6s %9s %11s %11s %8s %12s %6s%n",
-                "server", "slow", "opened", "probe ok", "probe p50us", "probe p99us", "closed", "closed@p50ms", "open"));
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "slowloris (medians over rounds)%n%-16s %6s %6s %9s %11s %11s %8s %12s %6s%n",
+                "server",
+                "slow",
+                "opened",
+                "probe ok",
+                "probe p50us",
+                "probe p99us",
+                "closed",
+                "closed@p50ms",
+                "open"));
         for (String line : summaryCsv(results).lines().skip(1).toList()) {
             String[] f = line.split(",", -1);
-            b.append(String.format(Locale.ROOT, "%-16s %6s %6s %9s %11s %11s %8s %12s %6s%n",
-                    f[0], f[2], f[3], f[4], f[7], f[8], f[11], f[12], f[13]));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %6s %6s %9s %11s %11s %8s %12s %6s%n",
+                    f[0],
+                    f[2],
+                    f[3],
+                    f[4],
+                    f[7],
+                    f[8],
+                    f[11],
+                    f[12],
+                    f[13]));
         }
         return b.toString();
     }

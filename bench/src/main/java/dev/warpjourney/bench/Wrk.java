@@ -15,14 +15,23 @@ interface Wrk {
      */
     int THREADS = 1;
 
-    WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) throws IOException, InterruptedException;
+    WrkResult run(Scenario scenario, int port, Duration duration, Path scripts)
+            throws IOException, InterruptedException;
 
     /** wrk's arguments for a scenario, the same whichever way wrk runs. */
-    static List<String> arguments(Scenario scenario, String host, int port, Duration duration, Path scripts, int threads) {
-        String script = scenario.manyFiles() ? "manyfiles.lua" : scenario.isPaced() ? "paced.lua"
-                : scenario.pipelined() ? "pipeline.lua" : "report.lua";
-        List<String> args = new ArrayList<>(List.of("-t" + threads, "-c" + scenario.connections(), "-d" + duration.toSeconds() + "s",
-                "--timeout", "10s", "-s", scripts.resolve(script).toString()));
+    static List<String> arguments(
+            Scenario scenario, String host, int port, Duration duration, Path scripts, int threads) {
+        String script = scenario.manyFiles()
+                ? "manyfiles.lua"
+                : scenario.isPaced() ? "paced.lua" : scenario.pipelined() ? "pipeline.lua" : "report.lua";
+        List<String> args = new ArrayList<>(List.of(
+                "-t" + threads,
+                "-c" + scenario.connections(),
+                "-d" + duration.toSeconds() + "s",
+                "--timeout",
+                "10s",
+                "-s",
+                scripts.resolve(script).toString()));
         if (scenario.close()) {
             args.add("-H");
             args.add("Connection: close");
@@ -47,9 +56,10 @@ interface Wrk {
      */
     record Local(String cpus, int threads) implements Wrk {
         @Override
-        public WrkResult run(Scenario scenario, int port, Duration duration, Path scripts) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of("bash", "-c",
-                    "taskset -c \"$0\" wrk \"$@\"; rc=$?; echo JOURNEY-TIMES; times; exit $rc", cpus));
+        public WrkResult run(Scenario scenario, int port, Duration duration, Path scripts)
+                throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(
+                    "bash", "-c", "taskset -c \"$0\" wrk \"$@\"; rc=$?; echo JOURNEY-TIMES; times; exit $rc", cpus));
             cmd.addAll(arguments(scenario, "127.0.0.1", port, duration, scripts, threads));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -75,7 +85,8 @@ interface Wrk {
             return Double.NaN;
         }
         double total = 0;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([0-9.]+)s").matcher(lines.get(2));
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)m([0-9.]+)s").matcher(lines.get(2));
         int found = 0;
         while (m.find()) {
             total += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));

@@ -11,17 +11,37 @@ import java.util.regex.Pattern;
  * @param clientCpuSeconds user + system CPU seconds wrk itself used (NaN when unknown, as in Docker):
  *                     tells whether the load generator, rather than the server, was the limit
  */
-record WrkResult(long requests, long durationMicros, long bytes, long nonSuccess, long socketErrors,
-                 long p50, long p90, long p99, long p999, double mean, double clientCpuSeconds) {
+record WrkResult(
+        long requests,
+        long durationMicros,
+        long bytes,
+        long nonSuccess,
+        long socketErrors,
+        long p50,
+        long p90,
+        long p99,
+        long p999,
+        double mean,
+        double clientCpuSeconds) {
 
-    WrkResult(long requests, long durationMicros, long bytes, long nonSuccess, long socketErrors,
-              long p50, long p90, long p99, long p999, double mean) {
+    WrkResult(
+            long requests,
+            long durationMicros,
+            long bytes,
+            long nonSuccess,
+            long socketErrors,
+            long p50,
+            long p90,
+            long p99,
+            long p999,
+            double mean) {
         this(requests, durationMicros, bytes, nonSuccess, socketErrors, p50, p90, p99, p999, mean, Double.NaN);
     }
 
     /** The same result with wrk's own CPU time attached. */
     WrkResult withClientCpu(double seconds) {
-        return new WrkResult(requests, durationMicros, bytes, nonSuccess, socketErrors, p50, p90, p99, p999, mean, seconds);
+        return new WrkResult(
+                requests, durationMicros, bytes, nonSuccess, socketErrors, p50, p90, p99, p999, mean, seconds);
     }
 
     /** Responses with a status of 400 or more plus socket errors: any of them and the run is not ranked. */
@@ -41,9 +61,17 @@ record WrkResult(long requests, long durationMicros, long bytes, long nonSuccess
             throw new IllegalStateException("wrk printed no JOURNEY line; its output was:\n" + output);
         }
         String json = m.group(1);
-        return new WrkResult(num(json, "requests"), num(json, "duration_us"), num(json, "bytes"), num(json, "status"),
+        return new WrkResult(
+                num(json, "requests"),
+                num(json, "duration_us"),
+                num(json, "bytes"),
+                num(json, "status"),
                 num(json, "connect") + num(json, "read") + num(json, "write") + num(json, "timeout"),
-                num(json, "p50"), num(json, "p90"), num(json, "p99"), num(json, "p999"), dbl(json, "mean"));
+                num(json, "p50"),
+                num(json, "p90"),
+                num(json, "p99"),
+                num(json, "p999"),
+                dbl(json, "mean"));
     }
 
     private static long num(String json, String key) {

@@ -23,10 +23,14 @@ class DockerWrkIT {
     void theJourneysWrkRunsInAContainerAgainstStage05() throws Exception {
         String host = System.getenv().getOrDefault("DOCKER_HOST", "Docker's default socket");
         boolean engine = DockerWrk.available();
-        System.out.println("DockerWrkIT: " + (engine ? "a Docker-compatible engine answers at " + host + ": running wrk in a container"
-                : "no Docker-compatible engine at " + host + ": skipped"));
-        assumeTrue(engine, "no Docker-compatible engine answers (DOCKER_HOST: " + host + "); on Debian as root,"
-                + " eval \"$(tools/container-engine.sh)\" makes one with Podman");
+        System.out.println("DockerWrkIT: "
+                + (engine
+                        ? "a Docker-compatible engine answers at " + host + ": running wrk in a container"
+                        : "no Docker-compatible engine at " + host + ": skipped"));
+        assumeTrue(
+                engine,
+                "no Docker-compatible engine answers (DOCKER_HOST: " + host + "); on Debian as root,"
+                        + " eval \"$(tools/container-engine.sh)\" makes one with Podman");
 
         Path repo = Path.of("..").toAbsolutePath().normalize();
         Path work = repo.resolve("bench/target/docker-wrk-it");
@@ -34,21 +38,38 @@ class DockerWrkIT {
         try (InputStream in = Journey.class.getResourceAsStream("report.lua")) {
             Files.write(scripts.resolve("report.lua"), in.readAllBytes());
         }
-        Options options = Options.parse(new String[] {"--servers", "stage-05-composer", "--server-quota", "none", "--out",
-                work.resolve("out").toString()}, repo, Launcher.stagesFound(repo));
+        Options options = Options.parse(
+                new String[] {
+                    "--servers",
+                    "stage-05-composer",
+                    "--server-quota",
+                    "none",
+                    "--out",
+                    work.resolve("out").toString()
+                },
+                repo,
+                Launcher.stagesFound(repo));
         Launcher launcher = new Launcher(options, Corpus.ensure(repo.resolve("target/journey-corpus")), work);
         Launcher.RunningServer server = launcher.start("stage-05-composer", false);
         try {
             long started = System.nanoTime();
             WrkResult r = new DockerWrk(options.wrkCpus(), Wrk.THREADS)
                     .run(Scenario.of("warp").withConnections(50), server.port(), Duration.ofSeconds(3), scripts);
-            System.out.printf("DockerWrkIT: wrk in a container, 50 connections, 3 s against stage-05-composer: %d requests"
-                    + " (%.0f req/s), p50 %d us, p99 %d us, %d errors; %.1f s in all with the container's start%n",
-                    r.requests(), r.requestsPerSecond(), r.p50(), r.p99(), r.errors(), (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    "DockerWrkIT: wrk in a container, 50 connections, 3 s against stage-05-composer: %d requests"
+                            + " (%.0f req/s), p50 %d us, p99 %d us, %d errors; %.1f s in all with the container's start%n",
+                    r.requests(),
+                    r.requestsPerSecond(),
+                    r.p50(),
+                    r.p99(),
+                    r.errors(),
+                    (System.nanoTime() - started) / 1e9);
             assertThat(r.requests()).as("requests answered").isGreaterThan(1_000);
             assertThat(r.nonSuccess()).as("responses of 400 or more").isZero();
             assertThat(r.socketErrors()).as("socket errors").isZero();
-            assertThat(r.bytes()).as("every response carries the 151-byte file").isGreaterThanOrEqualTo(r.requests() * 151);
+            assertThat(r.bytes())
+                    .as("every response carries the 151-byte file")
+                    .isGreaterThanOrEqualTo(r.requests() * 151);
             assertThat(r.p50()).as("median latency, us").isPositive();
             assertThat(r.p99()).as("p99 latency, us").isGreaterThanOrEqualTo(r.p50());
         } finally {

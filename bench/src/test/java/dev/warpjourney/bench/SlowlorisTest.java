@@ -55,8 +55,9 @@ class SlowlorisTest {
                 head.append((char) b);
             }
             String body = "x".repeat(151);
-            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 151\r\nConnection: close\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("HTTP/1.1 200 OK\r\nContent-Length: 151\r\nConnection: close\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             // the client went away
         }
@@ -66,7 +67,8 @@ class SlowlorisTest {
     @Timeout(60)
     void recordsWhenTheServerClosedTheSlowConnectionsAndWhatTheProbeSaw() throws Exception {
         try (ServerSocket listener = server()) {
-            Slowloris.Result r = Slowloris.run("toy", 1, listener.getLocalPort(), 100, Duration.ofSeconds(3), Duration.ofMillis(300));
+            Slowloris.Result r = Slowloris.run(
+                    "toy", 1, listener.getLocalPort(), 100, Duration.ofSeconds(3), Duration.ofMillis(300));
             assertThat(r.opened()).isEqualTo(100);
             assertThat(r.closedAfterMillis()).hasSize(100);
             assertThat(r.stillOpen()).isZero();
@@ -77,7 +79,11 @@ class SlowlorisTest {
             assertThat(r.probeP99Micros()).isPositive().isLessThan(1_000_000);
             String csv = Slowloris.csv(java.util.List.of(r));
             assertThat(csv.lines().toList().get(1)).startsWith("toy,1,100,100,3.0,300,");
-            assertThat(Slowloris.summaryCsv(java.util.List.of(r)).lines().toList().get(1)).startsWith("toy,1,100,100,1.0000,");
+            assertThat(Slowloris.summaryCsv(java.util.List.of(r))
+                            .lines()
+                            .toList()
+                            .get(1))
+                    .startsWith("toy,1,100,100,1.0000,");
         }
     }
 
@@ -95,7 +101,8 @@ class SlowlorisTest {
                     }
                 }
             });
-            Slowloris.Result r = Slowloris.run("mute", 1, listener.getLocalPort(), 20, Duration.ofSeconds(4), Duration.ofMillis(500));
+            Slowloris.Result r = Slowloris.run(
+                    "mute", 1, listener.getLocalPort(), 20, Duration.ofSeconds(4), Duration.ofMillis(500));
             assertThat(r.opened()).isEqualTo(20);
             assertThat(r.stillOpen()).isEqualTo(20);
             assertThat(r.closedAfterMillis()).isEmpty();

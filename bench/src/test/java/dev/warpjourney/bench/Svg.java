@@ -5,8 +5,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 /** Test helper: parses an SVG file as XML (without fetching its DTD) and returns its root element's name. */
 final class Svg {
-    private Svg() {
-    }
+    private Svg() {}
 
     static String root(Path file) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();

@@ -14,8 +14,7 @@ import java.util.Map;
  * columns the harness appends later do not disturb a reader written before them.
  */
 final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     static List<Map<String, String>> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);

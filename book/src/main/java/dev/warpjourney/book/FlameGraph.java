@@ -17,16 +17,14 @@ import java.util.regex.Pattern;
  */
 final class FlameGraph {
     /** One call path and the samples taken with it on top of the stack (leaf last). */
-    record Stack(List<String> frames, List<Integer> types, long samples) {
-    }
+    record Stack(List<String> frames, List<Integer> types, long samples) {}
 
     /** async-profiler's frame types (the key's low three bits); 5 is a kernel frame. */
     static final int KERNEL = 5;
 
     private static final Pattern CALL = Pattern.compile("\\b([fun])\\(([0-9,]*)\\)");
 
-    private FlameGraph() {
-    }
+    private FlameGraph() {}
 
     static List<Stack> read(Path html) throws IOException {
         return parse(Files.readString(html));
@@ -41,7 +39,9 @@ final class FlameGraph {
             throw new IllegalArgumentException("not an async-profiler flame graph");
         }
         List<String> pool = new ArrayList<>();
-        for (String line : page.substring(poolStart + "const cpool = [".length(), poolEnd).strip().split("\n")) {
+        for (String line : page.substring(poolStart + "const cpool = [".length(), poolEnd)
+                .strip()
+                .split("\n")) {
             String s = line.strip();
             if (s.endsWith(",")) {
                 s = s.substring(0, s.length() - 1);

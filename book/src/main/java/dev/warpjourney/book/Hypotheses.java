@@ -38,7 +38,8 @@ import java.util.TreeSet;
  * <p>The previous instrument. Each hypothesis is also judged, by the rule of its time (figures as
  * points), on the run the book showed before the instrument of issue 18 (results/previous, metrics
  * {@code previous.*}): {@code hN.previous.metric}, {@code hN.previous.threshold} and
- * {@code hN.previous.factor} (and {@code hN.previous.comparison}) name what it was judged on then, by default the same names under
+ * {@code hN.previous.factor} (and {@code hN.previous.comparison}) name what it was judged on then, by default the same
+ * names under
  * {@code previous.}. Where the two verdicts differ, the chapter must say what the old run measured
  * ({@code {hypothesis-NAME-ID-previous-measured}}) and why it differed.
  */
@@ -54,7 +55,9 @@ final class Hypotheses {
         }
 
         Interval times(double factor) {
-            return factor >= 0 ? new Interval(value * factor, lo * factor, hi * factor) : new Interval(value * factor, hi * factor, lo * factor);
+            return factor >= 0
+                    ? new Interval(value * factor, lo * factor, hi * factor)
+                    : new Interval(value * factor, hi * factor, lo * factor);
         }
 
         boolean isPoint() {
@@ -65,18 +68,28 @@ final class Hypotheses {
     /**
      * @param previous the verdict the previous instrument's run gave (null where that run lacks the figure)
      */
-    record Verdict(String id, String claim, String metric, String comparison, String threshold, Interval measured,
-                   Interval limit, String verdict, String format, Previous previous) {
+    record Verdict(
+            String id,
+            String claim,
+            String metric,
+            String comparison,
+            String threshold,
+            Interval measured,
+            Interval limit,
+            String verdict,
+            String format,
+            Previous previous) {
 
         /** Whether both instruments measured it and disagree. */
         boolean changed() {
-            return previous != null && !verdict.equals(BookData.NOT_MEASURED) && !previous.verdict().equals(verdict);
+            return previous != null
+                    && !verdict.equals(BookData.NOT_MEASURED)
+                    && !previous.verdict().equals(verdict);
         }
     }
 
     /** What the previous instrument measured, against which threshold, and its verdict then. */
-    record Previous(String metric, double measured, double limit, String verdict) {
-    }
+    record Previous(String metric, double measured, double limit, String verdict) {}
 
     record Verdicts(String chapter, List<Verdict> list) {
         Map<String, String> attributes() {
@@ -84,9 +97,19 @@ final class Hypotheses {
             for (Verdict v : list) {
                 String key = "hypothesis-" + chapter + "-" + v.id();
                 a.put(key + "-verdict", v.verdict());
-                a.put(key + "-measured", v.measured() == null ? BookData.NOT_MEASURED : format(v.measured().value(), v.format()));
-                a.put(key + "-interval", v.measured() == null ? BookData.NOT_MEASURED : interval(v.measured(), v.format()));
-                a.put(key + "-threshold", v.limit() == null ? BookData.NOT_MEASURED : format(v.limit().value(), v.format()));
+                a.put(
+                        key + "-measured",
+                        v.measured() == null
+                                ? BookData.NOT_MEASURED
+                                : format(v.measured().value(), v.format()));
+                a.put(
+                        key + "-interval",
+                        v.measured() == null ? BookData.NOT_MEASURED : interval(v.measured(), v.format()));
+                a.put(
+                        key + "-threshold",
+                        v.limit() == null
+                                ? BookData.NOT_MEASURED
+                                : format(v.limit().value(), v.format()));
                 a.put(key, sentence(v));
                 if (v.previous() != null) {
                     a.put(key + "-previous-measured", format(v.previous().measured(), v.format()));
@@ -102,25 +125,47 @@ final class Hypotheses {
                 return "";
             }
             boolean before = list.stream().anyMatch(v -> v.previous() != null);
-            StringBuilder t = new StringBuilder("[cols=\"1,5,2,2,1" + (before ? ",2" : "") + "\",options=\"header\"]\n|===\n"
-                    + "| | Hypothesis | Measured (interval) | Threshold | Verdict" + (before ? " | Previous instrument" : "") + "\n");
+            StringBuilder t = new StringBuilder("[cols=\"1,5,2,2,1" + (before ? ",2" : "")
+                    + "\",options=\"header\"]\n|===\n" + "| | Hypothesis | Measured (interval) | Threshold | Verdict"
+                    + (before ? " | Previous instrument" : "") + "\n");
             for (Verdict v : list) {
-                t.append("| ").append(v.id()).append(" | ").append(v.claim()).append(" +\n[.small]#`").append(v.metric()).append("`#")
-                        .append(" | ").append(v.measured() == null ? BookData.NOT_MEASURED : withInterval(v.measured(), v.format()))
-                        .append(" | ").append(symbol(v.comparison())).append(' ')
+                t.append("| ")
+                        .append(v.id())
+                        .append(" | ")
+                        .append(v.claim())
+                        .append(" +\n[.small]#`")
+                        .append(v.metric())
+                        .append("`#")
+                        .append(" | ")
+                        .append(v.measured() == null ? BookData.NOT_MEASURED : withInterval(v.measured(), v.format()))
+                        .append(" | ")
+                        .append(symbol(v.comparison()))
+                        .append(' ')
                         .append(v.limit() == null ? BookData.NOT_MEASURED : withInterval(v.limit(), v.format()))
                         .append(v.threshold().matches("[-0-9.]+") ? "" : " [.small]#(`" + v.threshold() + "`)#")
-                        .append(" | *").append(v.verdict()).append('*');
+                        .append(" | *")
+                        .append(v.verdict())
+                        .append('*');
                 if (before) {
-                    t.append(" | ").append(v.previous() == null ? "-" : format(v.previous().measured(), v.format()) + " against "
-                            + format(v.previous().limit(), v.format()) + ": " + v.previous().verdict()
-                            + (v.changed() ? " (changed)" : ""));
+                    t.append(" | ")
+                            .append(
+                                    v.previous() == null
+                                            ? "-"
+                                            : format(v.previous().measured(), v.format()) + " against "
+                                                    + format(v.previous().limit(), v.format()) + ": "
+                                                    + v.previous().verdict()
+                                                    + (v.changed() ? " (changed)" : ""));
                 }
                 t.append('\n');
             }
-            return t.append("|===\n").append(before ? "\nPrevious instrument: the same hypothesis judged on the run this book showed "
-                    + "before every server was held to a CPU budget (results/previous: one server CPU against wrk's, three rounds, "
-                    + "each figure a point); where its metric differs, the old one is named in the chapter.\n" : "").toString();
+            return t.append("|===\n")
+                    .append(
+                            before
+                                    ? "\nPrevious instrument: the same hypothesis judged on the run this book showed "
+                                            + "before every server was held to a CPU budget (results/previous: one server CPU against wrk's, three rounds, "
+                                            + "each figure a point); where its metric differs, the old one is named in the chapter.\n"
+                                    : "")
+                    .toString();
         }
 
         /**
@@ -135,7 +180,8 @@ final class Hypotheses {
                     boolean says = chapterText.contains(anchor);
                     if (v.verdict().equals(kind) && !says) {
                         problems.add(chapter + ": hypothesis " + v.id() + " is " + kind + " by the data (" + sentence(v)
-                                + ") but the chapter does not say so: add a CAUTION admonition with the anchor " + anchor
+                                + ") but the chapter does not say so: add a CAUTION admonition with the anchor "
+                                + anchor
                                 + " that explains it");
                     } else if (!v.verdict().equals(kind) && says) {
                         problems.add(chapter + ": the chapter calls hypothesis " + v.id() + " " + kind + " (" + anchor
@@ -144,8 +190,10 @@ final class Hypotheses {
                 }
                 String old = "{hypothesis-" + chapter + "-" + v.id() + "-previous-measured}";
                 if (v.changed() && !chapterText.contains(old)) {
-                    problems.add(chapter + ": hypothesis " + v.id() + " was " + v.previous().verdict() + " by the previous instrument ("
-                            + v.previous().metric() + " = " + format(v.previous().measured(), v.format()) + ") and is " + v.verdict()
+                    problems.add(chapter + ": hypothesis " + v.id() + " was "
+                            + v.previous().verdict() + " by the previous instrument ("
+                            + v.previous().metric() + " = "
+                            + format(v.previous().measured(), v.format()) + ") and is " + v.verdict()
                             + " now: the chapter must say what the old run measured (" + old + ") and why it differed");
                 }
             }
@@ -153,8 +201,7 @@ final class Hypotheses {
         }
     }
 
-    private Hypotheses() {
-    }
+    private Hypotheses() {}
 
     /** Verdicts from figures without intervals (every figure a point). */
     static Verdicts judge(String chapter, Map<String, String> data, Map<String, Double> metrics) {
@@ -164,9 +211,13 @@ final class Hypotheses {
     /**
      * @param intervals a metric's interval as {lo, hi}, where the run gives one; the others are points
      */
-    static Verdicts judge(String chapter, Map<String, String> data, Map<String, Double> metrics, Map<String, double[]> intervals) {
-        TreeSet<String> ids = new TreeSet<>(java.util.Comparator.comparingInt((String id) -> Integer.parseInt(id.substring(1))));
-        data.keySet().stream().filter(k -> k.matches("h\\d+\\.metric")).forEach(k -> ids.add(k.substring(0, k.indexOf('.'))));
+    static Verdicts judge(
+            String chapter, Map<String, String> data, Map<String, Double> metrics, Map<String, double[]> intervals) {
+        TreeSet<String> ids =
+                new TreeSet<>(java.util.Comparator.comparingInt((String id) -> Integer.parseInt(id.substring(1))));
+        data.keySet().stream()
+                .filter(k -> k.matches("h\\d+\\.metric"))
+                .forEach(k -> ids.add(k.substring(0, k.indexOf('.'))));
         List<Verdict> list = new ArrayList<>();
         for (String id : ids) {
             String metric = required(data, id + ".metric");
@@ -174,22 +225,41 @@ final class Hypotheses {
             String threshold = required(data, id + ".threshold");
             double factor = Double.parseDouble(data.getOrDefault(id + ".factor", "1"));
             Interval measured = figure(metric, metrics, intervals);
-            Interval limit = threshold.matches("-?[0-9.]+") ? Interval.point(Double.parseDouble(threshold)) : figure(threshold, metrics, intervals);
+            Interval limit = threshold.matches("-?[0-9.]+")
+                    ? Interval.point(Double.parseDouble(threshold))
+                    : figure(threshold, metrics, intervals);
             if (limit != null) {
                 limit = limit.times(factor);
             }
-            String verdict = measured == null || limit == null ? BookData.NOT_MEASURED : verdict(measured, comparison, limit);
-            list.add(new Verdict(id, required(data, id + ".claim"), metric, comparison, threshold, measured, limit, verdict,
-                    data.getOrDefault(id + ".format", "number"), previous(id, data, metrics, comparison, metric, threshold, factor)));
+            String verdict =
+                    measured == null || limit == null ? BookData.NOT_MEASURED : verdict(measured, comparison, limit);
+            list.add(new Verdict(
+                    id,
+                    required(data, id + ".claim"),
+                    metric,
+                    comparison,
+                    threshold,
+                    measured,
+                    limit,
+                    verdict,
+                    data.getOrDefault(id + ".format", "number"),
+                    previous(id, data, metrics, comparison, metric, threshold, factor)));
         }
         return new Verdicts(chapter, list);
     }
 
     /** The same hypothesis on the previous instrument's run, judged by its rule then: every figure a point. */
-    private static Previous previous(String id, Map<String, String> data, Map<String, Double> metrics, String comparison,
-                                     String metric, String threshold, double factor) {
+    private static Previous previous(
+            String id,
+            Map<String, String> data,
+            Map<String, Double> metrics,
+            String comparison,
+            String metric,
+            String threshold,
+            double factor) {
         String m = data.getOrDefault(id + ".previous.metric", PREVIOUS + metric);
-        String t = data.getOrDefault(id + ".previous.threshold", threshold.matches("-?[0-9.]+") ? threshold : PREVIOUS + threshold);
+        String t = data.getOrDefault(
+                id + ".previous.threshold", threshold.matches("-?[0-9.]+") ? threshold : PREVIOUS + threshold);
         double f = Double.parseDouble(data.getOrDefault(id + ".previous.factor", String.valueOf(factor)));
         String c = data.getOrDefault(id + ".previous.comparison", comparison);
         Double measured = metrics.get(m);
@@ -209,7 +279,8 @@ final class Hypotheses {
             return null;
         }
         double[] i = intervals.get(metric);
-        return i == null || Double.isNaN(i[0]) || Double.isNaN(i[1]) ? Interval.point(v)
+        return i == null || Double.isNaN(i[0]) || Double.isNaN(i[1])
+                ? Interval.point(v)
                 : new Interval(v, Math.min(i[0], v), Math.max(i[1], v));
     }
 
@@ -285,7 +356,7 @@ final class Hypotheses {
         if (v.measured() == null || v.limit() == null) {
             return v.claim() + " Verdict: " + BookData.NOT_MEASURED + ".";
         }
-        return v.claim() + " Measured " + withInterval(v.measured(), v.format()) + " against a threshold of " + symbol(v.comparison())
-                + " " + withInterval(v.limit(), v.format()) + ": " + v.verdict() + ".";
+        return v.claim() + " Measured " + withInterval(v.measured(), v.format()) + " against a threshold of "
+                + symbol(v.comparison()) + " " + withInterval(v.limit(), v.format()) + ": " + v.verdict() + ".";
     }
 }

@@ -29,11 +29,16 @@ final class Profile {
             if (k.startsWith("group.")) {
                 groups.put(k.substring(6), Pattern.compile(v));
             } else if (k.startsWith("sum.")) {
-                sums.put(k.substring(4), Arrays.stream(v.split(",")).map(String::strip).toList());
+                sums.put(
+                        k.substring(4),
+                        Arrays.stream(v.split(",")).map(String::strip).toList());
             }
         });
-        syscallNames = Arrays.stream(definitions.getOrDefault("syscall.names", "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        syscallNames = Arrays.stream(
+                        definitions.getOrDefault("syscall.names", "").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
     }
 
     static Profile load(Path file) throws IOException {
@@ -89,8 +94,11 @@ final class Profile {
 
     /** "__GI___libc_open" is open, "sendfile64" is sendfile, "__fcntl64_nocancel_adjusted" is fcntl. */
     static String syscallName(String frame) {
-        String n = frame.replaceFirst("@@.*$", "").replaceFirst("^__GI_", "").replaceFirst("^_+", "")
-                .replaceFirst("^libc_", "").replaceFirst("_nocancel(_adjusted)?$", "");
+        String n = frame.replaceFirst("@@.*$", "")
+                .replaceFirst("^__GI_", "")
+                .replaceFirst("^_+", "")
+                .replaceFirst("^libc_", "")
+                .replaceFirst("_nocancel(_adjusted)?$", "");
         return n.replaceFirst("64$", "");
     }
 }

@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** BookData against the committed reference run, a reader's own (partial) run, and a run with the harness's newer columns. */
+/**
+ * BookData against the committed reference run, a reader's own (partial) run, and a run with the harness's newer
+ * columns.
+ */
 class BookDataTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path REFERENCE = REPO.resolve("results/journey");
@@ -28,15 +31,21 @@ class BookDataTest {
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
         // The reference run's verdicts, which the chapters own up to: with five rounds a ratio's interval
         // that straddles its threshold decides nothing (inconclusive), and stage 02's c10k hypothesis holds.
-        assertThat(attrs).containsEntry("hypothesis-stage-01-h3-verdict", "inconclusive")
+        assertThat(attrs)
+                .containsEntry("hypothesis-stage-01-h3-verdict", "inconclusive")
                 .containsEntry("hypothesis-stage-02-h1-verdict", "inconclusive")
                 .containsEntry("run", "the reference run");
         assertThat(attrs.get("profile-warp-stage-01-naive-syscalls")).matches("\\d+%");
         // The chapter's calls are rows for every server, whatever their count.
         String calls = Files.readString(tmp.resolve("out/stage-02-syscalls-c10k.adoc"));
-        assertThat(calls).contains("| `poll` |").contains("| `epoll_wait` |").contains("taken on 50 connections")
-                .containsPattern("\\| `poll` \\| [0-9.]+ \\([0-9.]+ µs\\)"); // time per call, the figure that shows poll's O(n)
-        assertThat(attrs).containsEntry("hypothesis-stage-02-h6-verdict", "confirmed")
+        assertThat(calls)
+                .contains("| `poll` |")
+                .contains("| `epoll_wait` |")
+                .contains("taken on 50 connections")
+                .containsPattern(
+                        "\\| `poll` \\| [0-9.]+ \\([0-9.]+ µs\\)"); // time per call, the figure that shows poll's O(n)
+        assertThat(attrs)
+                .containsEntry("hypothesis-stage-02-h6-verdict", "confirmed")
                 .containsEntry("hypothesis-stage-02-h7-verdict", "confirmed")
                 .containsEntry("hypothesis-stage-05-h1-verdict", "confirmed")
                 .containsEntry("hypothesis-stage-05-h3-verdict", "inconclusive")
@@ -45,9 +54,11 @@ class BookDataTest {
         assertThat(Files.readString(tmp.resolve("out/table-close.adoc"))).contains("| jwebserver (not ranked) |");
         // The slowloris scenario: every stage closes the 1,000 slow connections at its 10 s head deadline.
         assertThat(Files.readString(tmp.resolve("out/table-slowloris.adoc")))
-                .containsPattern("\\| stage-02-epoll \\| 1,000 of 1,000 \\| 100% \\| [0-9.]+ \\| [0-9.]+ \\([0-9.]+-[0-9.]+\\) \\| 1,000 \\| 10\\.[0-9]");
+                .containsPattern(
+                        "\\| stage-02-epoll \\| 1,000 of 1,000 \\| 100% \\| [0-9.]+ \\| [0-9.]+ \\([0-9.]+-[0-9.]+\\) \\| 1,000 \\| 10\\.[0-9]");
         assertThat(attrs).containsEntry("slowloris-nginx-closed", "0").containsEntry("slowloris-hold-s", "15");
-        // The seed's one-core ratio (Mighty 3 over nginx, 31,584 / 22,671), cited in chapter 05, computed from the seed file.
+        // The seed's one-core ratio (Mighty 3 over nginx, 31,584 / 22,671), cited in chapter 05, computed from the seed
+        // file.
         assertThat(attrs).containsEntry("seed-one-core-ratio", "1.39");
     }
 
@@ -60,7 +71,9 @@ class BookDataTest {
                 if (f.toString().endsWith(".csv") || f.toString().endsWith(".properties")) {
                     // A reader who ran only stage 01 and nginx, without flame graphs or c10k.
                     List<String> kept = Files.readAllLines(f).stream()
-                            .filter(l -> !l.contains("stage-02-epoll") && !l.contains("jwebserver") && !l.startsWith("c10k")).toList();
+                            .filter(l ->
+                                    !l.contains("stage-02-epoll") && !l.contains("jwebserver") && !l.startsWith("c10k"))
+                            .toList();
                     Files.write(run.resolve(f.getFileName()), kept);
                 }
             }
@@ -68,9 +81,12 @@ class BookDataTest {
         Files.delete(run.resolve("c10k.csv"));
         Map<String, Long> before = stamps(REFERENCE);
         List<String> problems = BookData.generate(REPO, run, tmp.resolve("out"));
-        assertThat(problems).as("a reader's run reports verdicts, it does not fail").isEmpty();
+        assertThat(problems)
+                .as("a reader's run reports verdicts, it does not fail")
+                .isEmpty();
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
-        assertThat(attrs).containsEntry("warp-stage-02-epoll-median", BookData.NOT_MEASURED)
+        assertThat(attrs)
+                .containsEntry("warp-stage-02-epoll-median", BookData.NOT_MEASURED)
                 .containsEntry("c10k-stage-02-epoll-10000-percent", BookData.NOT_MEASURED)
                 .containsEntry("profile-warp-stage-01-naive-syscalls", BookData.NOT_MEASURED)
                 .containsEntry("hypothesis-stage-02-h1-verdict", BookData.NOT_MEASURED)
@@ -78,10 +94,14 @@ class BookDataTest {
         assertThat(attrs.get("warp-stage-01-naive-median")).isNotEqualTo(BookData.NOT_MEASURED);
         assertThat(Files.readString(tmp.resolve("out/table-c10k.adoc"))).contains(BookData.NOT_MEASURED);
         // No charts or flame graphs in this run: no image or link to a file that is not there.
-        assertThat(Files.readString(tmp.resolve("out/chart-c10k.adoc"))).doesNotContain("image::").contains(BookData.NOT_MEASURED);
+        assertThat(Files.readString(tmp.resolve("out/chart-c10k.adoc")))
+                .doesNotContain("image::")
+                .contains(BookData.NOT_MEASURED);
         assertThat(Files.readString(tmp.resolve("out/flame-graphs.adoc"))).doesNotContain("link:");
         assertThat(attrs).containsEntry("flame-warp-stage-01-naive", BookData.NOT_MEASURED);
-        assertThat(stamps(REFERENCE)).as("the reference run is read, never written").isEqualTo(before);
+        assertThat(stamps(REFERENCE))
+                .as("the reference run is read, never written")
+                .isEqualTo(before);
     }
 
     @Test
@@ -102,21 +122,36 @@ class BookDataTest {
         List<String> problems = BookData.generate(REPO, run, tmp.resolve("out"));
         assertThat(problems).isEmpty();
         String calls = Files.readString(tmp.resolve("out/stage-01-syscalls-warp.adoc"));
-        assertThat(calls).contains("taken on 50 connections").contains("| `poll` | 0.02 (41.5 µs)").doesNotContain("not measured");
+        assertThat(calls)
+                .contains("taken on 50 connections")
+                .contains("| `poll` | 0.02 (41.5 µs)")
+                .doesNotContain("not measured");
         String warp = Files.readString(tmp.resolve("out/table-warp.adoc"));
         assertThat(warp).contains("Server CPUs busy").contains("| 0.99 of 1 | server");
         assertThat(Files.readString(tmp.resolve("out/table-close.adoc")))
-                .contains("jwebserver (not ranked)").contains("614978 errors; not server-bound: wrk saturated");
-        assertThat(Files.readString(tmp.resolve("out/table-nstat.adoc"))).contains("| stage-01-naive | 812 | 812 | 1,624 | 0");
-        assertThat(attributes(tmp.resolve("out/numbers.adoc"))).containsEntry("nstat-warp-stage-01-naive-syn-retrans", "1,624")
+                .contains("jwebserver (not ranked)")
+                .contains("614978 errors; not server-bound: wrk saturated");
+        assertThat(Files.readString(tmp.resolve("out/table-nstat.adoc")))
+                .contains("| stage-01-naive | 812 | 812 | 1,624 | 0");
+        assertThat(attributes(tmp.resolve("out/numbers.adoc")))
+                .containsEntry("nstat-warp-stage-01-naive-syn-retrans", "1,624")
                 .containsEntry("cpu-method", "the median over rounds after warm-up, with its spread");
     }
 
     @Test
     void anRssDifferenceInsideTheRoundsSpreadIsPrintedAsNoise() {
         Map<String, String> none = Map.of("server", "s", "idle", "0", "rss_min_kib", "1000", "rss_max_kib", "1500");
-        Map<String, String> held = new HashMap<>(Map.of("server", "s", "idle", "1000", "rss_bytes_per_idle_connection", "-688",
-                "rss_min_kib", "2000", "rss_max_kib", "3000"));
+        Map<String, String> held = new HashMap<>(Map.of(
+                "server",
+                "s",
+                "idle",
+                "1000",
+                "rss_bytes_per_idle_connection",
+                "-688",
+                "rss_min_kib",
+                "2000",
+                "rss_max_kib",
+                "3000"));
         // spread (1,000 + 500) KiB over 1,000 connections: 1,536 bytes each
         assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
         held.put("rss_bytes_per_idle_connection", "1536");
@@ -130,16 +165,22 @@ class BookDataTest {
     @Test
     void aRefutedHypothesisMustBeOwnedUpToAndOnlyThen() {
         Map<String, Double> metrics = Map.of("a", 3.0, "b", 1.0);
-        Map<String, String> data = new HashMap<>(Map.of("h1.claim", "a is below b.", "h1.metric", "a", "h1.comparison", "<", "h1.threshold", "b"));
+        Map<String, String> data = new HashMap<>(
+                Map.of("h1.claim", "a is below b.", "h1.metric", "a", "h1.comparison", "<", "h1.threshold", "b"));
         Hypotheses.Verdicts refuted = Hypotheses.judge("stage-09", data, metrics);
         assertThat(refuted.list().getFirst().verdict()).isEqualTo(Hypotheses.REFUTED);
-        assertThat(refuted.check("text without the anchor")).singleElement().asString().contains("[[refuted-stage-09-h1]]");
+        assertThat(refuted.check("text without the anchor"))
+                .singleElement()
+                .asString()
+                .contains("[[refuted-stage-09-h1]]");
         assertThat(refuted.check("[[refuted-stage-09-h1]]\n[CAUTION]\n...")).isEmpty();
 
         data.put("h1.factor", "4"); // a < 4 x b holds
         Hypotheses.Verdicts confirmed = Hypotheses.judge("stage-09", data, metrics);
         assertThat(confirmed.list().getFirst().verdict()).isEqualTo(Hypotheses.CONFIRMED);
-        assertThat(confirmed.check("[[refuted-stage-09-h1]]")).as("a stale refutation is caught too").hasSize(1);
+        assertThat(confirmed.check("[[refuted-stage-09-h1]]"))
+                .as("a stale refutation is caught too")
+                .hasSize(1);
         assertThat(confirmed.check("")).isEmpty();
     }
 
@@ -151,8 +192,10 @@ class BookDataTest {
     @Test
     void aVerdictIsDecidedByTheWholeIntervalAndHasThreeOutcomes() {
         Map<String, Double> metrics = Map.of("sure", 1.62, "short", 1.25, "unsure", 1.45, "nginx", 1.0);
-        Map<String, double[]> intervals = Map.of("sure", new double[] {1.45, 2.00}, "short", new double[] {1.10, 1.38},
-                "unsure", new double[] {1.31, 1.55});
+        Map<String, double[]> intervals =
+                Map.of("sure", new double[] {1.45, 2.00}, "short", new double[] {1.10, 1.38}, "unsure", new double[] {
+                    1.31, 1.55
+                });
         Map<String, String> data = new HashMap<>();
         for (String[] h : new String[][] {{"h1", "sure"}, {"h2", "short"}, {"h3", "unsure"}}) {
             data.put(h[0] + ".claim", h[1] + " beats 1.4.");
@@ -161,29 +204,41 @@ class BookDataTest {
             data.put(h[0] + ".threshold", "1.4");
         }
         Hypotheses.Verdicts v = Hypotheses.judge("stage-09", data, metrics, intervals);
-        assertThat(v.list()).extracting(Hypotheses.Verdict::verdict)
+        assertThat(v.list())
+                .extracting(Hypotheses.Verdict::verdict)
                 .containsExactly(Hypotheses.CONFIRMED, Hypotheses.REFUTED, Hypotheses.INCONCLUSIVE);
         // The median of "unsure" is above the threshold: a two-verdict rule would have confirmed it.
         assertThat(Hypotheses.holds(1.45, ">=", 1.4)).isTrue();
-        assertThat(v.attributes()).containsEntry("hypothesis-stage-09-h3-interval", "1.31-1.55")
+        assertThat(v.attributes())
+                .containsEntry("hypothesis-stage-09-h3-interval", "1.31-1.55")
                 .containsEntry("hypothesis-stage-09-h1-measured", "1.62");
-        assertThat(v.table()).contains("| 1.62 (1.45-2.00) | ≥ 1.40 | *confirmed*").contains("| 1.45 (1.31-1.55) | ≥ 1.40 | *inconclusive*");
-        assertThat(v.check("")).hasSize(2).anyMatch(p -> p.contains("[[refuted-stage-09-h2]]"))
+        assertThat(v.table())
+                .contains("| 1.62 (1.45-2.00) | ≥ 1.40 | *confirmed*")
+                .contains("| 1.45 (1.31-1.55) | ≥ 1.40 | *inconclusive*");
+        assertThat(v.check(""))
+                .hasSize(2)
+                .anyMatch(p -> p.contains("[[refuted-stage-09-h2]]"))
                 .anyMatch(p -> p.contains("[[inconclusive-stage-09-h3]]"));
-        assertThat(v.check("[[refuted-stage-09-h2]] [[inconclusive-stage-09-h3]]")).isEmpty();
-        assertThat(v.check("[[refuted-stage-09-h2]] [[refuted-stage-09-h3]]")).as("an inconclusive one called refuted")
-                .anyMatch(p -> p.contains("calls hypothesis h3 refuted")).anyMatch(p -> p.contains("[[inconclusive-stage-09-h3]]"));
+        assertThat(v.check("[[refuted-stage-09-h2]] [[inconclusive-stage-09-h3]]"))
+                .isEmpty();
+        assertThat(v.check("[[refuted-stage-09-h2]] [[refuted-stage-09-h3]]"))
+                .as("an inconclusive one called refuted")
+                .anyMatch(p -> p.contains("calls hypothesis h3 refuted"))
+                .anyMatch(p -> p.contains("[[inconclusive-stage-09-h3]]"));
 
         // Below a threshold, and against another metric with an interval of its own: the least favourable ends decide.
         assertThat(Hypotheses.verdict(new Hypotheses.Interval(10, 9, 11), "<=", new Hypotheses.Interval(12, 11.5, 13)))
                 .isEqualTo(Hypotheses.CONFIRMED);
         assertThat(Hypotheses.verdict(new Hypotheses.Interval(10, 9, 12), "<=", new Hypotheses.Interval(12, 11.5, 13)))
                 .isEqualTo(Hypotheses.INCONCLUSIVE);
-        assertThat(Hypotheses.verdict(new Hypotheses.Interval(14, 13.5, 15), "<=", new Hypotheses.Interval(12, 11.5, 13)))
+        assertThat(Hypotheses.verdict(
+                        new Hypotheses.Interval(14, 13.5, 15), "<=", new Hypotheses.Interval(12, 11.5, 13)))
                 .isEqualTo(Hypotheses.REFUTED);
         // A point stays a plain comparison.
-        assertThat(Hypotheses.verdict(Hypotheses.Interval.point(1.4), ">=", Hypotheses.Interval.point(1.4))).isEqualTo(Hypotheses.CONFIRMED);
-        assertThat(Hypotheses.verdict(Hypotheses.Interval.point(1.39), ">=", Hypotheses.Interval.point(1.4))).isEqualTo(Hypotheses.REFUTED);
+        assertThat(Hypotheses.verdict(Hypotheses.Interval.point(1.4), ">=", Hypotheses.Interval.point(1.4)))
+                .isEqualTo(Hypotheses.CONFIRMED);
+        assertThat(Hypotheses.verdict(Hypotheses.Interval.point(1.39), ">=", Hypotheses.Interval.point(1.4)))
+                .isEqualTo(Hypotheses.REFUTED);
     }
 
     @Test
@@ -194,10 +249,18 @@ class BookDataTest {
         Profile profile = Profile.load(REPO.resolve("book/src/data/profile-groups.properties"));
         Map<String, Long> shares = profile.shares(stacks);
         assertThat(shares.get("total")).isEqualTo(total);
-        assertThat(profile.groupNames().stream().mapToLong(shares::get).sum()).as("groups partition the samples").isEqualTo(total);
+        assertThat(profile.groupNames().stream().mapToLong(shares::get).sum())
+                .as("groups partition the samples")
+                .isEqualTo(total);
         // A sample that ends in readlink under StaticFiles.lookup is the lookup's, and in a system call.
-        FlameGraph.Stack lookup = new FlameGraph.Stack(List.of("all", "dev/warpjourney/stage01/StaticFiles.lookup",
-                "sun/nio/fs/UnixPath.toRealPath", "__GI___readlink"), List.of(3, 1, 1, 3), 1);
+        FlameGraph.Stack lookup = new FlameGraph.Stack(
+                List.of(
+                        "all",
+                        "dev/warpjourney/stage01/StaticFiles.lookup",
+                        "sun/nio/fs/UnixPath.toRealPath",
+                        "__GI___readlink"),
+                List.of(3, 1, 1, 3),
+                1);
         assertThat(profile.group(lookup.frames())).isEqualTo("lookup");
         assertThat(profile.inSyscall(lookup)).isTrue();
         assertThat(Profile.syscallName("__GI___libc_open")).isEqualTo("open");
@@ -206,8 +269,10 @@ class BookDataTest {
     }
 
     private static Map<String, String> attributes(Path numbers) throws IOException {
-        return Files.readAllLines(numbers).stream().filter(l -> l.startsWith(":"))
-                .collect(Collectors.toMap(l -> l.substring(1, l.indexOf(':', 1)), l -> l.substring(l.indexOf(':', 1) + 2), (a, b) -> b));
+        return Files.readAllLines(numbers).stream()
+                .filter(l -> l.startsWith(":"))
+                .collect(Collectors.toMap(
+                        l -> l.substring(1, l.indexOf(':', 1)), l -> l.substring(l.indexOf(':', 1) + 2), (a, b) -> b));
     }
 
     private static Map<String, Long> stamps(Path dir) throws IOException {

@@ -16,18 +16,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** BookData's third run, results/fdcache (chapter 04): its prefixed figures, the derived ones, its tables, and the book without it. */
+/**
+ * BookData's third run, results/fdcache (chapter 04): its prefixed figures, the derived ones, its tables, and the book
+ * without it.
+ */
 class BookFdcacheTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path REFERENCE = REPO.resolve("results/journey");
     private static final Path MULTICORE = REPO.resolve("results/multicore");
 
-    static final String SUMMARY = "scenario,idle,server,rounds,median_req_s,min_req_s,max_req_s,vs_nginx,vs_floor,p50_us,p99_us,"
-            + "errors,cpu_us_per_req,syscalls_per_req,cpu_us_per_req_min,cpu_us_per_req_max,server_cpus,utilization,utilization_min,"
-            + "utilization_max,wrk_utilization,bound,ranked,unranked_reason,ratio_note,warmup_runs,steady,syscalls_per_req_min,"
-            + "syscalls_per_req_max,strace_connections,strace_rounds,listen_overflows,listen_drops,retrans_segs,syn_retrans";
-    private static final String SYSCALLS = "scenario,server,syscall,calls,per_request,per_request_min,per_request_max,usecs_per_call,"
-            + "usecs_per_call_min,usecs_per_call_max,usecs_per_request,errors_per_request,idle,connections,rounds,requests";
+    static final String SUMMARY =
+            "scenario,idle,server,rounds,median_req_s,min_req_s,max_req_s,vs_nginx,vs_floor,p50_us,p99_us,"
+                    + "errors,cpu_us_per_req,syscalls_per_req,cpu_us_per_req_min,cpu_us_per_req_max,server_cpus,utilization,utilization_min,"
+                    + "utilization_max,wrk_utilization,bound,ranked,unranked_reason,ratio_note,warmup_runs,steady,syscalls_per_req_min,"
+                    + "syscalls_per_req_max,strace_connections,strace_rounds,listen_overflows,listen_drops,retrans_segs,syn_retrans";
+    private static final String SYSCALLS =
+            "scenario,server,syscall,calls,per_request,per_request_min,per_request_max,usecs_per_call,"
+                    + "usecs_per_call_min,usecs_per_call_max,usecs_per_request,errors_per_request,idle,connections,rounds,requests";
 
     @TempDir
     Path tmp;
@@ -43,9 +48,11 @@ class BookFdcacheTest {
 
     @Test
     void withoutTheRunEveryFigureTheChapterMayCiteReadsNotMeasured() throws Exception {
-        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("no-fdcache"), tmp.resolve("out"))).allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
+        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("no-fdcache"), tmp.resolve("out")))
+                .allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
-        assertThat(attrs).containsEntry("fdcache-warp-stage-04-fdcache-median", BookData.NOT_MEASURED)
+        assertThat(attrs)
+                .containsEntry("fdcache-warp-stage-04-fdcache-median", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-warp-stage-04-fdcache-cpu", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-warp-stage-04-fdcache-vthreads-1-vs-nginx", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-syscalls-warp-nginx-openat-us", BookData.NOT_MEASURED)
@@ -60,10 +67,17 @@ class BookFdcacheTest {
                 .containsEntry("fdcache-env-kernel", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-strace-method", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-run-dir", BookData.NOT_MEASURED);
-        assertThat(attrs.entrySet().stream().filter(e -> e.getKey().startsWith("fdcache-")).map(Map.Entry::getValue).distinct())
-                .as("no figure of a run that is not there").containsExactly(BookData.NOT_MEASURED);
-        for (String table : List.of("table-warp", "table-manyfiles", "table-c10k", "syscalls-all-warp", "syscalls-all-manyfiles")) {
-            assertThat(Files.readString(tmp.resolve("out/fdcache-" + table + ".adoc"))).as(table).contains(BookData.NOT_MEASURED);
+        assertThat(attrs.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("fdcache-"))
+                        .map(Map.Entry::getValue)
+                        .distinct())
+                .as("no figure of a run that is not there")
+                .containsExactly(BookData.NOT_MEASURED);
+        for (String table :
+                List.of("table-warp", "table-manyfiles", "table-c10k", "syscalls-all-warp", "syscalls-all-manyfiles")) {
+            assertThat(Files.readString(tmp.resolve("out/fdcache-" + table + ".adoc")))
+                    .as(table)
+                    .contains(BookData.NOT_MEASURED);
         }
         // The main run's figures are the main run's: none is prefixed, none changed by the fdcache run's absence.
         assertThat(attrs.get("warp-stage-02-epoll-median")).isNotEqualTo(BookData.NOT_MEASURED);
@@ -72,7 +86,8 @@ class BookFdcacheTest {
 
     @Test
     void theReferenceRowsRenamedAsAnFdcacheRunSitBesideTheMainRunWithoutChangingIt() throws Exception {
-        // stage 01 plays stage 03, stage 02 stage 04 and stage 02 on poll stage 04 on virtual threads; flame graphs included.
+        // stage 01 plays stage 03, stage 02 stage 04 and stage 02 on poll stage 04 on virtual threads; flame graphs
+        // included.
         Path run = tmp.resolve("fdcache");
         Files.createDirectories(run);
         try (Stream<Path> files = Files.list(REFERENCE)) {
@@ -82,60 +97,97 @@ class BookFdcacheTest {
                 }
                 String name = rename(f.getFileName().toString());
                 if (name.endsWith(".csv") || name.endsWith(".properties") || name.endsWith(".html")) {
-                    String rows = Files.readString(f).lines().filter(l -> !LATER_STAGES.matcher(l).find())
+                    String rows = Files.readString(f)
+                            .lines()
+                            .filter(l -> !LATER_STAGES.matcher(l).find())
                             .collect(Collectors.joining("\n", "", "\n"));
                     Files.writeString(run.resolve(name), rename(rows));
                 }
             }
         }
-        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, run, tmp.resolve("out"))).allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
-        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("none"), tmp.resolve("without"))).allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
+        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, run, tmp.resolve("out")))
+                .allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
+        assertThat(BookData.generate(REPO, REFERENCE, MULTICORE, tmp.resolve("none"), tmp.resolve("without")))
+                .allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
         Map<String, String> without = attributes(tmp.resolve("without/numbers.adoc"));
-        assertThat(withoutFdcache(attrs)).as("the main run's attributes, exactly as without the fdcache run").isEqualTo(withoutFdcache(without));
-        assertThat(Files.readString(tmp.resolve("out/table-warp.adoc"))).isEqualTo(Files.readString(tmp.resolve("without/table-warp.adoc")));
+        assertThat(withoutFdcache(attrs))
+                .as("the main run's attributes, exactly as without the fdcache run")
+                .isEqualTo(withoutFdcache(without));
+        assertThat(Files.readString(tmp.resolve("out/table-warp.adoc")))
+                .isEqualTo(Files.readString(tmp.resolve("without/table-warp.adoc")));
 
-        assertThat(attrs).containsEntry("fdcache-warp-stage-04-fdcache-median", attrs.get("warp-stage-02-epoll-median"))
+        assertThat(attrs)
+                .containsEntry("fdcache-warp-stage-04-fdcache-median", attrs.get("warp-stage-02-epoll-median"))
                 .containsEntry("fdcache-warp-stage-04-fdcache-cpu", attrs.get("warp-stage-02-epoll-cpu"))
                 .containsEntry("fdcache-warp-stage-04-fdcache-syscalls", attrs.get("warp-stage-02-epoll-syscalls"))
                 .containsEntry("fdcache-warp-stage-04-fdcache-vs-nginx", attrs.get("warp-stage-02-epoll-vs-nginx"))
-                .containsEntry("fdcache-syscalls-warp-stage-03-multicore-openat", attrs.get("syscalls-warp-stage-01-naive-openat"))
+                .containsEntry(
+                        "fdcache-syscalls-warp-stage-03-multicore-openat",
+                        attrs.get("syscalls-warp-stage-01-naive-openat"))
                 .containsEntry("fdcache-syscalls-warp-nginx-close-us", attrs.get("syscalls-warp-nginx-close-us"))
-                .containsEntry("fdcache-syscalls-warp-nginx-openat-us", BookData.NOT_MEASURED) // nginx opened nothing under strace
-                .containsEntry("fdcache-c10k-stage-04-fdcache-10000-percent", attrs.get("c10k-stage-02-epoll-10000-percent"))
-                .containsEntry("fdcache-memory-stage-04-fdcache-10000-heap-per-connection", attrs.get("memory-stage-02-epoll-10000-heap-per-connection"))
+                .containsEntry(
+                        "fdcache-syscalls-warp-nginx-openat-us",
+                        BookData.NOT_MEASURED) // nginx opened nothing under strace
+                .containsEntry(
+                        "fdcache-c10k-stage-04-fdcache-10000-percent", attrs.get("c10k-stage-02-epoll-10000-percent"))
+                .containsEntry(
+                        "fdcache-memory-stage-04-fdcache-10000-heap-per-connection",
+                        attrs.get("memory-stage-02-epoll-10000-heap-per-connection"))
                 .containsEntry("fdcache-env-cpu", attrs.get("env-cpu"))
                 .containsEntry("fdcache-env-kernel", attrs.get("env-kernel"))
                 .containsEntry("fdcache-strace-method", attrs.get("strace-method"))
                 .containsEntry("fdcache-run-dir", run.toString())
-                .containsEntry("fdcache-flame-warp-stage-04-fdcache", "link:{fdcache-flamegraphs}/flame-warp-stage-04-fdcache.html[the flame graph]");
-        assertThat(attrs.get("fdcache-profile-warp-stage-04-fdcache-syscalls")).isEqualTo(attrs.get("profile-warp-stage-02-epoll-syscalls")).matches("\\d+%");
-        // Derived: stage 04 against stage 03, the harness's paired ratios (per round, both at their budget) from ratios.csv.
+                .containsEntry(
+                        "fdcache-flame-warp-stage-04-fdcache",
+                        "link:{fdcache-flamegraphs}/flame-warp-stage-04-fdcache.html[the flame graph]");
+        assertThat(attrs.get("fdcache-profile-warp-stage-04-fdcache-syscalls"))
+                .isEqualTo(attrs.get("profile-warp-stage-02-epoll-syscalls"))
+                .matches("\\d+%");
+        // Derived: stage 04 against stage 03, the harness's paired ratios (per round, both at their budget) from
+        // ratios.csv.
         Map<String, Map<String, String>> pairs = Csv.read(REFERENCE.resolve("ratios.csv")).stream()
-                .filter(r -> r.get("idle").equals("0") && r.get("server").equals("stage-02-epoll") && r.get("peer").equals("stage-01-naive"))
+                .filter(r -> r.get("idle").equals("0")
+                        && r.get("server").equals("stage-02-epoll")
+                        && r.get("peer").equals("stage-01-naive"))
                 .collect(Collectors.toMap(r -> r.get("scenario"), r -> r));
         for (String scenario : List.of("warp", "manyfiles")) {
             Map<String, String> pair = pairs.get(scenario);
-            // cpu_vs is the peer's CPU per request over the server's; the chapter's cpu-ratio is stage 04's over stage 03's.
-            assertThat(attrs).containsEntry("fdcache-" + scenario + "-cpu-ratio", String.format(Locale.ROOT, "%.2f",
-                    1 / Double.parseDouble(pair.get("cpu_vs"))));
-            assertThat(attrs).containsEntry("fdcache-" + scenario + "-throughput-ratio", String.format(Locale.ROOT, "%.2f",
-                    Double.parseDouble(pair.get("vs"))));
+            // cpu_vs is the peer's CPU per request over the server's; the chapter's cpu-ratio is stage 04's over stage
+            // 03's.
+            assertThat(attrs)
+                    .containsEntry(
+                            "fdcache-" + scenario + "-cpu-ratio",
+                            String.format(Locale.ROOT, "%.2f", 1 / Double.parseDouble(pair.get("cpu_vs"))));
+            assertThat(attrs)
+                    .containsEntry(
+                            "fdcache-" + scenario + "-throughput-ratio",
+                            String.format(Locale.ROOT, "%.2f", Double.parseDouble(pair.get("vs"))));
         }
         // Stage 02 has no cache: one open and one access per request in manyfiles, so neither cache hits.
-        assertThat(attrs).containsEntry("fdcache-manyfiles-stage-04-fdcache-fd-hit-rate", "0.0%")
+        assertThat(attrs)
+                .containsEntry("fdcache-manyfiles-stage-04-fdcache-fd-hit-rate", "0.0%")
                 .containsEntry("fdcache-manyfiles-stage-04-fdcache-lookup-hit-rate", "0.0%")
                 .doesNotContainKey("fdcache-manyfiles-stage-03-multicore-fd-hit-rate");
         // readlink 8.003 + openat, access, statx, fstat, close 1.000 (and 1.001 for close).
         assertThat(attrs).containsEntry("fdcache-manyfiles-stage-04-fdcache-file-calls", "13.00");
         for (String table : List.of("table-warp", "table-manyfiles", "table-c10k")) {
-            assertThat(Files.readString(tmp.resolve("out/fdcache-" + table + ".adoc"))).as(table)
-                    .contains("| stage-04-fdcache").doesNotContain("stage-02-epoll").doesNotContain(BookData.NOT_MEASURED);
+            assertThat(Files.readString(tmp.resolve("out/fdcache-" + table + ".adoc")))
+                    .as(table)
+                    .contains("| stage-04-fdcache")
+                    .doesNotContain("stage-02-epoll")
+                    .doesNotContain(BookData.NOT_MEASURED);
         }
         String all = Files.readString(tmp.resolve("out/fdcache-syscalls-all-manyfiles.adoc"));
-        assertThat(all).contains("| System call | stage-03-multicore |").contains("| `readlink` |").doesNotContain("`clock_gettime`");
-        assertThat(all.indexOf("| `readlink` |")).as("the first server's most frequent call first").isLessThan(all.indexOf("| `openat` |"));
-        assertThat(Files.readString(tmp.resolve("out/fdcache-flame-graphs.adoc"))).contains("link:{fdcache-flamegraphs}/flame-warp-stage-04-fdcache.html[");
+        assertThat(all)
+                .contains("| System call | stage-03-multicore |")
+                .contains("| `readlink` |")
+                .doesNotContain("`clock_gettime`");
+        assertThat(all.indexOf("| `readlink` |"))
+                .as("the first server's most frequent call first")
+                .isLessThan(all.indexOf("| `openat` |"));
+        assertThat(Files.readString(tmp.resolve("out/fdcache-flame-graphs.adoc")))
+                .contains("link:{fdcache-flamegraphs}/flame-warp-stage-04-fdcache.html[");
     }
 
     @Test
@@ -144,15 +196,20 @@ class BookFdcacheTest {
         Path repo = tmp.resolve("repo");
         Path chapters = Files.createDirectories(repo.resolve("book/src/data/chapters"));
         Files.createDirectories(repo.resolve("book/src/docs/asciidoc/chapters"));
-        Files.copy(REPO.resolve("book/src/data/profile-groups.properties"), repo.resolve("book/src/data/profile-groups.properties"));
+        Files.copy(
+                REPO.resolve("book/src/data/profile-groups.properties"),
+                repo.resolve("book/src/data/profile-groups.properties"));
         // The methodology's figures ({method-*}) are read from the harness's constants.
         Path harness = Files.createDirectories(repo.resolve("bench/src/main/java/dev/warpjourney/bench"));
         for (String source : BookData.METHOD_SOURCES) {
-            Files.copy(REPO.resolve("bench/src/main/java/dev/warpjourney/bench").resolve(source), harness.resolve(source));
+            Files.copy(
+                    REPO.resolve("bench/src/main/java/dev/warpjourney/bench").resolve(source), harness.resolve(source));
         }
         Path main = Files.createDirectories(repo.resolve("results/journey"));
         try (Stream<Path> files = Files.list(REFERENCE)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".csv") || p.toString().endsWith(".properties")).toList()) {
+            for (Path f : files.filter(
+                            p -> p.toString().endsWith(".csv") || p.toString().endsWith(".properties"))
+                    .toList()) {
                 Files.copy(f, main.resolve(f.getFileName()));
             }
         }
@@ -182,39 +239,119 @@ class BookFdcacheTest {
                 h5.comparison=>=
                 h5.threshold=0.85
                 """);
-        Files.writeString(repo.resolve("book/src/docs/asciidoc/chapters/stage-04.adoc"),
+        Files.writeString(
+                repo.resolve("book/src/docs/asciidoc/chapters/stage-04.adoc"),
                 "[[refuted-stage-04-h3]]\nCAUTION: {fdcache-manyfiles-stage-04-fdcache-lookup-hit-rate}, and {fdcache-some-figure-not-in-the-run}.\n");
         Path run = Files.createDirectories(repo.resolve("results/fdcache"));
-        Files.write(run.resolve("summary.csv"), List.of(SUMMARY,
-                row(SUMMARY, "scenario=warp", "idle=0", "server=stage-03-multicore", "median_req_s=20000", "cpu_us_per_req=50.0", "syscalls_per_req=14.0"),
-                row(SUMMARY, "scenario=warp", "idle=0", "server=stage-04-fdcache", "median_req_s=30000", "cpu_us_per_req=25.0", "syscalls_per_req=5.0", "vs_nginx=0.75"),
-                row(SUMMARY, "scenario=warp", "idle=0", "server=stage-04-fdcache@vthreads-1", "median_req_s=15000", "cpu_us_per_req=60.0"),
-                row(SUMMARY, "scenario=warp", "idle=0", "server=nginx", "median_req_s=40000", "cpu_us_per_req=20.0", "vs_nginx=1.00"),
-                row(SUMMARY, "scenario=manyfiles", "idle=0", "server=stage-03-multicore", "median_req_s=10000", "cpu_us_per_req=80.0"),
-                row(SUMMARY, "scenario=manyfiles", "idle=0", "server=stage-04-fdcache", "median_req_s=16000", "cpu_us_per_req=40.0"),
-                row(SUMMARY, "scenario=c10k", "idle=0", "server=stage-04-fdcache", "median_req_s=30000", "cpu_us_per_req=25.0"),
-                row(SUMMARY, "scenario=c10k", "idle=10000", "server=stage-04-fdcache", "median_req_s=27000", "cpu_us_per_req=26.0")));
-        Files.writeString(run.resolve("c10k.csv"), "server,idle,median_req_s,fraction_of_no_idle\nstage-04-fdcache,0,30000,1.000\nstage-04-fdcache,10000,27000,0.900\n");
+        Files.write(
+                run.resolve("summary.csv"),
+                List.of(
+                        SUMMARY,
+                        row(
+                                SUMMARY,
+                                "scenario=warp",
+                                "idle=0",
+                                "server=stage-03-multicore",
+                                "median_req_s=20000",
+                                "cpu_us_per_req=50.0",
+                                "syscalls_per_req=14.0"),
+                        row(
+                                SUMMARY,
+                                "scenario=warp",
+                                "idle=0",
+                                "server=stage-04-fdcache",
+                                "median_req_s=30000",
+                                "cpu_us_per_req=25.0",
+                                "syscalls_per_req=5.0",
+                                "vs_nginx=0.75"),
+                        row(
+                                SUMMARY,
+                                "scenario=warp",
+                                "idle=0",
+                                "server=stage-04-fdcache@vthreads-1",
+                                "median_req_s=15000",
+                                "cpu_us_per_req=60.0"),
+                        row(
+                                SUMMARY,
+                                "scenario=warp",
+                                "idle=0",
+                                "server=nginx",
+                                "median_req_s=40000",
+                                "cpu_us_per_req=20.0",
+                                "vs_nginx=1.00"),
+                        row(
+                                SUMMARY,
+                                "scenario=manyfiles",
+                                "idle=0",
+                                "server=stage-03-multicore",
+                                "median_req_s=10000",
+                                "cpu_us_per_req=80.0"),
+                        row(
+                                SUMMARY,
+                                "scenario=manyfiles",
+                                "idle=0",
+                                "server=stage-04-fdcache",
+                                "median_req_s=16000",
+                                "cpu_us_per_req=40.0"),
+                        row(
+                                SUMMARY,
+                                "scenario=c10k",
+                                "idle=0",
+                                "server=stage-04-fdcache",
+                                "median_req_s=30000",
+                                "cpu_us_per_req=25.0"),
+                        row(
+                                SUMMARY,
+                                "scenario=c10k",
+                                "idle=10000",
+                                "server=stage-04-fdcache",
+                                "median_req_s=27000",
+                                "cpu_us_per_req=26.0")));
+        Files.writeString(
+                run.resolve("c10k.csv"),
+                "server,idle,median_req_s,fraction_of_no_idle\nstage-04-fdcache,0,30000,1.000\nstage-04-fdcache,10000,27000,0.900\n");
         List<String> calls = new ArrayList<>(List.of(SYSCALLS));
-        for (String s03 : List.of("readlink=8.0", "openat=1.0", "access=1.0", "statx=1.0", "fstat=1.0", "close=1.0", "read=1.0", "sendfile=1.0", "futex=0.004")) {
+        for (String s03 : List.of(
+                "readlink=8.0",
+                "openat=1.0",
+                "access=1.0",
+                "statx=1.0",
+                "fstat=1.0",
+                "close=1.0",
+                "read=1.0",
+                "sendfile=1.0",
+                "futex=0.004")) {
             calls.add(call("manyfiles", "stage-03-multicore", s03));
         }
-        // 0.25 opens and 0.10 access calls per request: 75% and 90% hits. Virtual threads: more opens than requests, no access.
-        for (String s04 : List.of("read=1.0", "sendfile=1.0", "openat=0.25", "close=0.25", "fstat=0.25", "access=0.10", "epoll_wait=0.02")) {
+        // 0.25 opens and 0.10 access calls per request: 75% and 90% hits. Virtual threads: more opens than requests, no
+        // access.
+        for (String s04 : List.of(
+                "read=1.0",
+                "sendfile=1.0",
+                "openat=0.25",
+                "close=0.25",
+                "fstat=0.25",
+                "access=0.10",
+                "epoll_wait=0.02")) {
             calls.add(call("manyfiles", "stage-04-fdcache", s04));
         }
         calls.add(call("manyfiles", "stage-04-fdcache@vthreads-1", "openat=1.2"));
         calls.add(call("manyfiles", "stage-04-fdcache@vthreads-1", "read=1.0"));
         calls.add(call("warp", "stage-04-fdcache", "read=1.0"));
         Files.write(run.resolve("syscalls.csv"), calls);
-        Files.writeString(run.resolve("environment.properties"), "cpu=Test CPU\nkernel=Linux 6.1-test\nservers=stage-03-multicore,stage-04-fdcache\n");
+        Files.writeString(
+                run.resolve("environment.properties"),
+                "cpu=Test CPU\nkernel=Linux 6.1-test\nservers=stage-03-multicore,stage-04-fdcache\n");
 
-        List<String> problems = BookData.generate(repo, main, repo.resolve("results/multicore"), run, tmp.resolve("out"));
+        List<String> problems =
+                BookData.generate(repo, main, repo.resolve("results/multicore"), run, tmp.resolve("out"));
         assertThat(problems).as("h3 is refuted and owned up to").isEmpty();
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
-        assertThat(attrs).containsEntry("fdcache-manyfiles-stage-04-fdcache-fd-hit-rate", "75.0%")
+        assertThat(attrs)
+                .containsEntry("fdcache-manyfiles-stage-04-fdcache-fd-hit-rate", "75.0%")
                 .containsEntry("fdcache-manyfiles-stage-04-fdcache-lookup-hit-rate", "90.0%")
-                .containsEntry("fdcache-manyfiles-stage-04-fdcache-vthreads-1-fd-hit-rate", "0.0%") // clamped, not -20.0%
+                .containsEntry(
+                        "fdcache-manyfiles-stage-04-fdcache-vthreads-1-fd-hit-rate", "0.0%") // clamped, not -20.0%
                 .containsEntry("fdcache-manyfiles-stage-04-fdcache-vthreads-1-lookup-hit-rate", "100.0%")
                 .containsEntry("fdcache-manyfiles-stage-04-fdcache-file-calls", "0.85")
                 .containsEntry("fdcache-manyfiles-stage-03-multicore-file-calls", "13.00")
@@ -235,9 +372,12 @@ class BookFdcacheTest {
                 // What the run lacks (a server in a scenario, a column) still resolves.
                 .containsEntry("fdcache-manyfiles-nginx-median", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-env-jdk", BookData.NOT_MEASURED);
-        assertThat(attrs).as("against the committed run, a name the run does not make stays missing (the book fails on it)")
+        assertThat(attrs)
+                .as("against the committed run, a name the run does not make stays missing (the book fails on it)")
                 .doesNotContainKey("fdcache-some-figure-not-in-the-run");
-        assertThat(attrs).containsEntry("hypothesis-stage-04-h1-verdict", "confirmed").containsEntry("hypothesis-stage-04-h1-measured", "75%")
+        assertThat(attrs)
+                .containsEntry("hypothesis-stage-04-h1-verdict", "confirmed")
+                .containsEntry("hypothesis-stage-04-h1-measured", "75%")
                 .containsEntry("hypothesis-stage-04-h2-verdict", "confirmed")
                 .containsEntry("hypothesis-stage-04-h3-verdict", "refuted")
                 .containsEntry("hypothesis-stage-04-h4-verdict", "confirmed")
@@ -245,12 +385,17 @@ class BookFdcacheTest {
         // The chapter's table: the fdcache run's servers, not the main run's.
         assertThat(Files.readString(tmp.resolve("out/stage-04-syscalls-manyfiles.adoc")))
                 .contains("| System call | stage-03-multicore | stage-04-fdcache | stage-04-fdcache@vthreads-1")
-                .contains("| `openat` | 1.00 | 0.25 | 1.20").doesNotContain("stage-02-epoll");
+                .contains("| `openat` | 1.00 | 0.25 | 1.20")
+                .doesNotContain("stage-02-epoll");
         // All calls: a call made at least once per 200 requests by some server, the first server's most frequent first.
         String all = Files.readString(tmp.resolve("out/fdcache-syscalls-all-manyfiles.adoc"));
-        assertThat(names(all)).containsExactly("readlink", "read", "sendfile", "openat", "close", "fstat", "access", "statx", "epoll_wait");
-        assertThat(Files.readString(tmp.resolve("out/fdcache-table-manyfiles.adoc"))).contains("| stage-04-fdcache | 16,000 |");
-        assertThat(Files.readString(tmp.resolve("out/fdcache-table-c10k.adoc"))).contains("| stage-04-fdcache | 30,000 (100%) | 27,000 (90%)");
+        assertThat(names(all))
+                .containsExactly(
+                        "readlink", "read", "sendfile", "openat", "close", "fstat", "access", "statx", "epoll_wait");
+        assertThat(Files.readString(tmp.resolve("out/fdcache-table-manyfiles.adoc")))
+                .contains("| stage-04-fdcache | 16,000 |");
+        assertThat(Files.readString(tmp.resolve("out/fdcache-table-c10k.adoc")))
+                .contains("| stage-04-fdcache | 30,000 (100%) | 27,000 (90%)");
 
         // A reader's own fdcache run (not results/fdcache): what the chapter cites and the run lacks says so.
         Path own = tmp.resolve("own-fdcache");
@@ -261,7 +406,8 @@ class BookFdcacheTest {
             }
         }
         BookData.generate(repo, main, repo.resolve("results/multicore"), own, tmp.resolve("own"));
-        assertThat(attributes(tmp.resolve("own/numbers.adoc"))).containsEntry("fdcache-some-figure-not-in-the-run", BookData.NOT_MEASURED)
+        assertThat(attributes(tmp.resolve("own/numbers.adoc")))
+                .containsEntry("fdcache-some-figure-not-in-the-run", BookData.NOT_MEASURED)
                 .containsEntry("fdcache-run-dir", own.toString());
     }
 
@@ -270,7 +416,8 @@ class BookFdcacheTest {
     private static final java.util.regex.Pattern LATER_STAGES = java.util.regex.Pattern.compile("stage-0[345]-");
 
     private static String rename(String s) {
-        return s.replace("stage-02-epoll@poll", "stage-04-fdcache@vthreads-1").replace("stage-02-epoll", "stage-04-fdcache")
+        return s.replace("stage-02-epoll@poll", "stage-04-fdcache@vthreads-1")
+                .replace("stage-02-epoll", "stage-04-fdcache")
                 .replace("stage-01-naive", "stage-03-multicore");
     }
 
@@ -278,29 +425,46 @@ class BookFdcacheTest {
         Map<String, String> m = new HashMap<>(attrs);
         // Besides the run's own figures, the verdicts of the hypotheses judged on them: chapter 04's,
         // and chapter 03's c10k one (h6), measured in the fdcache run too.
-        m.keySet().removeIf(k -> k.startsWith("fdcache-") || k.startsWith("hypothesis-stage-04-") || k.startsWith("hypothesis-stage-03-h6"));
+        m.keySet()
+                .removeIf(k -> k.startsWith("fdcache-")
+                        || k.startsWith("hypothesis-stage-04-")
+                        || k.startsWith("hypothesis-stage-03-h6"));
         return m;
     }
 
     /** A CSV row under header, from column=value pairs; the other columns empty. */
     private static String row(String header, String... values) {
-        Map<String, String> v = Arrays.stream(values).collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
+        Map<String, String> v = Arrays.stream(values)
+                .collect(Collectors.toMap(s -> s.substring(0, s.indexOf('=')), s -> s.substring(s.indexOf('=') + 1)));
         return Arrays.stream(header.split(",")).map(c -> v.getOrDefault(c, "")).collect(Collectors.joining(","));
     }
 
     private static String call(String scenario, String server, String callPerRequest) {
         String[] kv = callPerRequest.split("=");
-        return row(SYSCALLS, "scenario=" + scenario, "server=" + server, "syscall=" + kv[0], "per_request=" + kv[1],
-                "idle=0", "connections=50", "rounds=3", "requests=10000");
+        return row(
+                SYSCALLS,
+                "scenario=" + scenario,
+                "server=" + server,
+                "syscall=" + kv[0],
+                "per_request=" + kv[1],
+                "idle=0",
+                "connections=50",
+                "rounds=3",
+                "requests=10000");
     }
 
     /** The calls of a system-call table, in its order. */
     private static List<String> names(String table) {
-        return table.lines().filter(l -> l.startsWith("| `")).map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+        return table.lines()
+                .filter(l -> l.startsWith("| `"))
+                .map(l -> l.substring(3, l.indexOf('`', 3)))
+                .toList();
     }
 
     static Map<String, String> attributes(Path numbers) throws IOException {
-        return Files.readAllLines(numbers).stream().filter(l -> l.startsWith(":"))
-                .collect(Collectors.toMap(l -> l.substring(1, l.indexOf(':', 1)), l -> l.substring(l.indexOf(':', 1) + 2), (a, b) -> b));
+        return Files.readAllLines(numbers).stream()
+                .filter(l -> l.startsWith(":"))
+                .collect(Collectors.toMap(
+                        l -> l.substring(1, l.indexOf(':', 1)), l -> l.substring(l.indexOf(':', 1) + 2), (a, b) -> b));
     }
 }

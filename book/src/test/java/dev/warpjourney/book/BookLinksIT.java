@@ -68,7 +68,8 @@ class BookLinksIT {
     void noAttributeLeftUnresolvedAndNoNumberTypedAsPlaceholder() throws Exception {
         String html = Files.readString(DOCS.resolve("index.html"));
         // An attribute that does not resolve stays in the text as {name} (and warns, failing the build).
-        assertThat(Pattern.compile("\\{[a-z0-9]+(-[a-z0-9]+)+\\}").matcher(html).find()).isFalse();
+        assertThat(Pattern.compile("\\{[a-z0-9]+(-[a-z0-9]+)+\\}").matcher(html).find())
+                .isFalse();
         assertThat(html).contains("Stage 01: naive").contains("Stage 02: epoll").contains("How we measure");
     }
 }

@@ -29,16 +29,21 @@ class BookStageReadmeTest {
             String to = stages.get(i);
             Set<String> changed = new TreeSet<>(StageDiff.changedFiles(REPO, from, to));
             Set<String> listed = listedChanges(REPO.resolve(to).resolve("README.adoc"));
-            assertThat(listed).as("files that differ between %s and %s, listed in %s/README.adoc under '== The change'", from, to, to)
+            assertThat(listed)
+                    .as(
+                            "files that differ between %s and %s, listed in %s/README.adoc under '== The change'",
+                            from, to, to)
                     .containsAll(changed);
-            assertThat(changed).as("files that %s/README.adoc lists as changed must differ from %s", to, from)
+            assertThat(changed)
+                    .as("files that %s/README.adoc lists as changed must differ from %s", to, from)
                     .containsAll(listed);
         }
     }
 
     @Test
     void aReadmeThatForgetsAChangedFileIsCaught() {
-        Set<String> listed = listed("== The change\n\n* `Server.java`: epoll.\n\n== How it is measured\n* `Connection.java` is not here\n");
+        Set<String> listed = listed(
+                "== The change\n\n* `Server.java`: epoll.\n\n== How it is measured\n* `Connection.java` is not here\n");
         assertThat(listed).containsExactly("Server.java");
         assertThat(listed).doesNotContain("Connection.java");
     }

@@ -38,29 +38,53 @@ class MethodologyTest {
         while (cited.find()) {
             names.add(cited.group(1));
         }
-        assertThat(names).as("the rules the methodology cites").contains("method-bootstrap-rounds", "method-interval",
-                "method-throttled-most", "method-load-generator-saturated", "method-min-paired-rounds", "method-period-ms",
-                "method-steal-flagged", "method-server-saturated", "method-cpu-set-full");
-        assertThat(method).as("every cited rule is generated from the harness").containsKeys(names.toArray(String[]::new));
+        assertThat(names)
+                .as("the rules the methodology cites")
+                .contains(
+                        "method-bootstrap-rounds",
+                        "method-interval",
+                        "method-throttled-most",
+                        "method-load-generator-saturated",
+                        "method-min-paired-rounds",
+                        "method-period-ms",
+                        "method-steal-flagged",
+                        "method-server-saturated",
+                        "method-cpu-set-full");
+        assertThat(method)
+                .as("every cited rule is generated from the harness")
+                .containsKeys(names.toArray(String[]::new));
 
         // And what is generated is what the harness runs with.
-        assertThat(method).containsEntry("method-bootstrap-rounds", String.valueOf((int) constant("Results", "BOOTSTRAP_ROUNDS")))
-                .containsEntry("method-min-paired-rounds", String.valueOf((int) constant("Results", "MIN_PAIRED_ROUNDS")))
+        assertThat(method)
+                .containsEntry("method-bootstrap-rounds", String.valueOf((int) constant("Results", "BOOTSTRAP_ROUNDS")))
+                .containsEntry(
+                        "method-min-paired-rounds", String.valueOf((int) constant("Results", "MIN_PAIRED_ROUNDS")))
                 .containsEntry("method-interval", Math.round(constant("Results", "INTERVAL") * 100) + "%")
-                .containsEntry("method-load-generator-saturated", Math.round(constant("Results", "LOAD_GENERATOR_SATURATED") * 100) + "%")
-                .containsEntry("method-server-saturated", Math.round(constant("Results", "SERVER_SATURATED") * 100) + "%")
+                .containsEntry(
+                        "method-load-generator-saturated",
+                        Math.round(constant("Results", "LOAD_GENERATOR_SATURATED") * 100) + "%")
+                .containsEntry(
+                        "method-server-saturated", Math.round(constant("Results", "SERVER_SATURATED") * 100) + "%")
                 .containsEntry("method-cpu-set-full", Math.round(constant("Results", "CPU_SET_FULL") * 100) + "%")
                 .containsEntry("method-steal-flagged", Math.round(constant("Results", "STEAL_FLAGGED") * 100) + "%")
                 .containsEntry("method-throttled-most", Math.round(constant("CpuBudget", "THROTTLED_MOST") * 100) + "%")
-                .containsEntry("method-period-ms", String.valueOf(Math.round(constant("CpuBudget", "PERIOD_MICROS") / 1000)));
+                .containsEntry(
+                        "method-period-ms", String.valueOf(Math.round(constant("CpuBudget", "PERIOD_MICROS") / 1000)));
     }
 
     @Test
     void theTextShowsTheCodeThatDecides() throws Exception {
         String text = Files.readString(TEXT);
-        for (String include : List.of("Results.java[tags=thresholds]", "Results.java[tags=checks]", "Results.java[tags=ratio]",
-                "Results.java[tags=interval]", "Results.java[tags=c10k]", "CpuBudget.java[tags=budget]", "Journey.java[tags=latency]",
-                "paced.lua[tags=paced]", "Hypotheses.java[tags=verdict]")) {
+        for (String include : List.of(
+                "Results.java[tags=thresholds]",
+                "Results.java[tags=checks]",
+                "Results.java[tags=ratio]",
+                "Results.java[tags=interval]",
+                "Results.java[tags=c10k]",
+                "CpuBudget.java[tags=budget]",
+                "Journey.java[tags=latency]",
+                "paced.lua[tags=paced]",
+                "Hypotheses.java[tags=verdict]")) {
             assertThat(text).as("the methodology includes " + include).contains(include);
         }
         // The statistic it names: the median of per-round ratios, never the ratio of the medians.
@@ -75,10 +99,14 @@ class MethodologyTest {
     @Test
     void noHypothesisIsJudgedOnTheRatioOfMedians() throws Exception {
         try (Stream<Path> files = Files.list(REPO.resolve("book/src/data/chapters"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".properties")).toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".properties")).toList()) {
                 BookData.properties(f).forEach((k, v) -> {
                     if (k.matches("h\\d+\\.(metric|threshold)")) {
-                        assertThat(v).as(f.getFileName() + " " + k).doesNotContain("cpuratio.").doesNotEndWith(".fraction");
+                        assertThat(v)
+                                .as(f.getFileName() + " " + k)
+                                .doesNotContain("cpuratio.")
+                                .doesNotEndWith(".fraction");
                     }
                 });
             }

@@ -14,7 +14,12 @@ import java.nio.file.StandardOpenOption;
  * Only the loop thread touches it.
  */
 final class Connection {
-    enum State { READING, WRITING, LINGERING, CLOSED }
+    enum State {
+        READING,
+        WRITING,
+        LINGERING,
+        CLOSED
+    }
 
     private final SocketChannel channel;
     private final SelectionKey key;
@@ -34,6 +39,7 @@ final class Connection {
     private boolean skippingBody;
     /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
     private ChunkedBody chunkedBody;
+
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
@@ -208,7 +214,10 @@ final class Connection {
             }
             if (end < 0) {
                 if (!in.hasRemaining()) {
-                    send(Response.error(431), false, false); // cannot happen within the limits above; never spin on a full buffer
+                    send(
+                            Response.error(431),
+                            false,
+                            false); // cannot happen within the limits above; never spin on a full buffer
                 }
                 return; // incomplete: wait for more bytes
             }
@@ -301,7 +310,10 @@ final class Connection {
         String head = ResponseHead.compose(r, keepAlive, http10, HttpDate.now());
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
         byte[] body = r.omitBody || r.file != null ? new byte[0] : r.body;
-        outHead = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
+        outHead = ByteBuffer.allocate(headBytes.length + body.length)
+                .put(headBytes)
+                .put(body)
+                .flip();
         if (r.file != null && !r.omitBody && r.fileLength > 0) {
             try {
                 outFile = openFile(r.file);

@@ -11,14 +11,14 @@ import java.util.Locale;
  * HTTP dates (RFC 9110 §5.6.7): formats IMF-fixdate, parses all three historical formats.
  */
 final class HttpDate {
-    private HttpDate() {
-    }
+    private HttpDate() {}
 
     // tag::formatter[]
     // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT". DateTimeFormatter.RFC_1123_DATE_TIME
     // looks right but prints "Sun, 6 Nov 1994": RFC 1123 allows a one-digit day, HTTP does not.
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     /** Formats now, on every call: every response pays the formatter for every response. */
     static String now() {
@@ -30,9 +30,13 @@ final class HttpDate {
         return IMF_FIXDATE.format(instant);
     }
 
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    };
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    private static final String[] LONG_DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    private static final String[] LONG_DAYS = {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+    };
 
     /**
      * Parses an HTTP-date in any of its three formats. Returns epoch seconds, or {@code Long.MIN_VALUE}
@@ -43,8 +47,12 @@ final class HttpDate {
         try {
             if (s.length() == 29 && s.charAt(3) == ',') {
                 // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-                if (index(DAYS, s.substring(0, 3)) < 0 || s.charAt(4) != ' ' || s.charAt(7) != ' '
-                        || s.charAt(11) != ' ' || s.charAt(16) != ' ' || !s.endsWith(" GMT")) {
+                if (index(DAYS, s.substring(0, 3)) < 0
+                        || s.charAt(4) != ' '
+                        || s.charAt(7) != ' '
+                        || s.charAt(11) != ' '
+                        || s.charAt(16) != ' '
+                        || !s.endsWith(" GMT")) {
                     return Long.MIN_VALUE;
                 }
                 return epoch(digits(s, 12, 4), month(s.substring(8, 11)), digits(s, 5, 2), s, 17);
@@ -56,8 +64,12 @@ final class HttpDate {
                     return Long.MIN_VALUE;
                 }
                 String r = s.substring(comma + 1);
-                if (r.length() != 23 || r.charAt(0) != ' ' || r.charAt(3) != '-' || r.charAt(7) != '-'
-                        || r.charAt(10) != ' ' || !r.endsWith(" GMT")) {
+                if (r.length() != 23
+                        || r.charAt(0) != ' '
+                        || r.charAt(3) != '-'
+                        || r.charAt(7) != '-'
+                        || r.charAt(10) != ' '
+                        || !r.endsWith(" GMT")) {
                     return Long.MIN_VALUE;
                 }
                 int yy = digits(r, 8, 2);
@@ -70,8 +82,12 @@ final class HttpDate {
                 return epoch(year, month(r.substring(4, 7)), digits(r, 1, 2), r, 11);
             }
             // asctime: Sun Nov  6 08:49:37 1994
-            if (s.length() == 24 && index(DAYS, s.substring(0, 3)) >= 0 && s.charAt(3) == ' '
-                    && s.charAt(7) == ' ' && s.charAt(10) == ' ' && s.charAt(19) == ' ') {
+            if (s.length() == 24
+                    && index(DAYS, s.substring(0, 3)) >= 0
+                    && s.charAt(3) == ' '
+                    && s.charAt(7) == ' '
+                    && s.charAt(10) == ' '
+                    && s.charAt(19) == ' ') {
                 String day = s.substring(8, 10);
                 int d = day.charAt(0) == ' ' ? digits(day, 1, 1) : digits(day, 0, 2);
                 return epoch(digits(s, 20, 4), month(s.substring(4, 7)), d, s, 11);
@@ -86,8 +102,8 @@ final class HttpDate {
         if (month < 0 || s.charAt(timeAt + 2) != ':' || s.charAt(timeAt + 5) != ':') {
             return Long.MIN_VALUE;
         }
-        LocalDateTime t = LocalDateTime.of(year, month + 1, day,
-                digits(s, timeAt, 2), digits(s, timeAt + 3, 2), digits(s, timeAt + 6, 2));
+        LocalDateTime t = LocalDateTime.of(
+                year, month + 1, day, digits(s, timeAt, 2), digits(s, timeAt + 3, 2), digits(s, timeAt + 6, 2));
         return t.toEpochSecond(ZoneOffset.UTC);
     }
 

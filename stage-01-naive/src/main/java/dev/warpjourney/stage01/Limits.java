@@ -7,8 +7,7 @@ import java.time.Duration;
  * A production server makes these configurable; a teaching server names them.
  */
 final class Limits {
-    private Limits() {
-    }
+    private Limits() {}
 
     /** RFC 9112 §3 asks servers to accept request lines of at least 8,000 octets. */
     static final int MAX_REQUEST_LINE = 8192;

@@ -52,6 +52,7 @@ final class Loop {
      * takes OP_ACCEPT out of the key's interest set and puts it back.
      */
     private final ServerSocketChannel listener;
+
     private final SelectionKey listenerKey;
     /** The document root's files, from the {@link Server}; it keeps no state between requests. */
     private final StaticFiles files;
@@ -61,10 +62,15 @@ final class Loop {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The request-head and idle timeouts, from the {@link Config}: the deadline verbs below start them. */
     private final long headerTimeoutNanos;
+
     private final long idleTimeoutNanos;
 
-    /** Set once, by {@link #drain} on another thread: stop when no connection is left, or at drainDeadline (System.nanoTime()). */
+    /**
+     * Set once, by {@link #drain} on another thread: stop when no connection is left, or at drainDeadline
+     * (System.nanoTime()).
+     */
     private volatile boolean draining;
+
     private volatile long drainDeadline;
     /** Set once, by {@link #close} on another thread: stop at the next wake-up, closing every connection. */
     private volatile boolean closing;
@@ -76,9 +82,11 @@ final class Loop {
     private int connections;
     /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
     private boolean acceptPaused;
+
     private long acceptResumeAt;
     /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
     private long acceptFailingSince;
+
     private int acceptFailures;
     /**
      * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
@@ -96,8 +104,8 @@ final class Loop {
         SelectorProvider provider = SelectorProvider.provider();
         if (!provider.getClass().getName().equals(POLL_SELECTOR)) {
             // The property must be set before the first NIO call of the JVM; Main does that.
-            throw new IllegalStateException("stage 01 needs -Djava.nio.channels.spi.SelectorProvider="
-                    + POLL_SELECTOR + ", got " + provider.getClass().getName());
+            throw new IllegalStateException("stage 01 needs -Djava.nio.channels.spi.SelectorProvider=" + POLL_SELECTOR
+                    + ", got " + provider.getClass().getName());
         }
         this.selector = provider.openSelector();
         // end::selector[]
@@ -167,11 +175,16 @@ final class Loop {
         }
     }
 
-    /** Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's text only. */
+    /**
+     * Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's
+     * text only.
+     */
     static boolean isOutOfResources(IOException e) {
         String m = e.getMessage();
-        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
-                || m.contains("Cannot allocate memory"));
+        return m != null
+                && (m.contains("Too many open files")
+                        || m.contains("No buffer space available")
+                        || m.contains("Cannot allocate memory"));
     }
 
     /** Accepted, or a response is out: the client has the idle timeout to begin its next request. */
@@ -184,7 +197,10 @@ final class Loop {
         c.deadline = System.nanoTime() + headerTimeoutNanos;
     }
 
-    /** Waiting on the client mid-exchange (body bytes to drop, room to write): each step restarts the idle timeout, Warp's tickle. */
+    /**
+     * Waiting on the client mid-exchange (body bytes to drop, room to write): each step restarts the idle timeout,
+     * Warp's tickle.
+     */
     void awaitProgress(Connection c) {
         c.deadline = System.nanoTime() + idleTimeoutNanos;
     }
@@ -382,7 +398,10 @@ final class Loop {
         return stopped.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Immediate stop, from any thread: every connection is closed. Waits for the loop (at most 5 s) unless called on it. */
+    /**
+     * Immediate stop, from any thread: every connection is closed. Waits for the loop (at most 5 s) unless called on
+     * it.
+     */
     void close() {
         closing = true;
         selector.wakeup();
@@ -395,7 +414,10 @@ final class Loop {
         }
     }
 
-    /** Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood the log. */
+    /**
+     * Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood
+     * the log.
+     */
     private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Reports an error that closed one connection, the first time its kind occurs. */

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Command line: {@code java -jar stage-01-naive.jar [--host H] [--port P] [--root DIR]}. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     private static final String USAGE = """
             usage: java -jar stage-01-naive.jar [--host 127.0.0.1] [--port 8080] [--root .]

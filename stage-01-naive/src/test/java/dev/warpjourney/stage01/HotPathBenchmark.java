@@ -28,24 +28,25 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HotPathBenchmark {
 
     /** What wrk sends: a request line, Host, and nothing else. */
-    static final byte[] WRK_REQUEST = "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
+    static final byte[] WRK_REQUEST =
+            "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** What a browser sends: a dozen fields, about 500 bytes. */
     static final byte[] BROWSER_REQUEST = ("GET /assets/app.js?v=42 HTTP/1.1\r\n"
-            + "Host: localhost:8080\r\n"
-            + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0\r\n"
-            + "Accept: */*\r\n"
-            + "Accept-Language: en-US,en;q=0.5\r\n"
-            + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-            + "Connection: keep-alive\r\n"
-            + "Referer: http://localhost:8080/\r\n"
-            + "Sec-Fetch-Dest: script\r\n"
-            + "Sec-Fetch-Mode: no-cors\r\n"
-            + "Sec-Fetch-Site: same-origin\r\n"
-            + "If-None-Match: \"2a7-18e0f4c3a10\"\r\n"
-            + "If-Modified-Since: Tue, 05 Mar 2024 07:08:09 GMT\r\n"
-            + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    + "Host: localhost:8080\r\n"
+                    + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0\r\n"
+                    + "Accept: */*\r\n"
+                    + "Accept-Language: en-US,en;q=0.5\r\n"
+                    + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
+                    + "Connection: keep-alive\r\n"
+                    + "Referer: http://localhost:8080/\r\n"
+                    + "Sec-Fetch-Dest: script\r\n"
+                    + "Sec-Fetch-Mode: no-cors\r\n"
+                    + "Sec-Fetch-Site: same-origin\r\n"
+                    + "If-None-Match: \"2a7-18e0f4c3a10\"\r\n"
+                    + "If-Modified-Since: Tue, 05 Mar 2024 07:08:09 GMT\r\n"
+                    + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final Response ok = okResponse();
 

@@ -37,6 +37,7 @@ class KeepAliveLoopTest {
 
     @TempDir
     static Path root;
+
     private static Loop loop;
 
     @BeforeAll
@@ -57,6 +58,7 @@ class KeepAliveLoopTest {
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
         /** Bytes writes may still take before they return 0 (the socket buffer is full). */
         long writeBudget = Long.MAX_VALUE;
+
         int minDepth = Integer.MAX_VALUE;
         int maxDepth;
         boolean outputShut;
@@ -275,9 +277,11 @@ class KeepAliveLoopTest {
         assertThat(ch.reads).as("one buffer-full per read, not one request").isLessThan(PIPELINED / 100);
         // Every response is written from the same depth, give or take the file path's own frames;
         // a loop that recursed once per request would be hundreds of frames deeper by the end of a read.
-        System.out.printf("keep-alive loop: %d pipelined requests, stack depth at write %d..%d%n",
+        System.out.printf(
+                "keep-alive loop: %d pipelined requests, stack depth at write %d..%d%n",
                 PIPELINED, ch.minDepth, ch.maxDepth);
-        assertThat(ch.maxDepth - ch.minDepth).as("stack growth across %d pipelined requests", PIPELINED)
+        assertThat(ch.maxDepth - ch.minDepth)
+                .as("stack growth across %d pipelined requests", PIPELINED)
                 .isLessThan(16);
     }
 
@@ -290,7 +294,9 @@ class KeepAliveLoopTest {
 
         c.onReadable();
         assertThat(ch.reads).isEqualTo(1);
-        assertThat(ch.inputPos).as("buffered ahead: at most one read buffer").isLessThanOrEqualTo(Limits.READ_BUFFER_SIZE);
+        assertThat(ch.inputPos)
+                .as("buffered ahead: at most one read buffer")
+                .isLessThanOrEqualTo(Limits.READ_BUFFER_SIZE);
         assertThat(key.interestOps()).as("waiting to write, not reading").isEqualTo(SelectionKey.OP_WRITE);
         assertThat(c.state).isEqualTo(Connection.State.WRITING);
 
@@ -305,7 +311,8 @@ class KeepAliveLoopTest {
         c.onWritable();
         assertThat(ch.reads).as("answering the buffered requests needs no read").isEqualTo(1);
         assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_READ);
-        assertThat(statuses(ch)).as("every complete request in the buffer is answered")
+        assertThat(statuses(ch))
+                .as("every complete request in the buffer is answered")
                 .hasSize(completeRequests(ch.input, bufferedBefore));
 
         while (ch.inputPos < ch.input.length) {
@@ -317,7 +324,7 @@ class KeepAliveLoopTest {
     @Test
     void aChunkedGetSentByteByByteIsAnsweredAndTheNextRequestToo() throws IOException {
         byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "3;x=\"y\"\r\nabc\r\n0\r\nT: 1\r\n\r\n" + "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")
+                        + "3;x=\"y\"\r\nabc\r\n0\r\nT: 1\r\n\r\n" + "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel ch = new ScriptedChannel(all) {
             @Override
@@ -341,8 +348,9 @@ class KeepAliveLoopTest {
 
     @Test
     void brokenChunkedFramingGets400AndAClose() throws IOException {
-        byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "3\r\nabcd\r\n0\r\n\r\n" + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "3\r\nabcd\r\n0\r\n\r\n"
+                        + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel ch = new ScriptedChannel(all);
         Connection c = new Connection(ch, new ScriptedKey(ch), loop);
         c.onReadable();

@@ -10,15 +10,26 @@ class MimeTypesTest {
     @Test
     void everyKnownExtension() {
         Map<String, String> expected = Map.ofEntries(
-                Map.entry("a.html", "text/html; charset=utf-8"), Map.entry("a.htm", "text/html; charset=utf-8"),
-                Map.entry("a.css", "text/css; charset=utf-8"), Map.entry("a.js", "text/javascript; charset=utf-8"),
-                Map.entry("a.mjs", "text/javascript; charset=utf-8"), Map.entry("a.json", "application/json"),
-                Map.entry("a.txt", "text/plain; charset=utf-8"), Map.entry("a.xml", "application/xml"),
-                Map.entry("a.svg", "image/svg+xml"), Map.entry("a.png", "image/png"), Map.entry("a.jpg", "image/jpeg"),
-                Map.entry("a.jpeg", "image/jpeg"), Map.entry("a.gif", "image/gif"), Map.entry("a.webp", "image/webp"),
-                Map.entry("a.ico", "image/vnd.microsoft.icon"), Map.entry("a.woff", "font/woff"),
-                Map.entry("a.woff2", "font/woff2"), Map.entry("a.pdf", "application/pdf"),
-                Map.entry("a.wasm", "application/wasm"), Map.entry("a.mp4", "video/mp4"));
+                Map.entry("a.html", "text/html; charset=utf-8"),
+                Map.entry("a.htm", "text/html; charset=utf-8"),
+                Map.entry("a.css", "text/css; charset=utf-8"),
+                Map.entry("a.js", "text/javascript; charset=utf-8"),
+                Map.entry("a.mjs", "text/javascript; charset=utf-8"),
+                Map.entry("a.json", "application/json"),
+                Map.entry("a.txt", "text/plain; charset=utf-8"),
+                Map.entry("a.xml", "application/xml"),
+                Map.entry("a.svg", "image/svg+xml"),
+                Map.entry("a.png", "image/png"),
+                Map.entry("a.jpg", "image/jpeg"),
+                Map.entry("a.jpeg", "image/jpeg"),
+                Map.entry("a.gif", "image/gif"),
+                Map.entry("a.webp", "image/webp"),
+                Map.entry("a.ico", "image/vnd.microsoft.icon"),
+                Map.entry("a.woff", "font/woff"),
+                Map.entry("a.woff2", "font/woff2"),
+                Map.entry("a.pdf", "application/pdf"),
+                Map.entry("a.wasm", "application/wasm"),
+                Map.entry("a.mp4", "video/mp4"));
         expected.forEach((name, type) -> assertThat(MimeTypes.of(name)).as(name).isEqualTo(type));
     }
 

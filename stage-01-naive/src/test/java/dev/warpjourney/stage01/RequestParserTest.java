@@ -41,13 +41,15 @@ class RequestParserTest {
     void acceptsBareLfLineEndsAndStopsAtTheEmptyLine() throws HttpException {
         assertThat(parse("HEAD / HTTP/1.0\n\n")).isEqualTo(new Request("HEAD", "/", 0, Map.of(), 0, false));
         // Whatever follows the empty line is not part of the head (here: a line that would be refused).
-        assertThat(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\nnot a header\r\n").headers()).isEqualTo(Map.of("host", "a"));
+        assertThat(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\nnot a header\r\n").headers())
+                .isEqualTo(Map.of("host", "a"));
     }
 
     @Test
     void theEmptyLineIsOptionalAtTheEndOfTheText() throws HttpException {
         assertThat(parse("GET / HTTP/1.0")).isEqualTo(new Request("GET", "/", 0, Map.of(), 0, false));
-        assertThat(parse("GET / HTTP/1.1\r\nHost: a")).isEqualTo(new Request("GET", "/", 1, Map.of("host", "a"), 0, true));
+        assertThat(parse("GET / HTTP/1.1\r\nHost: a"))
+                .isEqualTo(new Request("GET", "/", 1, Map.of("host", "a"), 0, true));
     }
 
     @Test
@@ -61,7 +63,8 @@ class RequestParserTest {
 
     @Test
     void requestLineHasExactlyThreeNonEmptyParts() {
-        for (String line : List.of("GET /", "GET / HTTP/1.1 x", "GET  / HTTP/1.1", " / HTTP/1.1", "GET  HTTP/1.1", "")) {
+        for (String line :
+                List.of("GET /", "GET / HTTP/1.1 x", "GET  / HTTP/1.1", " / HTTP/1.1", "GET  HTTP/1.1", "")) {
             assertThat(status(line + "\r\nHost: a\r\n\r\n")).as(line).isEqualTo(400);
         }
     }
@@ -70,8 +73,19 @@ class RequestParserTest {
     void httpVersionGrammar() throws HttpException {
         assertThat(parse("GET / HTTP/1.0\r\n\r\n").minorVersion()).isEqualTo(0);
         assertThat(parse("GET / HTTP/1.9\r\nHost: a\r\n\r\n").minorVersion()).isEqualTo(9);
-        for (String v : List.of("HTTP/1.10", "HTTP/1.", "HTTX/1.1", "http/1.1", "HTTP/1-1", "HTTP/a.1", "HTTP/1.a",
-                "HTTP//.1", "HTTP/:.1", "HTTP/1./", "HTTP/1.:", "XHTTP/1.1")) {
+        for (String v : List.of(
+                "HTTP/1.10",
+                "HTTP/1.",
+                "HTTX/1.1",
+                "http/1.1",
+                "HTTP/1-1",
+                "HTTP/a.1",
+                "HTTP/1.a",
+                "HTTP//.1",
+                "HTTP/:.1",
+                "HTTP/1./",
+                "HTTP/1.:",
+                "XHTTP/1.1")) {
             assertThat(status("GET / " + v + "\r\nHost: a\r\n\r\n")).as(v).isEqualTo(400);
         }
         assertThat(status("GET / HTTP/2.0\r\nHost: a\r\n\r\n")).isEqualTo(505);
@@ -87,7 +101,9 @@ class RequestParserTest {
     @Test
     void targetRefusesControlsAndNonAscii() throws HttpException {
         for (char c : new char[] {0x01, '\t', 0x1f, 0x7f, 0x80, 0xff}) {
-            assertThat(status("GET /a" + c + " HTTP/1.1\r\nHost: a\r\n\r\n")).as("0x%x", (int) c).isEqualTo(400);
+            assertThat(status("GET /a" + c + " HTTP/1.1\r\nHost: a\r\n\r\n"))
+                    .as("0x%x", (int) c)
+                    .isEqualTo(400);
         }
         assertThat(parse("GET /!~ HTTP/1.1\r\nHost: a\r\n\r\n").target()).isEqualTo("/!~");
     }
@@ -105,13 +121,16 @@ class RequestParserTest {
     @Test
     void valuesAreTrimmedOfOptionalWhitespaceOnly() throws HttpException {
         Request r = parse(get("Host: a\r\nX-A: \t v w \t \r\nX-B:\r\nX-C:  \r\nX-D:v\t"));
-        assertThat(r.headers()).containsExactlyEntriesOf(linked("host", "a", "x-a", "v w", "x-b", "", "x-c", "", "x-d", "v"));
+        assertThat(r.headers())
+                .containsExactlyEntriesOf(linked("host", "a", "x-a", "v w", "x-b", "", "x-c", "", "x-d", "v"));
     }
 
     @Test
     void valuesRefuseControlsButKeepTabsAndObsText() throws HttpException {
         for (char c : new char[] {0x00, 0x01, 0x1f, 0x7f}) {
-            assertThat(status(get("Host: a\r\nX: a" + c + "b"))).as("0x%x", (int) c).isEqualTo(400);
+            assertThat(status(get("Host: a\r\nX: a" + c + "b")))
+                    .as("0x%x", (int) c)
+                    .isEqualTo(400);
         }
         assertThat(parse(get("Host: a\r\nX: a\tb \u0080\u00ff")).header("x")).isEqualTo("a\tb \u0080\u00ff");
     }
@@ -140,7 +159,8 @@ class RequestParserTest {
     @Test
     void transferEncodingRules() throws HttpException {
         assertThatThrownBy(() -> parse(get("Host: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3")))
-                .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpException.class, e -> assertThat(e.status).isEqualTo(400));
         Request chunked = parse(get("Host: a\r\nTransfer-Encoding: chunked"));
         assertThat(chunked.chunked()).isTrue();
         assertThat(chunked.contentLength()).isZero();
@@ -151,7 +171,8 @@ class RequestParserTest {
     void contentLengthIsAtMostEighteenDigits() throws HttpException {
         assertThat(parse(get("Host: a\r\nContent-Length: 5")).contentLength()).isEqualTo(5);
         assertThat(parse(get("Host: a\r\nContent-Length: 0")).contentLength()).isZero();
-        assertThat(parse(get("Host: a\r\nContent-Length: 999999999999999999")).contentLength()).isEqualTo(999_999_999_999_999_999L);
+        assertThat(parse(get("Host: a\r\nContent-Length: 999999999999999999")).contentLength())
+                .isEqualTo(999_999_999_999_999_999L);
         for (String bad : List.of("", "1234567890123456789", "-1", "+1", "1a", "1 2", "/", ":", "0x1")) {
             assertThat(status(get("Host: a\r\nContent-Length: " + bad))).as(bad).isEqualTo(400);
         }
@@ -171,23 +192,67 @@ class RequestParserTest {
         assertThat(parse(get("Host: a")).keepAlive()).isTrue();
         assertThat(parse(get("Host: a\r\nConnection: upgrade")).keepAlive()).isTrue();
         assertThat(parse(get("Host: a\r\nConnection: close")).keepAlive()).isFalse();
-        assertThat(parse(get("Host: a\r\nConnection: keep-alive, Close")).keepAlive()).isFalse();
-        assertThat(parse(get("Host: a\r\nConnection: foo\r\nConnection: \tclose ")).keepAlive()).isFalse();
+        assertThat(parse(get("Host: a\r\nConnection: keep-alive, Close")).keepAlive())
+                .isFalse();
+        assertThat(parse(get("Host: a\r\nConnection: foo\r\nConnection: \tclose "))
+                        .keepAlive())
+                .isFalse();
         assertThat(parse("GET / HTTP/1.0\r\n\r\n").keepAlive()).isFalse();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive()).isTrue();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: foo, keep-alive \r\n\r\n").keepAlive()).isTrue();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n").keepAlive()).isFalse();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alivex\r\n\r\n").keepAlive()).isFalse();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive())
+                .isTrue();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: foo, keep-alive \r\n\r\n")
+                        .keepAlive())
+                .isTrue();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n")
+                        .keepAlive())
+                .isFalse();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alivex\r\n\r\n").keepAlive())
+                .isFalse();
     }
 
     @Test
     void hostGrammar() {
-        for (String ok : List.of("", "example.com", "a-b.example", "A.B", "host:8080", "host:", "host:12345", "h:0",
-                "a_b~!$&'()*+,;=%", "[::1]", "[::1]:8080", "[a]", "[FE80::a9]", "[1.2.3.4]", "[0123456789abcdefABCDEF:.]")) {
+        for (String ok : List.of(
+                "",
+                "example.com",
+                "a-b.example",
+                "A.B",
+                "host:8080",
+                "host:",
+                "host:12345",
+                "h:0",
+                "a_b~!$&'()*+,;=%",
+                "[::1]",
+                "[::1]:8080",
+                "[a]",
+                "[FE80::a9]",
+                "[1.2.3.4]",
+                "[0123456789abcdefABCDEF:.]")) {
             assertThat(RequestParser.isValidHost(ok)).as(ok).isTrue();
         }
-        for (String bad : List.of("a b", "a/b", "a@b", "a[b", "a{b", "a\"b", "host:123456", "host:8a", "host::1", "host:/",
-                "[]", "[", "[::1", "[::1]x", "[::1]:x", "[::g]", "[::G]", "[::@]", "[::`]", "[::/]", "[::;]", "[::1]]")) {
+        for (String bad : List.of(
+                "a b",
+                "a/b",
+                "a@b",
+                "a[b",
+                "a{b",
+                "a\"b",
+                "host:123456",
+                "host:8a",
+                "host::1",
+                "host:/",
+                "[]",
+                "[",
+                "[::1",
+                "[::1]x",
+                "[::1]:x",
+                "[::g]",
+                "[::G]",
+                "[::@]",
+                "[::`]",
+                "[::/]",
+                "[::;]",
+                "[::1]]")) {
             assertThat(RequestParser.isValidHost(bad)).as(bad).isFalse();
         }
     }
@@ -196,7 +261,8 @@ class RequestParserTest {
     void tokenGrammar() {
         assertThat(RequestParser.isToken("")).isFalse();
         assertThat(RequestParser.isToken("azAZ09!#$%&'*+-.^_`|~")).isTrue();
-        for (String bad : List.of("a b", "a\"", "a:", "a/", "a@", "a[", "a{", "a(", "a,", "a;", "a=", "a?", "a\u0080", "a\t")) {
+        for (String bad :
+                List.of("a b", "a\"", "a:", "a/", "a@", "a[", "a{", "a(", "a,", "a;", "a=", "a?", "a\u0080", "a\t")) {
             assertThat(RequestParser.isToken(bad)).as(bad).isFalse();
         }
     }

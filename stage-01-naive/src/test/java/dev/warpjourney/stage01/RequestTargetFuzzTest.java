@@ -68,11 +68,12 @@ class RequestTargetFuzzTest {
         RequestTarget t = RequestTarget.parse(target);
         if (t != null) {
             for (String s : t.segments()) {
-                assertThat(s).isNotEmpty().isNotEqualTo(".").isNotEqualTo("..")
-                        .doesNotContain("/", "\\", "\u0000");
+                assertThat(s).isNotEmpty().isNotEqualTo(".").isNotEqualTo("..").doesNotContain("/", "\\", "\u0000");
             }
             Path resolved = root.resolve(String.join("/", t.segments())).normalize();
-            assertThat(resolved.startsWith(root)).as("%s resolves to %s", target, resolved).isTrue();
+            assertThat(resolved.startsWith(root))
+                    .as("%s resolves to %s", target, resolved)
+                    .isTrue();
             assertThat(t.rawPath()).startsWith("/");
         }
 
@@ -81,7 +82,9 @@ class RequestTargetFuzzTest {
         assertThat(LOOKUP_STATUSES).as("status for %s", target).contains(r.status);
         if (r.file != null) {
             assertThat(r.status).isEqualTo(200);
-            assertThat(r.file.toRealPath().startsWith(root)).as("%s serves %s", target, r.file).isTrue();
+            assertThat(r.file.toRealPath().startsWith(root))
+                    .as("%s serves %s", target, r.file)
+                    .isTrue();
             assertThat(Files.isRegularFile(r.file)).isTrue();
         }
         if (t == null) {

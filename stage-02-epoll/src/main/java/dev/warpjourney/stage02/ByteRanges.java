@@ -8,8 +8,7 @@ package dev.warpjourney.stage02;
  * static servers do for the rare client that asks.
  */
 final class ByteRanges {
-    private ByteRanges() {
-    }
+    private ByteRanges() {}
 
     /** Returned when the range is well-formed but lies wholly outside the file: 416. */
     static final long[] UNSATISFIABLE = new long[0];

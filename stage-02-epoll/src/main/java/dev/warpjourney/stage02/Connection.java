@@ -15,7 +15,12 @@ import java.util.Arrays;
  * Only the loop thread touches it.
  */
 final class Connection {
-    enum State { READING, WRITING, LINGERING, CLOSED }
+    enum State {
+        READING,
+        WRITING,
+        LINGERING,
+        CLOSED
+    }
 
     private final SocketChannel channel;
     private final SelectionKey key;
@@ -34,6 +39,7 @@ final class Connection {
     long deadline;
     /** The timeout queue this connection waits in, and its neighbours there. */
     TimeoutQueue queue;
+
     Connection prev;
     Connection next;
     /** Bytes of a request body still to read and drop. */
@@ -42,6 +48,7 @@ final class Connection {
     private boolean skippingBody;
     /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
     private ChunkedBody chunkedBody;
+
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
@@ -255,7 +262,10 @@ final class Connection {
             }
             if (end < 0) {
                 if (!in.hasRemaining()) {
-                    send(Response.error(431), false, false); // cannot happen within the limits above; never spin on a full buffer
+                    send(
+                            Response.error(431),
+                            false,
+                            false); // cannot happen within the limits above; never spin on a full buffer
                 } else if (!loop.mayKeep(in.position())) {
                     // Its bytes would be kept until the rest comes, and the loop already holds its budget
                     // of unfinished heads: a flood of half-sent heads cannot take the heap, only get 503.
@@ -352,7 +362,10 @@ final class Connection {
         String head = ResponseHead.compose(r, keepAlive, http10, HttpDate.now());
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
         byte[] body = r.omitBody || r.file != null ? new byte[0] : r.body;
-        outHead = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
+        outHead = ByteBuffer.allocate(headBytes.length + body.length)
+                .put(headBytes)
+                .put(body)
+                .flip();
         if (r.file != null && !r.omitBody && r.fileLength > 0) {
             try {
                 outFile = openFile(r.file);

@@ -2,8 +2,7 @@ package dev.warpjourney.stage02;
 
 /** Entity-tag lists as sent in If-Match and If-None-Match (RFC 9110 §8.8.3). */
 final class ETags {
-    private ETags() {
-    }
+    private ETags() {}
 
     /**
      * Whether the field value {@code "*"} or any entity-tag in its list matches {@code current}.

@@ -50,14 +50,36 @@ class ByteRangesTest {
         assertThat(r("bytes=0-999999999999999999", 1000)).containsExactly(0, 999);
         assertThat(r("bytes=99999999999999999999-", 1000)).isSameAs(ByteRanges.UNSATISFIABLE);
         assertThat(r("bytes=0-9999999999999999999x", 1000)).isNull();
-        assertThat(r("bytes=999999999999999998-", Long.MAX_VALUE)).containsExactly(999_999_999_999_999_998L, Long.MAX_VALUE - 1);
+        assertThat(r("bytes=999999999999999998-", Long.MAX_VALUE))
+                .containsExactly(999_999_999_999_999_998L, Long.MAX_VALUE - 1);
     }
 
     @Test
     void ignoredAsMalformedOrUnsupported() {
-        for (String h : List.of("", "bytes", "bytes=", "byte=0-1", "items=0-1", "bytes 0-1", "bytes=5", "bytes=5-2",
-                "bytes=0-1,2-3", "bytes=0-1,", "bytes=x-5", "bytes=5-x", "bytes=-x", "bytes=--1", "bytes=1--2",
-                "bytes=/-1", "bytes=:-1", "bytes=0-/", "bytes=0-:", "bytes=-/", "bytes=-:", "bytes=+1-2", "bytes=1 -2")) {
+        for (String h : List.of(
+                "",
+                "bytes",
+                "bytes=",
+                "byte=0-1",
+                "items=0-1",
+                "bytes 0-1",
+                "bytes=5",
+                "bytes=5-2",
+                "bytes=0-1,2-3",
+                "bytes=0-1,",
+                "bytes=x-5",
+                "bytes=5-x",
+                "bytes=-x",
+                "bytes=--1",
+                "bytes=1--2",
+                "bytes=/-1",
+                "bytes=:-1",
+                "bytes=0-/",
+                "bytes=0-:",
+                "bytes=-/",
+                "bytes=-:",
+                "bytes=+1-2",
+                "bytes=1 -2")) {
             assertThat(r(h, 1000)).as(h).isNull();
         }
     }

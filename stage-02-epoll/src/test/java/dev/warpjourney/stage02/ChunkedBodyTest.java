@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The chunked-body parser on raw bytes, fed the way a connection feeds it: what it leaves
@@ -90,40 +90,44 @@ class ChunkedBodyTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "zz\r\nhello\r\n0\r\n\r\n",            // not hex
-        "\r\nhello\r\n0\r\n\r\n",              // empty chunk-size
-        "-5\r\nhello\r\n0\r\n\r\n",            // a sign
-        "+5\r\nhello\r\n0\r\n\r\n",
-        "0x5\r\nhello\r\n0\r\n\r\n",           // a C prefix
-        " 5\r\nhello\r\n0\r\n\r\n",            // whitespace before the size
-        "5 \r\nhello\r\n0\r\n\r\n",            // whitespace with no extension after it
-        "5\nhello\r\n0\r\n\r\n",               // bare LF ends the size line
-        "5\r\nhello\n0\r\n\r\n",               // bare LF after the data
-        "5\r\nhello\r0\r\n\r\n",               // bare CR after the data
-        "5\r\nhelloX\r\n0\r\n\r\n",            // data longer than its size
-        "5\r\nhel\r\n0\r\n\r\n",               // data shorter than its size
-        "5;\r\nhello\r\n0\r\n\r\n",            // extension without a name
-        "5;=v\r\nhello\r\n0\r\n\r\n",
-        "5;a=\r\nhello\r\n0\r\n\r\n",          // '=' without a value
-        "5;a b\r\nhello\r\n0\r\n\r\n",         // junk after the name
-        "5;a=\"open\r\nhello\r\n0\r\n\r\n",    // unterminated quoted-string
-        "5;a=\"x\ry\"\r\nhello\r\n0\r\n\r\n",  // CR inside a quoted-string
-        "5;a=b\u0000\r\nhello\r\n0\r\n\r\n",   // NUL in the line
-        "5\r\nhello\r\n0\r\nno colon\r\n\r\n", // trailer field without a colon
-        "5\r\nhello\r\n0\r\n folded: x\r\n\r\n", // obs-fold / leading whitespace
-        "5\r\nhello\r\n0\r\nX : 1\r\n\r\n",    // whitespace before the colon
-        "5\r\nhello\r\n0\r\nX: a\u0001b\r\n\r\n", // control character in a trailer value
-        "5\r\nhello\r\n0\r\nX: 1\n\r\n",       // bare LF in the trailer section
-        "5\r\nhello\r\n0\r\n\n",               // bare LF as the final line
-        "10000000000000005\r\nhello\r\n0\r\n\r\n", // wraps to 5 in 64 bits: must not
-        "ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"})
+    @ValueSource(
+            strings = {
+                "zz\r\nhello\r\n0\r\n\r\n", // not hex
+                "\r\nhello\r\n0\r\n\r\n", // empty chunk-size
+                "-5\r\nhello\r\n0\r\n\r\n", // a sign
+                "+5\r\nhello\r\n0\r\n\r\n",
+                "0x5\r\nhello\r\n0\r\n\r\n", // a C prefix
+                " 5\r\nhello\r\n0\r\n\r\n", // whitespace before the size
+                "5 \r\nhello\r\n0\r\n\r\n", // whitespace with no extension after it
+                "5\nhello\r\n0\r\n\r\n", // bare LF ends the size line
+                "5\r\nhello\n0\r\n\r\n", // bare LF after the data
+                "5\r\nhello\r0\r\n\r\n", // bare CR after the data
+                "5\r\nhelloX\r\n0\r\n\r\n", // data longer than its size
+                "5\r\nhel\r\n0\r\n\r\n", // data shorter than its size
+                "5;\r\nhello\r\n0\r\n\r\n", // extension without a name
+                "5;=v\r\nhello\r\n0\r\n\r\n",
+                "5;a=\r\nhello\r\n0\r\n\r\n", // '=' without a value
+                "5;a b\r\nhello\r\n0\r\n\r\n", // junk after the name
+                "5;a=\"open\r\nhello\r\n0\r\n\r\n", // unterminated quoted-string
+                "5;a=\"x\ry\"\r\nhello\r\n0\r\n\r\n", // CR inside a quoted-string
+                "5;a=b\u0000\r\nhello\r\n0\r\n\r\n", // NUL in the line
+                "5\r\nhello\r\n0\r\nno colon\r\n\r\n", // trailer field without a colon
+                "5\r\nhello\r\n0\r\n folded: x\r\n\r\n", // obs-fold / leading whitespace
+                "5\r\nhello\r\n0\r\nX : 1\r\n\r\n", // whitespace before the colon
+                "5\r\nhello\r\n0\r\nX: a\u0001b\r\n\r\n", // control character in a trailer value
+                "5\r\nhello\r\n0\r\nX: 1\n\r\n", // bare LF in the trailer section
+                "5\r\nhello\r\n0\r\n\n", // bare LF as the final line
+                "10000000000000005\r\nhello\r\n0\r\n\r\n", // wraps to 5 in 64 bits: must not
+                "ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"
+            })
     void malformedFramingIs400WholeAndByteByByte(String chunked) {
         byte[] all = bytes(chunked + NEXT);
         assertThatThrownBy(() -> feed(new ChunkedBody(), all))
-                .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpException.class, e -> assertThat(e.status).isEqualTo(400));
         assertThatThrownBy(() -> feed(new ChunkedBody(), oneByteAtATime(all)))
-                .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpException.class, e -> assertThat(e.status).isEqualTo(400));
     }
 
     /** A body whose bytes on the wire, framing included, number exactly {@code total}. */
@@ -180,10 +184,12 @@ class ChunkedBodyTest {
         assertThat(ok.done()).isTrue();
 
         String over = "1;a=" + "v".repeat(Limits.MAX_CHUNK_LINE - 5) + "\r\n";
-        assertThatThrownBy(() -> feed(new ChunkedBody(), bytes(over + "x\r\n0\r\n\r\n"))).isInstanceOf(HttpException.class);
+        assertThatThrownBy(() -> feed(new ChunkedBody(), bytes(over + "x\r\n0\r\n\r\n")))
+                .isInstanceOf(HttpException.class);
         // A line that never ends is refused once it is too long, without waiting for its LF.
         byte[] endless = bytes("1;a=" + "v".repeat(Limits.MAX_CHUNK_LINE));
-        assertThatThrownBy(() -> new ChunkedBody().feed(endless, endless.length)).isInstanceOf(HttpException.class);
+        assertThatThrownBy(() -> new ChunkedBody().feed(endless, endless.length))
+                .isInstanceOf(HttpException.class);
     }
 
     @Test
@@ -193,7 +199,9 @@ class ChunkedBodyTest {
         int rest = Limits.MAX_HEADER_SECTION - lines * 100;
         StringBuilder trailers = new StringBuilder();
         for (int i = 0; i < lines; i++) {
-            trailers.append(String.format("X-%04d: ", i)).append("v".repeat(100 - 10)).append("\r\n");
+            trailers.append(String.format("X-%04d: ", i))
+                    .append("v".repeat(100 - 10))
+                    .append("\r\n");
         }
         String last = "X: " + "w".repeat(rest - 5) + "\r\n";
         ChunkedBody ok = new ChunkedBody();

@@ -23,8 +23,15 @@ class HttpDateTest {
 
     @Test
     void rejectsInvalidDates() {
-        for (String bad : new String[] {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 31 Feb 1994 08:49:37 GMT",
-                "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Foo, 06 Nov 1994 08:49:37 GMT"}) {
+        for (String bad : new String[] {
+            "",
+            "yesterday",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Foo, 06 Nov 1994 08:49:37 GMT"
+        }) {
             assertThat(HttpDate.parse(bad)).as(bad).isEqualTo(Long.MIN_VALUE);
         }
     }
@@ -34,7 +41,10 @@ class HttpDateTest {
         // The JMH inputs must stay valid requests, or the benchmark would measure the error path.
         assertThat(new HotPathBenchmark().parseWrkRequest().target()).isEqualTo("/index.html");
         assertThat(new HotPathBenchmark().parseBrowserRequest().headers()).hasSize(12);
-        assertThat(new String(new HotPathBenchmark().composeResponseHead(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                .startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 151\r\n").endsWith("\r\n\r\n");
+        assertThat(new String(
+                        new HotPathBenchmark().composeResponseHead(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("Content-Length: 151\r\n")
+                .endsWith("\r\n\r\n");
     }
 }

@@ -30,6 +30,7 @@ final class BlockingConnection implements Runnable {
 
     /** Where this connection is, for a stop that wants to close the idle ones. */
     private static final int BUSY = 0;
+
     private static final int IDLE = 1;
     private static final int CLOSED = 2;
 
@@ -39,6 +40,7 @@ final class BlockingConnection implements Runnable {
     private final SocketChannel channel;
     /** The channel's socket adaptor and its stream: the way to a read with a timeout (SocketChannel.read has none). */
     private final Socket socket;
+
     private final InputStream in;
     private final BlockingServer server;
     private final long headerTimeoutNanos;
@@ -54,6 +56,7 @@ final class BlockingConnection implements Runnable {
      * size only for a request head that does not fit.
      */
     private byte[] buf = new byte[Limits.BLOCKING_READ_SIZE];
+
     private int len;
     /** Bytes {@link #buf} grew by, counted in the server's budget until this connection closes. */
     private int grown;
@@ -141,7 +144,8 @@ final class BlockingConnection implements Runnable {
                     headDeadline = System.nanoTime() + headerTimeoutNanos;
                 }
                 if (emptyLines > Limits.MAX_EMPTY_LINES) {
-                    throw new HttpException(400, "more than " + Limits.MAX_EMPTY_LINES + " empty lines before a request");
+                    throw new HttpException(
+                            400, "more than " + Limits.MAX_EMPTY_LINES + " empty lines before a request");
                 }
             }
             if (text.isEmpty() && emptyLines > 0) {
@@ -342,7 +346,10 @@ final class BlockingConnection implements Runnable {
             byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
             byte[] body = r.omitBody || r.file != null ? new byte[0] : r.body;
             writeTimeout.resume();
-            write(ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip());
+            write(ByteBuffer.allocate(headBytes.length + body.length)
+                    .put(headBytes)
+                    .put(body)
+                    .flip());
             if (file != null) {
                 sendFile(file, r.fileOffset, r.fileOffset + r.fileLength);
             }

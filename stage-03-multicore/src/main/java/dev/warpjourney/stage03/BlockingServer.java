@@ -64,7 +64,10 @@ final class BlockingServer {
      * own thread, so that a stop can find the idle ones and a drain knows when it is over.
      */
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
-    /** Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop: Limits.KEPT_BYTES_BUDGET). */
+    /**
+     * Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop:
+     * Limits.KEPT_BYTES_BUDGET).
+     */
     private final java.util.concurrent.atomic.AtomicLong grownBytes = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Shared, mutable: the reserve descriptor (see Loop.reserve: the same semantics, one for the
@@ -79,6 +82,7 @@ final class BlockingServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The current run of failed accepts (the acceptor's alone): when it began and how many; 0 when none. */
     private long acceptFailingSince;
+
     private int acceptFailures;
 
     BlockingServer(Config config, StaticFiles files) throws IOException {
@@ -107,7 +111,8 @@ final class BlockingServer {
 
     /** For the start-up line: the acceptor, and how the JDK will park the connections. */
     String describe() {
-        String parallelism = System.getProperty("jdk.virtualThreadScheduler.parallelism",
+        String parallelism = System.getProperty(
+                "jdk.virtualThreadScheduler.parallelism",
                 String.valueOf(Runtime.getRuntime().availableProcessors()));
         String pollers = System.getProperty("jdk.readPollers", "default");
         String mode = System.getProperty("jdk.pollerMode", "default");

@@ -15,8 +15,15 @@ import java.time.Duration;
  * @param loops                event loops (model LOOPS); the vthreads model sizes nothing with it
  * @param accept               who accepts new connections (model LOOPS only)
  */
-public record Config(String host, int port, Path root, Duration requestHeaderTimeout, Duration idleTimeout,
-                     Model model, int loops, Accept accept) {
+public record Config(
+        String host,
+        int port,
+        Path root,
+        Duration requestHeaderTimeout,
+        Duration idleTimeout,
+        Model model,
+        int loops,
+        Accept accept) {
 
     /** How the server uses more than one core. */
     public enum Model {
@@ -44,8 +51,15 @@ public record Config(String host, int port, Path root, Duration requestHeaderTim
 
     /** Stage 02's settings, on the default model: a loop per available processor, each with its own listener. */
     public Config(String host, int port, Path root, Duration requestHeaderTimeout, Duration idleTimeout) {
-        this(host, port, root, requestHeaderTimeout, idleTimeout, Model.LOOPS,
-                Runtime.getRuntime().availableProcessors(), Accept.REUSEPORT);
+        this(
+                host,
+                port,
+                root,
+                requestHeaderTimeout,
+                idleTimeout,
+                Model.LOOPS,
+                Runtime.getRuntime().availableProcessors(),
+                Accept.REUSEPORT);
     }
 
     /** The defaults used by the command line. */

@@ -68,9 +68,11 @@ final class Loop {
      * connections; stage 02's one loop ended the server in that case as well.)
      */
     private final ServerSocketChannel listener;
+
     private final SelectionKey listenerKey;
     /** The acceptor's loops, which it hands each new connection to in turn; null on a loop that serves. */
     private final Loop[] handoffTargets;
+
     private int nextTarget;
     /**
      * Shared, mutable: the one queue between two threads. The acceptor adds connections it accepted
@@ -91,14 +93,21 @@ final class Loop {
      */
     // tag::deadlines[]
     private final TimeoutQueue header;
+
     private final TimeoutQueue idle;
     private final TimeoutQueue linger = new TimeoutQueue(Limits.LINGER_TIMEOUT.toNanos());
     // end::deadlines[]
-    /** One read buffer for the whole loop: only the connection being served needs one, and borrows it for one wake-up. */
+    /**
+     * One read buffer for the whole loop: only the connection being served needs one, and borrows it for one wake-up.
+     */
     private final ByteBuffer readBuffer = ByteBuffer.allocate(Limits.READ_BUFFER_SIZE);
 
-    /** Set once, by {@link #drain} on another thread: stop when no connection is left, or at drainDeadline (System.nanoTime()). */
+    /**
+     * Set once, by {@link #drain} on another thread: stop when no connection is left, or at drainDeadline
+     * (System.nanoTime()).
+     */
     private volatile boolean draining;
+
     private volatile long drainDeadline;
     /** Set once, by {@link #close} on another thread: stop at the next wake-up, closing every connection. */
     private volatile boolean closing;
@@ -114,9 +123,11 @@ final class Loop {
     private long opened;
     /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
     private boolean acceptPaused;
+
     private long acceptResumeAt;
     /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
     private long acceptFailingSince;
+
     private int acceptFailures;
     /**
      * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
@@ -218,7 +229,9 @@ final class Loop {
         keptBytes += delta;
     }
 
-    /** Whether a connection may keep {@code bytes} more between reads without passing {@link Limits#KEPT_BYTES_BUDGET}. */
+    /**
+     * Whether a connection may keep {@code bytes} more between reads without passing {@link Limits#KEPT_BYTES_BUDGET}.
+     */
     boolean mayKeep(int bytes) {
         return keptBytes + bytes <= Limits.KEPT_BYTES_BUDGET;
     }
@@ -261,11 +274,16 @@ final class Loop {
         }
     }
 
-    /** Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's text only. */
+    /**
+     * Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's
+     * text only.
+     */
     static boolean isOutOfResources(IOException e) {
         String m = e.getMessage();
-        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
-                || m.contains("Cannot allocate memory"));
+        return m != null
+                && (m.contains("Too many open files")
+                        || m.contains("No buffer space available")
+                        || m.contains("Cannot allocate memory"));
     }
 
     /** Accepted, or a response is out: the client has the idle timeout to begin its next request. */
@@ -278,7 +296,10 @@ final class Loop {
         header.add(c, System.nanoTime());
     }
 
-    /** Waiting on the client mid-exchange (body bytes to drop, room to write): each step restarts the idle timeout, Warp's tickle. */
+    /**
+     * Waiting on the client mid-exchange (body bytes to drop, room to write): each step restarts the idle timeout,
+     * Warp's tickle.
+     */
     void awaitProgress(Connection c) {
         idle.add(c, System.nanoTime());
     }
@@ -571,7 +592,10 @@ final class Loop {
         return stopped.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Immediate stop, from any thread: every connection is closed. Waits for the loop (at most 5 s) unless called on it. */
+    /**
+     * Immediate stop, from any thread: every connection is closed. Waits for the loop (at most 5 s) unless called on
+     * it.
+     */
     void close() {
         closing = true;
         if (thread.getState() == Thread.State.NEW) {
@@ -589,7 +613,10 @@ final class Loop {
         }
     }
 
-    /** Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood the log. */
+    /**
+     * Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood
+     * the log.
+     */
     private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Reports an error that closed one connection, the first time its kind occurs. */

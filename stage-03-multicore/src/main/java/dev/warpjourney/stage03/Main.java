@@ -12,8 +12,7 @@ import java.util.Locale;
  * [--model loops|vthreads] [--accept reuseport|shared|handoff]}.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     private static final String USAGE = """
             usage: java -jar stage-03-multicore.jar [--host 127.0.0.1] [--port 8080] [--root .] [--loops N]
@@ -75,8 +74,8 @@ public final class Main {
         }
         Server server;
         try {
-            server = Server.start(Config.of(host, port, root)
-                    .with(model, loops, accept == null ? Config.Accept.REUSEPORT : accept));
+            server = Server.start(
+                    Config.of(host, port, root).with(model, loops, accept == null ? Config.Accept.REUSEPORT : accept));
         } catch (BindException e) {
             err.println("stage-03-multicore: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             System.exit(2);

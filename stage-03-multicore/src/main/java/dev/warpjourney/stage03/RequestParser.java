@@ -14,8 +14,7 @@ import java.util.Set;
  * Correct, and allocation-heavy: a later stage parses bytes in place.
  */
 final class RequestParser {
-    private RequestParser() {
-    }
+    private RequestParser() {}
 
     /** Methods this server knows but does not allow on static files: 405 with an Allow header. */
     private static final Set<String> KNOWN_METHODS =
@@ -81,7 +80,9 @@ final class RequestParser {
                 if (repeated == null) {
                     repeated = new HashMap<>();
                 }
-                repeated.computeIfAbsent(key, k -> new StringBuilder(previous)).append(", ").append(value);
+                repeated.computeIfAbsent(key, k -> new StringBuilder(previous))
+                        .append(", ")
+                        .append(value);
             }
         }
         if (repeated != null) {
@@ -118,14 +119,16 @@ final class RequestParser {
         if (!method.equals("GET") && !method.equals("HEAD") && !KNOWN_METHODS.contains(method)) {
             throw new HttpException(501, "unknown method");
         }
-        return new Request(method, target, minor, headers, contentLength,
-                keepAlive(minor, headers.get("connection")));
+        return new Request(method, target, minor, headers, contentLength, keepAlive(minor, headers.get("connection")));
     }
 
     /** HTTP/1.x only; "HTTP/2.0" and later get 505, anything that is not HTTP-version gets 400. */
     private static int version(String v) throws HttpException {
-        if (v.length() != 8 || !v.startsWith("HTTP/") || v.charAt(6) != '.'
-                || !isDigit(v.charAt(5)) || !isDigit(v.charAt(7))) {
+        if (v.length() != 8
+                || !v.startsWith("HTTP/")
+                || v.charAt(6) != '.'
+                || !isDigit(v.charAt(5))
+                || !isDigit(v.charAt(7))) {
             throw new HttpException(400, "malformed HTTP-version");
         }
         if (v.charAt(5) != '1') {

@@ -70,10 +70,12 @@ record RequestTarget(String rawPath, String query, List<String> segments, boolea
         String decoded;
         try {
             // Strict UTF-8: overlong forms such as %C0%AE (a disguised '.') are malformed and refused.
-            decoded = StandardCharsets.UTF_8.newDecoder()
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+                    .decode(ByteBuffer.wrap(bytes, 0, n))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }
@@ -115,7 +117,8 @@ record RequestTarget(String rawPath, String query, List<String> segments, boolea
                 if (c < 0x80 && c != '/' && isPathChar(c)) {
                     b.append(c);
                 } else {
-                    b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    b.append('%')
+                            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
                 }
             }
@@ -126,7 +129,9 @@ record RequestTarget(String rawPath, String query, List<String> segments, boolea
 
     /** pchar and "/" from RFC 3986: unreserved, sub-delims, ":" and "@". */
     private static boolean isPathChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
                 || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
     }
 }

@@ -19,7 +19,10 @@ public final class Server implements AutoCloseable {
     private final Config config;
     /** The document root's files: Main names the root in its start-up line. Shared by every loop: read-only. */
     private final StaticFiles files;
-    /** The serving loops (model LOOPS), created with the server, stopped by {@link #shutdown} or {@link #close}; empty otherwise. */
+    /**
+     * The serving loops (model LOOPS), created with the server, stopped by {@link #shutdown} or {@link #close}; empty
+     * otherwise.
+     */
     private final List<Loop> loops = new ArrayList<>();
     /** Accept mode HANDOFF: the loop that accepts for the others; null otherwise. */
     private Loop acceptor;
@@ -68,7 +71,8 @@ public final class Server implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     loops.add(loop(loopName(i), null, null));
                 }
-                acceptor = loop("stage03-acceptor", Loop.listen(config, config.port(), false), loops.toArray(Loop[]::new));
+                acceptor =
+                        loop("stage03-acceptor", Loop.listen(config, config.port(), false), loops.toArray(Loop[]::new));
             }
         }
     }
@@ -113,10 +117,11 @@ public final class Server implements AutoCloseable {
     /** The model, loops, accept mode and selector, for the start-up line. */
     public String describe() {
         if (blocking != null) {
-            return "model: vthreads, loops: " + config.loops() + " (sizes nothing here), accept: " + blocking.describe();
+            return "model: vthreads, loops: " + config.loops() + " (sizes nothing here), accept: "
+                    + blocking.describe();
         }
-        return "model: loops, loops: " + loops.size() + ", accept: " + config.accept().name().toLowerCase(Locale.ROOT)
-                + ", selector: " + selectorName();
+        return "model: loops, loops: " + loops.size() + ", accept: "
+                + config.accept().name().toLowerCase(Locale.ROOT) + ", selector: " + selectorName();
     }
 
     public String selectorName() {

@@ -24,7 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class TimeoutManager {
 
-    enum State { ACTIVE, INACTIVE, PAUSED, CANCELED }
+    enum State {
+        ACTIVE,
+        INACTIVE,
+        PAUSED,
+        CANCELED
+    }
 
     /** One connection's entry. Its owner tickles, pauses, resumes and cancels it; the manager sweeps it. */
     static final class Handle {
@@ -64,6 +69,7 @@ final class TimeoutManager {
      * the list and removes from it. A lock-free queue: a registration never waits for a sweep.
      */
     private final ConcurrentLinkedQueue<Handle> handles = new ConcurrentLinkedQueue<>();
+
     private final Thread thread;
     private volatile boolean stopped;
 
@@ -101,7 +107,7 @@ final class TimeoutManager {
     // tag::sweep[]
     /** One pass over every handle: O(connections) once per period, nothing per request. */
     void sweep() {
-        for (Iterator<Handle> it = handles.iterator(); it.hasNext();) {
+        for (Iterator<Handle> it = handles.iterator(); it.hasNext(); ) {
             Handle h = it.next();
             switch (h.state.get()) {
                 // A tickle that lands between the read and the swap counts for this sweep: the

@@ -16,7 +16,9 @@ import java.util.Arrays;
  */
 class ChunkedBodyFuzzTest {
     private static final byte[][] SENTINELS = {
-        filled((byte) '\n'), filled((byte) '0'), "\r\n0\r\n\r\n\r\n0\r\n\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        filled((byte) '\n'),
+        filled((byte) '0'),
+        "\r\n0\r\n\r\n\r\n0\r\n\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
     };
 
     private static byte[] filled(byte b) {
@@ -33,10 +35,14 @@ class ChunkedBodyFuzzTest {
             if (whole == null) {
                 whole = o;
             } else {
-                assertThat(o).as("outcome must not depend on the bytes after length").isEqualTo(whole);
+                assertThat(o)
+                        .as("outcome must not depend on the bytes after length")
+                        .isEqualTo(whole);
             }
         }
-        assertThat(oneByteAtATime(input)).as("outcome must not depend on how the bytes arrive").isEqualTo(whole);
+        assertThat(oneByteAtATime(input))
+                .as("outcome must not depend on how the bytes arrive")
+                .isEqualTo(whole);
     }
 
     private static Outcome allAtOnce(byte[] input, byte[] sentinel) {
@@ -78,6 +84,5 @@ class ChunkedBodyFuzzTest {
     }
 
     /** Bytes consumed, whether the body is complete, or the status of the refusal (consumed -1). */
-    private record Outcome(int consumed, boolean done, int status) {
-    }
+    private record Outcome(int consumed, boolean done, int status) {}
 }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 /** The head checked as its bytes come: what it refuses, when, and with which status. */
 class HeadCheckTest {
 
-    /** The status HeadCheck gives after the bytes of {@code head} came one at a time, and at which byte (1-based; 0: none). */
+    /**
+     * The status HeadCheck gives after the bytes of {@code head} came one at a time, and at which byte (1-based; 0:
+     * none).
+     */
     private static int[] feed(String head) {
         byte[] bytes = head.getBytes(StandardCharsets.ISO_8859_1);
         HeadCheck check = new HeadCheck();
@@ -23,12 +26,15 @@ class HeadCheckTest {
 
     @Test
     void aValidHeadIsNeverRefusedWhateverItsLineEnds() {
-        assertThat(feed("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")).containsExactly(0, 0);
+        assertThat(feed("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"))
+                .containsExactly(0, 0);
         assertThat(feed("HEAD /a%20b?x=1 HTTP/1.0\nX-Tab:\tv\u00e9\n\n")).containsExactly(0, 0);
-        assertThat(feed("GET http://localhost/hello.txt HTTP/1.1\r\nHost: localhost\r\nX:\r\n\r\n")).containsExactly(0, 0);
+        assertThat(feed("GET http://localhost/hello.txt HTTP/1.1\r\nHost: localhost\r\nX:\r\n\r\n"))
+                .containsExactly(0, 0);
         // Unfinished but valid so far: wait for the rest.
         assertThat(feed("GET /index.html HTTP/1.1\r\nHost: local")).containsExactly(0, 0);
-        assertThat(feed("BREW /pot HTTP/1.1\r\n")).as("an unknown method is the parser's (501), not a syntax error")
+        assertThat(feed("BREW /pot HTTP/1.1\r\n"))
+                .as("an unknown method is the parser's (501), not a syntax error")
                 .containsExactly(0, 0);
     }
 
@@ -45,12 +51,16 @@ class HeadCheckTest {
         assertThat(feed("GET / HTTP/1.1 \r\n")).containsExactly(400, 15); // a third space
         assertThat(feed("GET / HTTP/1.1x")).containsExactly(400, 15);
         assertThat(feed("GET / HTTP/1\r\n")).containsExactly(400, 13);
-        assertThat(feed("GET / HTTP/2.0\r\n")).as("a well-formed version other than 1.x, once the line ends").containsExactly(505, 16);
+        assertThat(feed("GET / HTTP/2.0\r\n"))
+                .as("a well-formed version other than 1.x, once the line ends")
+                .containsExactly(505, 16);
         assertThat(feed("GET / HTTP/1.1\rX")).as("a bare CR").containsExactly(400, 16);
         assertThat(feed("GET / HTTP/1.1\r\nBad Name: x\r\n")).containsExactly(400, 20);
         assertThat(feed("GET / HTTP/1.1\r\n folded\r\n")).as("obs-fold").containsExactly(400, 17);
         assertThat(feed("GET / HTTP/1.1\r\n: x\r\n")).containsExactly(400, 17);
-        assertThat(feed("GET / HTTP/1.1\r\nNoColon\r\n")).as("known at the line's end").containsExactly(400, 25);
+        assertThat(feed("GET / HTTP/1.1\r\nNoColon\r\n"))
+                .as("known at the line's end")
+                .containsExactly(400, 25);
         assertThat(feed("GET / HTTP/1.1\r\nX: a\u0000b\r\n")).containsExactly(400, 21);
         assertThat(feed("GET / HTTP/1.1\r\nX: a\u007f\r\n")).containsExactly(400, 21);
     }
@@ -64,7 +74,9 @@ class HeadCheckTest {
         assertThat(feed(head + "\r\n")).as("the most a head may have").containsExactly(0, 0);
         int at = head.length() + 1;
         assertThat(feed(head + "X: 1\r\n")).containsExactly(431, at);
-        assertThat(feed(head + "\rX")).as("a line that begins with a bare CR counts too").containsExactly(431, at + 1);
+        assertThat(feed(head + "\rX"))
+                .as("a line that begins with a bare CR counts too")
+                .containsExactly(431, at + 1);
     }
 
     @Test
@@ -76,6 +88,8 @@ class HeadCheckTest {
         assertThat(check.check(bytes, bytes.length)).as("asked again").isEqualTo(400);
         check.reset();
         byte[] good = "GET / HTTP/1.1\r\n\r\nGARBAGE(".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(check.check(good, good.length)).as("what follows the head is the next request's").isZero();
+        assertThat(check.check(good, good.length))
+                .as("what follows the head is the next request's")
+                .isZero();
     }
 }

@@ -35,7 +35,8 @@ class PreforkTest {
     /** One prefork process; the port is the first one's, given as -Dstage03.port (0: any free port). */
     static final class Child {
         public static void main(String[] args) throws InterruptedException {
-            Stage03Contract.main(args, "--loops", "1", "--accept", "reuseport", "--port", System.getProperty("stage03.port", "0"));
+            Stage03Contract.main(
+                    args, "--loops", "1", "--accept", "reuseport", "--port", System.getProperty("stage03.port", "0"));
         }
     }
 
@@ -43,12 +44,13 @@ class PreforkTest {
     private static long sockets(ServerProcess p) throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/" + p.process().pid() + "/fd"))) {
             return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException e) {
-                    return false; // closed meanwhile
-                }
-            }).count();
+                        try {
+                            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                        } catch (IOException e) {
+                            return false; // closed meanwhile
+                        }
+                    })
+                    .count();
         }
     }
 
@@ -71,11 +73,16 @@ class PreforkTest {
                 }
                 long firstGot = sockets(first) - firstBefore;
                 long secondGot = sockets(second) - secondBefore;
-                System.out.printf("prefork: %d connections, %d to the first process, %d to the second%n",
+                System.out.printf(
+                        "prefork: %d connections, %d to the first process, %d to the second%n",
                         CONNECTIONS, firstGot, secondGot);
                 // Each process has its own accept queue, and the kernel hashes each connection to one.
-                assertThat(firstGot).as("connections the first process accepted").isPositive();
-                assertThat(secondGot).as("connections the second process accepted").isPositive();
+                assertThat(firstGot)
+                        .as("connections the first process accepted")
+                        .isPositive();
+                assertThat(secondGot)
+                        .as("connections the second process accepted")
+                        .isPositive();
                 assertThat(firstGot + secondGot).isEqualTo(CONNECTIONS);
                 clients.forEach(RawClient::close);
                 clients.clear();
@@ -84,8 +91,12 @@ class PreforkTest {
                 second.process().destroy();
                 assertThat(first.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
                 assertThat(second.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
-                assertThat(first.process().exitValue()).as("first exit status; stderr " + first.stderr()).isZero();
-                assertThat(second.process().exitValue()).as("second exit status; stderr " + second.stderr()).isZero();
+                assertThat(first.process().exitValue())
+                        .as("first exit status; stderr " + first.stderr())
+                        .isZero();
+                assertThat(second.process().exitValue())
+                        .as("second exit status; stderr " + second.stderr())
+                        .isZero();
             }
         } finally {
             clients.forEach(RawClient::close);

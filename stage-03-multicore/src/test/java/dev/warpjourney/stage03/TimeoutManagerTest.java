@@ -98,7 +98,9 @@ class TimeoutManagerTest {
             } catch (SocketException e) {
                 // reset: also an end
             }
-            assertThat(got).as("bytes received before the server cut the stalled response").isLessThan(size);
+            assertThat(got)
+                    .as("bytes received before the server cut the stalled response")
+                    .isLessThan(size);
         } finally {
             server.close();
         }

@@ -61,7 +61,9 @@ final class BlockingServer {
      * contended; at many cores a concurrent map with atomic counts is what would replace it.
      */
     private final FileCache fileCache;
-    /** Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each period. */
+    /**
+     * Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each period.
+     */
     private final Thread reaper;
     /** A blocking listener: the acceptor's accept() parks it on a poller until a client connects. */
     private final ServerSocketChannel listener;
@@ -78,7 +80,10 @@ final class BlockingServer {
      * own thread, so that a stop can find the idle ones and a drain knows when it is over.
      */
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
-    /** Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop: Limits.KEPT_BYTES_BUDGET). */
+    /**
+     * Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop:
+     * Limits.KEPT_BYTES_BUDGET).
+     */
     private final java.util.concurrent.atomic.AtomicLong grownBytes = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Shared, mutable: the reserve descriptor (see Loop.reserve: the same semantics, one for the
@@ -93,13 +98,19 @@ final class BlockingServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The current run of failed accepts (the acceptor's alone): when it began and how many; 0 when none. */
     private long acceptFailingSince;
+
     private int acceptFailures;
 
     BlockingServer(Config config, StaticFiles files) throws IOException {
         this.config = config;
         this.files = files;
-        this.fileCache = new FileCache(files, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(1),
-                Limits.FILE_CACHE_WINDOW, Limits.FILE_CACHE_REAP_PERIOD, new ReentrantLock());
+        this.fileCache = new FileCache(
+                files,
+                Limits.FILE_CACHE_ENTRIES,
+                FileCache.channelBudget(1),
+                Limits.FILE_CACHE_WINDOW,
+                Limits.FILE_CACHE_REAP_PERIOD,
+                new ReentrantLock());
         this.reaper = Thread.ofVirtual().name("stage04-file-reaper").unstarted(this::reapLoop);
         this.listener = ServerSocketChannel.open();
         try {
@@ -119,7 +130,9 @@ final class BlockingServer {
         acceptor.start();
     }
 
-    /** Sleeps until the next pass is due (a period when the cache is empty), reaps, until {@link #close} interrupts it. */
+    /**
+     * Sleeps until the next pass is due (a period when the cache is empty), reaps, until {@link #close} interrupts it.
+     */
     private void reapLoop() {
         long period = Limits.FILE_CACHE_REAP_PERIOD.toNanos();
         try {
@@ -139,7 +152,8 @@ final class BlockingServer {
 
     /** For the start-up line: the acceptor, and how the JDK will park the connections. */
     String describe() {
-        String parallelism = System.getProperty("jdk.virtualThreadScheduler.parallelism",
+        String parallelism = System.getProperty(
+                "jdk.virtualThreadScheduler.parallelism",
                 String.valueOf(Runtime.getRuntime().availableProcessors()));
         String pollers = System.getProperty("jdk.readPollers", "default");
         String mode = System.getProperty("jdk.pollerMode", "default");

@@ -54,7 +54,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FileCache {
 
     /** What a lookup found. */
-    enum Kind { FILE, DIRECTORY, MISSING, FORBIDDEN }
+    enum Kind {
+        FILE,
+        DIRECTORY,
+        MISSING,
+        FORBIDDEN
+    }
 
     /** One path's lookup, as the file system answered it at {@link #checkedAt}. */
     static final class Entry {
@@ -65,12 +70,17 @@ final class FileCache {
         final Path requested;
         /** FILE: who may read it; a chmod changes no date, and must be seen too. */
         final Set<PosixFilePermission> permissions;
-        /** FILE: the file key (device and inode): a file replaced by a new one, even of the same size and date, is another file. */
+        /**
+         * FILE: the file key (device and inode): a file replaced by a new one, even of the same size and date, is
+         * another file.
+         */
         final Object identity;
+
         final long size;
         final long mtimeMillis;
         /** FILE: the header values, computed once per lookup, not once per response. */
         final String etag;
+
         final String lastModified;
         final String contentType;
 
@@ -85,8 +95,14 @@ final class FileCache {
         /** Out of the cache (replaced, evicted or reaped): its channel closes when its last response is done. */
         boolean retired;
 
-        private Entry(Kind kind, Path file, Path requested, Set<PosixFilePermission> permissions, Object identity,
-                      long size, long mtimeMillis) {
+        private Entry(
+                Kind kind,
+                Path file,
+                Path requested,
+                Set<PosixFilePermission> permissions,
+                Object identity,
+                long size,
+                long mtimeMillis) {
             this.kind = kind;
             this.file = file;
             this.requested = requested;
@@ -107,7 +123,13 @@ final class FileCache {
 
         /** A regular file, readable, under the root ({@code real}), found as {@code requested}. */
         static Entry file(Path real, Path requested, PosixFileAttributes attrs) {
-            return new Entry(Kind.FILE, real, requested, attrs.permissions(), attrs.fileKey(), attrs.size(),
+            return new Entry(
+                    Kind.FILE,
+                    real,
+                    requested,
+                    attrs.permissions(),
+                    attrs.fileKey(),
+                    attrs.size(),
                     attrs.lastModifiedTime().toMillis());
         }
 
@@ -118,8 +140,12 @@ final class FileCache {
 
         /** Whether a stat of the file found the very file this entry describes. */
         boolean describes(PosixFileAttributes attrs) {
-            return kind == Kind.FILE && attrs.isRegularFile() && identity != null && identity.equals(attrs.fileKey())
-                    && size == attrs.size() && mtimeMillis == attrs.lastModifiedTime().toMillis()
+            return kind == Kind.FILE
+                    && attrs.isRegularFile()
+                    && identity != null
+                    && identity.equals(attrs.fileKey())
+                    && size == attrs.size()
+                    && mtimeMillis == attrs.lastModifiedTime().toMillis()
                     && permissions.equals(attrs.permissions());
         }
 
@@ -128,8 +154,13 @@ final class FileCache {
             if (kind != fresh.kind) {
                 return false;
             }
-            return kind != Kind.FILE || (file.equals(fresh.file) && identity != null && identity.equals(fresh.identity)
-                    && size == fresh.size && mtimeMillis == fresh.mtimeMillis && permissions.equals(fresh.permissions));
+            return kind != Kind.FILE
+                    || (file.equals(fresh.file)
+                            && identity != null
+                            && identity.equals(fresh.identity)
+                            && size == fresh.size
+                            && mtimeMillis == fresh.mtimeMillis
+                            && permissions.equals(fresh.permissions));
         }
     }
 
@@ -150,6 +181,7 @@ final class FileCache {
     private final LinkedHashMap<String, Entry> entries;
     /** The entries whose descriptor is open, least recently used first; bounded by {@link #maxChannels}. */
     private final LinkedHashMap<Entry, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
+
     private final int maxChannels;
     /** How long an entry is trusted before it is checked again. */
     private final long window;
@@ -159,10 +191,12 @@ final class FileCache {
     private final ReentrantLock lock;
     /** When the reaper runs next (System.nanoTime()); only while {@link #reaping}: an empty cache needs no timer. */
     private long nextReap;
+
     private boolean reaping;
 
     /** What the cache did, for tests and the chapter's exercises: counted, never logged on the request path. */
     long hits;
+
     long misses;
     long revalidations;
     long opens;
@@ -213,7 +247,9 @@ final class FileCache {
             String key = key(target);
             long now = System.nanoTime();
             Entry cached = entries.get(key);
-            if (cached != null && now - cached.checkedAt < window && (cached.kind != Kind.FILE || cached.channel != null)) {
+            if (cached != null
+                    && now - cached.checkedAt < window
+                    && (cached.kind != Kind.FILE || cached.channel != null)) {
                 hits++; // nothing to ask: its descriptor is the file (or there is no file to open)
                 cached.active = true;
                 return cached;
@@ -338,7 +374,9 @@ final class FileCache {
     }
     // end::fdcache-reaper[]
 
-    /** Nanoseconds until {@link #reap} has work, for the loop's select timeout; Long.MAX_VALUE when the cache is empty. */
+    /**
+     * Nanoseconds until {@link #reap} has work, for the loop's select timeout; Long.MAX_VALUE when the cache is empty.
+     */
     long nanosToReap(long now) {
         lock();
         try {

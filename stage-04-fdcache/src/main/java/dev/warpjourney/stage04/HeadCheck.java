@@ -20,6 +20,7 @@ final class HeadCheck {
     private static final int TARGET = 2;
     /** After the second space: the n-th byte of "HTTP/d.d" is VERSION + n. */
     private static final int VERSION = 3;
+
     private static final int LINE_END = VERSION + 8;
     private static final int FIELD_START = LINE_END + 1;
     private static final int FIELD_NAME = FIELD_START + 1;
@@ -32,6 +33,7 @@ final class HeadCheck {
     private int checked;
     /** The state to go on with once the LF after a CR comes; -1 when no CR is pending. */
     private int afterCr = -1;
+
     private boolean empty;
     private int fieldLines;
     private byte major;
@@ -68,7 +70,8 @@ final class HeadCheck {
     private int step(byte b) {
         if (afterCr >= 0) { // a CR ends a line only with the LF right after it (no bare CR)
             if (b != '\n') {
-                // A line that begins with a bare CR is a field line all the same: counted first, as the parser counts it.
+                // A line that begins with a bare CR is a field line all the same: counted first, as the parser counts
+                // it.
                 return afterCr == FIELD_START && fieldLines + 1 > Limits.MAX_FIELD_LINES ? 431 : 400;
             }
             int next = afterCr;
@@ -108,7 +111,9 @@ final class HeadCheck {
                     return 431; // counted as the line begins, as the parser counts it, whatever it holds
                 }
                 state = FIELD_NAME;
-                return RequestParser.isTokenChar((char) (b & 0xff)) ? 0 : 400; // also obs-fold: a line that starts with a space
+                return RequestParser.isTokenChar((char) (b & 0xff))
+                        ? 0
+                        : 400; // also obs-fold: a line that starts with a space
             }
             case FIELD_VALUE -> {
                 return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7f ? 400 : 0;

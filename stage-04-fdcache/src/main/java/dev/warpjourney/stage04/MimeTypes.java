@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Content-Type from a file name's extension. */
 final class MimeTypes {
-    private MimeTypes() {
-    }
+    private MimeTypes() {}
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),

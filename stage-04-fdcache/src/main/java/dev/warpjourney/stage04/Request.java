@@ -12,14 +12,22 @@ import java.util.Map;
  * @param contentLength the body length to skip, 0 when absent (or when the body is chunked)
  * @param keepAlive     whether the connection may stay open after the response
  */
-record Request(String method, String target, int minorVersion, Map<String, String> headers,
-               long contentLength, boolean keepAlive) {
+record Request(
+        String method,
+        String target,
+        int minorVersion,
+        Map<String, String> headers,
+        long contentLength,
+        boolean keepAlive) {
 
     String header(String lowerCaseName) {
         return headers.get(lowerCaseName);
     }
 
-    /** Whether a chunked body follows the head: the parser lets a Transfer-Encoding through only when it ends in chunked. */
+    /**
+     * Whether a chunked body follows the head: the parser lets a Transfer-Encoding through only when it ends in
+     * chunked.
+     */
     boolean chunked() {
         return headers.containsKey("transfer-encoding");
     }

@@ -7,15 +7,18 @@ package dev.warpjourney.stage04;
  * String to bytes: three copies of every header byte and a formatter run per response.
  */
 final class ResponseHead {
-    private ResponseHead() {
-    }
+    private ResponseHead() {}
 
     static final String SERVER = "warp-journey/stage-04";
 
     // tag::compose[]
     static String compose(Response r, boolean keepAlive, boolean http10, String date) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(r.status).append(' ').append(reason(r.status)).append("\r\n");
+        sb.append("HTTP/1.1 ")
+                .append(r.status)
+                .append(' ')
+                .append(reason(r.status))
+                .append("\r\n");
         sb.append("Date: ").append(date).append("\r\n");
         sb.append("Server: ").append(SERVER).append("\r\n");
         for (String[] h : r.headers) {

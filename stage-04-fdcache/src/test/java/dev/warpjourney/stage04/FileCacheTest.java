@@ -21,9 +21,11 @@ class FileCacheTest {
 
     @TempDir
     Path root;
+
     private StaticFiles files;
     /** How many whole lookups, and how many one-stat checks, reached the file system. */
     private final AtomicInteger resolved = new AtomicInteger();
+
     private final AtomicInteger checked = new AtomicInteger();
     /** Makes the one-stat check say "changed" whatever the file is (a stat that failed for a moment, say). */
     private final AtomicBoolean statDisagrees = new AtomicBoolean();
@@ -108,7 +110,9 @@ class FileCacheTest {
         FileCache cache = cache(16, 16, Duration.ofMillis(200));
         assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileCache.Kind.MISSING);
         Files.writeString(root.resolve("new.txt"), "new");
-        assertThat(cache.lookup(target("/new.txt")).kind).as("inside the window").isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.lookup(target("/new.txt")).kind)
+                .as("inside the window")
+                .isEqualTo(FileCache.Kind.MISSING);
         Thread.sleep(300);
         assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileCache.Kind.FILE);
     }
@@ -133,7 +137,8 @@ class FileCacheTest {
     void aChmodIsAChange() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO);
         FileCache.Entry e = cache.lookup(target("/a.txt"));
-        Files.setPosixFilePermissions(root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+                root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         FileCache.Entry again = cache.lookup(target("/a.txt"));
         assertThat(again).isNotSameAs(e);
         assertThat(e.retired).isTrue();
@@ -148,9 +153,12 @@ class FileCacheTest {
             Files.writeString(outside, "secret");
             Path link = root.resolve(".link");
             Files.createSymbolicLink(link, outside);
-            Files.move(link, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    link, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // Inside the window, but no descriptor holds the old file: the lookup checks before an open can follow.
-            assertThat(cache.lookup(target("/a.txt")).kind).as("looked up anew: outside the root").isEqualTo(FileCache.Kind.MISSING);
+            assertThat(cache.lookup(target("/a.txt")).kind)
+                    .as("looked up anew: outside the root")
+                    .isEqualTo(FileCache.Kind.MISSING);
             assertThat(e.retired).isTrue();
         } finally {
             Files.delete(outside);
@@ -186,7 +194,8 @@ class FileCacheTest {
         FileCache.Entry busy = cache.lookup(target("/b.txt"));
         FileChannel busyChannel = cache.acquire(busy);
         long t = System.nanoTime();
-        assertThat(cache.nanosToReap(t)).isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
+        assertThat(cache.nanosToReap(t))
+                .isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
         cache.reap(t + Duration.ofMillis(20).toNanos()); // used since the last pass: marked inactive only
         assertThat(idleChannel.isOpen()).isTrue();
         assertThat(cache.size()).isEqualTo(2);
@@ -196,7 +205,9 @@ class FileCacheTest {
         for (int i = 3; i < 10; i++) {
             cache.reap(t + Duration.ofMillis(20L * i).toNanos());
         }
-        assertThat(busyChannel.isOpen()).as("a response in flight across many periods").isTrue();
+        assertThat(busyChannel.isOpen())
+                .as("a response in flight across many periods")
+                .isTrue();
         cache.release(busy);
         cache.reap(t + Duration.ofMillis(300).toNanos());
         cache.reap(t + Duration.ofMillis(320).toNanos());
@@ -221,7 +232,9 @@ class FileCacheTest {
         assertThat(a.active).isFalse();
         cache.reap(due + 1);
         cache.reap(due + period.toNanos() - 1); // the next pass is a whole period after this one
-        assertThat(cache.size()).as("dropped only when unused for a whole period").isEqualTo(1);
+        assertThat(cache.size())
+                .as("dropped only when unused for a whole period")
+                .isEqualTo(1);
         assertThat(channel.isOpen()).isTrue();
         cache.reap(due + period.toNanos());
         assertThat(cache.size()).isZero();
@@ -236,7 +249,9 @@ class FileCacheTest {
         FileChannel channel = cache.acquire(first);
         cache.release(first);
         statDisagrees.set(true);
-        assertThat(cache.lookup(target("/a.txt"))).as("the whole lookup found the very same file").isSameAs(first);
+        assertThat(cache.lookup(target("/a.txt")))
+                .as("the whole lookup found the very same file")
+                .isSameAs(first);
         assertThat(channel.isOpen()).isTrue();
         assertThat(first.retired).isFalse();
         assertThat(resolved.get()).isEqualTo(2);
@@ -303,9 +318,11 @@ class FileCacheTest {
         assertThat(one).isBetween(1, Limits.FD_CACHE_MAX);
         assertThat(FileCache.channelBudget(1_000_000)).isEqualTo(1);
         // Split between the caches: with enough loops each gets a hundred or so, below the cap.
-        long limit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        long limit =
+                ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
         assertThat(one).isEqualTo((int) Math.min(Limits.FD_CACHE_MAX, limit / Limits.FD_CACHE_SHARE));
         int caches = (int) Math.max(1, limit / Limits.FD_CACHE_SHARE / 100);
-        assertThat(FileCache.channelBudget(caches)).isEqualTo((int) Math.max(1, limit / Limits.FD_CACHE_SHARE / caches));
+        assertThat(FileCache.channelBudget(caches))
+                .isEqualTo((int) Math.max(1, limit / Limits.FD_CACHE_SHARE / caches));
     }
 }

@@ -26,16 +26,33 @@ class MainTest {
     Path root;
 
     private Process main(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "--root", root.toString(), "--port", "0"));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--root",
+                root.toString(),
+                "--port",
+                "0"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).start();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--loops 0", "--loops two", "--model fibers", "--accept magic", "--model vthreads --accept shared"})
+    @ValueSource(
+            strings = {
+                "--loops 0",
+                "--loops two",
+                "--model fibers",
+                "--accept magic",
+                "--model vthreads --accept shared"
+            })
     void aBadDesignIsOneLineOnStderrAndExitTwo(String args) throws Exception {
         Process p = main(args.split(" "));
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -48,10 +65,12 @@ class MainTest {
     @Test
     void theStartUpLineNamesTheDesign() throws Exception {
         Process p = main("--loops", "3", "--accept", "handoff");
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
-            assertThat(line).matches("listening on http://127\\.0\\.0\\.1:\\d+/ serving .* \\(model: loops, loops: 3, "
-                    + "accept: handoff, selector: sun\\.nio\\.ch\\.\\w+\\)");
+            assertThat(line)
+                    .matches("listening on http://127\\.0\\.0\\.1:\\d+/ serving .* \\(model: loops, loops: 3, "
+                            + "accept: handoff, selector: sun\\.nio\\.ch\\.\\w+\\)");
         } finally {
             p.destroy();
             p.waitFor(20, TimeUnit.SECONDS);

@@ -105,7 +105,9 @@ class MulticoreTest {
     void moreLoopsThanCpusServe(String design) throws Exception {
         int loops = 2 * Runtime.getRuntime().availableProcessors() + 1;
         boolean vthreads = design.equals("vthreads");
-        Server server = start(vthreads ? Config.Model.VTHREADS : Config.Model.LOOPS, loops,
+        Server server = start(
+                vthreads ? Config.Model.VTHREADS : Config.Model.LOOPS,
+                loops,
                 vthreads ? Config.Accept.REUSEPORT : Config.Accept.valueOf(design.toUpperCase(Locale.ROOT)));
         try {
             getOnConnections(server.port(), 3 * loops);

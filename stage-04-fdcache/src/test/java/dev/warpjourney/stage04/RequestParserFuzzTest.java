@@ -22,8 +22,8 @@ import java.util.Set;
  */
 class RequestParserFuzzTest {
     /** Bytes that would change the outcome if the parser ever looked at them. */
-    private static final byte[] SENTINEL = "\r\nHost: sentinel\r\nContent-Length: 9\r\n\r\n\r\u0000"
-            .getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] SENTINEL =
+            "\r\nHost: sentinel\r\nContent-Length: 9\r\n\r\n\r\u0000".getBytes(StandardCharsets.ISO_8859_1);
 
     private static final Set<Integer> ERROR_STATUSES = Set.of(400, 431, 501, 505);
 
@@ -50,14 +50,22 @@ class RequestParserFuzzTest {
         byte[] moved = new byte[length + 7 + SENTINEL.length];
         System.arraycopy(buffer, 0, moved, 7, length);
         System.arraycopy(SENTINEL, 0, moved, 7 + length, SENTINEL.length);
-        assertThat(Outcome.of(new String(moved, 7, length, StandardCharsets.ISO_8859_1))).isEqualTo(outcome);
+        assertThat(Outcome.of(new String(moved, 7, length, StandardCharsets.ISO_8859_1)))
+                .isEqualTo(outcome);
         checkAgreesWithTheParser(buffer, length, end >= 0, outcome.status, outcome.why);
     }
 
     /** The parser's refusals that are about the bytes, in the order they come: HeadCheck must make each of them too. */
-    private static final Set<String> SYNTAX = Set.of("malformed request line", "malformed method",
-            "invalid character in request-target", "malformed HTTP-version", "only HTTP/1.x is supported", "bare CR",
-            "header line without a name", "invalid header name", "invalid character in header value",
+    private static final Set<String> SYNTAX = Set.of(
+            "malformed request line",
+            "malformed method",
+            "invalid character in request-target",
+            "malformed HTTP-version",
+            "only HTTP/1.x is supported",
+            "bare CR",
+            "header line without a name",
+            "invalid header name",
+            "invalid character in header value",
             "more than " + Limits.MAX_FIELD_LINES + " field lines");
 
     /**
@@ -80,7 +88,6 @@ class RequestParserFuzzTest {
         }
     }
 
-
     private static void checkAccepted(Request req, String head) {
         assertThat(RequestParser.isToken(req.method())).isTrue();
         assertThat(req.target()).isNotEmpty().doesNotContain(" ").matches("[\\x21-\\x7e]+");
@@ -91,7 +98,10 @@ class RequestParserFuzzTest {
             assertThat(RequestParser.isToken(field.getKey())).isTrue();
             assertThat(field.getKey()).isLowerCase();
             String value = field.getValue();
-            assertThat(value).doesNotContain("\r", "\n", "\u0000").doesNotStartWith(" ").doesNotStartWith("\t");
+            assertThat(value)
+                    .doesNotContain("\r", "\n", "\u0000")
+                    .doesNotStartWith(" ")
+                    .doesNotStartWith("\t");
             // Values lose their surrounding whitespace; only a repeated field whose last value was
             // empty ends in the ", " that joined it (the corpus input crash-f2807987... found this).
             if (!value.endsWith(", ")) {

@@ -69,8 +69,23 @@ class RequestTargetTest {
         assertThat(t("/x%41y").segments()).containsExactly("xAy");
         assertThat(t("/%30%31").segments()).containsExactly("01"); // a zero low digit
         assertThat(t("/a%09b").segments()).containsExactly("a\tb"); // a zero high digit
-        for (String bad : List.of("/%", "/%4", "/a%2", "/%zz", "/%g1", "/%1g", "/%-1", "/%00", "/%2F", "/%2f", "/%5C",
-                "/%5c", "/%C0%AE", "/%FF", "/%C3", "/%ED%A0%80")) {
+        for (String bad : List.of(
+                "/%",
+                "/%4",
+                "/a%2",
+                "/%zz",
+                "/%g1",
+                "/%1g",
+                "/%-1",
+                "/%00",
+                "/%2F",
+                "/%2f",
+                "/%5C",
+                "/%5c",
+                "/%C0%AE",
+                "/%FF",
+                "/%C3",
+                "/%ED%A0%80")) {
             assertThat(t(bad)).as(bad).isNull();
         }
     }
@@ -78,8 +93,9 @@ class RequestTargetTest {
     @Test
     void onlyPathCharactersAreAllowedRaw() {
         assertThat(t("/AZaz09-._~!$&'()*+,;=:@").segments()).containsExactly("AZaz09-._~!$&'()*+,;=:@");
-        for (String bad : List.of("/a b", "/\"", "/<", "/>", "/\\", "/{", "/}", "/|", "/^", "/`", "/[", "/]", "/#",
-                "/\u0000", "/\u00e9")) {
+        for (String bad : List.of(
+                "/a b", "/\"", "/<", "/>", "/\\", "/{", "/}", "/|", "/^", "/`", "/[", "/]", "/#", "/\u0000",
+                "/\u00e9")) {
             assertThat(t(bad)).as(bad).isNull();
         }
     }

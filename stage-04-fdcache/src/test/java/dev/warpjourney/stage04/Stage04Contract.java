@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The whole HTTP contract against one of stage 04's designs (stage 03's, each with its file cache): each concrete class names one, in
+ * The whole HTTP contract against one of stage 04's designs (stage 03's, each with its file cache): each concrete class
+ * names one, in
  * process ({@link #design}) and as a process of its own (its {@code Child}, a main that adds the
  * design's options to the command line).
  */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StaticFilesTest {
     /** 1994-11-06T08:49:37.123Z: the file's mtime; HTTP dates drop the milliseconds. */
     private static final long MTIME_MILLIS = 784_111_777_123L;
+
     private static final String LAST_MODIFIED = "Sun, 06 Nov 1994 08:49:37 GMT";
     private static final String BEFORE = "Sun, 06 Nov 1994 08:49:36 GMT";
     private static final String AFTER = "Sun, 06 Nov 1994 08:49:38 GMT";
@@ -33,6 +34,7 @@ class StaticFilesTest {
 
     @TempDir
     static Path base;
+
     private static Path root;
     private static StaticFiles files;
 
@@ -49,10 +51,16 @@ class StaticFilesTest {
         Files.createSymbolicLink(root.resolve("escape.html"), outside);
         // A directory whose index.html is itself a directory.
         Files.createDirectories(root.resolve("nested/index.html"));
-        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("pipe.txt").toString()).inheritIO().start();
+        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("pipe.txt").toString())
+                .inheritIO()
+                .start();
         assertThat(mkfifo.waitFor()).isZero();
         Files.createDirectories(root.resolve("fifodir"));
-        assertThat(new ProcessBuilder("mkfifo", root.resolve("fifodir/index.html").toString()).inheritIO().start().waitFor())
+        assertThat(new ProcessBuilder(
+                                "mkfifo", root.resolve("fifodir/index.html").toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
                 .isZero();
         files = new StaticFiles(base.resolve("www/../www"));
     }
@@ -91,8 +99,12 @@ class StaticFilesTest {
         assertThat(r.file.file).isEqualTo(files.root().resolve("hello.txt"));
         assertThat(r.fileOffset).isZero();
         assertThat(r.fileLength).isEqualTo(5);
-        assertThat(fields(r)).containsExactly("Content-Type: text/plain; charset=utf-8", "Last-Modified: " + LAST_MODIFIED,
-                "ETag: " + ETAG, "Accept-Ranges: bytes");
+        assertThat(fields(r))
+                .containsExactly(
+                        "Content-Type: text/plain; charset=utf-8",
+                        "Last-Modified: " + LAST_MODIFIED,
+                        "ETag: " + ETAG,
+                        "Accept-Ranges: bytes");
     }
 
     @Test
@@ -205,7 +217,8 @@ class StaticFilesTest {
 
     @Test
     void ifModifiedSince() {
-        assertThat(fields(get("/hello.txt", "if-modified-since", LAST_MODIFIED))).containsExactly("ETag: " + ETAG);
+        assertThat(fields(get("/hello.txt", "if-modified-since", LAST_MODIFIED)))
+                .containsExactly("ETag: " + ETAG);
         assertThat(get("/hello.txt", "if-modified-since", LAST_MODIFIED).status).isEqualTo(304);
         assertThat(get("/hello.txt", "if-modified-since", AFTER).status).isEqualTo(304);
         assertWholeFile(get("/hello.txt", "if-modified-since", BEFORE));
@@ -219,8 +232,13 @@ class StaticFilesTest {
         assertThat(r.file.file.getFileName().toString()).isEqualTo("hello.txt");
         assertThat(r.fileOffset).isEqualTo(1);
         assertThat(r.fileLength).isEqualTo(2);
-        assertThat(fields(r)).containsExactly("Content-Range: bytes 1-2/5", "Content-Type: text/plain; charset=utf-8",
-                "Last-Modified: " + LAST_MODIFIED, "ETag: " + ETAG, "Accept-Ranges: bytes");
+        assertThat(fields(r))
+                .containsExactly(
+                        "Content-Range: bytes 1-2/5",
+                        "Content-Type: text/plain; charset=utf-8",
+                        "Last-Modified: " + LAST_MODIFIED,
+                        "ETag: " + ETAG,
+                        "Accept-Ranges: bytes");
         Response last = get("/hello.txt", "range", "bytes=-1");
         assertThat(last.fileOffset).isEqualTo(4);
         assertThat(last.fileLength).isEqualTo(1);
@@ -228,7 +246,8 @@ class StaticFilesTest {
 
         Response unsatisfiable = get("/hello.txt", "range", "bytes=5-");
         assertError(unsatisfiable, 416, "416 Range Not Satisfiable\n");
-        assertThat(fields(unsatisfiable)).containsExactly("Content-Type: text/plain; charset=utf-8", "Content-Range: bytes */5");
+        assertThat(fields(unsatisfiable))
+                .containsExactly("Content-Type: text/plain; charset=utf-8", "Content-Range: bytes */5");
 
         assertWholeFile(get("/hello.txt", "range", "bytes=x-1"));
         assertWholeFile(get("/hello.txt", "range", "bytes=0-1,3-4"));
@@ -237,14 +256,18 @@ class StaticFilesTest {
 
     @Test
     void ifRange() {
-        assertThat(get("/hello.txt", "range", "bytes=1-2", "if-range", ETAG).status).isEqualTo(206);
-        assertThat(get("/hello.txt", "range", "bytes=1-2", "if-range", " " + ETAG + " ").status).isEqualTo(206);
-        assertThat(get("/hello.txt", "range", "bytes=1-2", "if-range", LAST_MODIFIED).status).isEqualTo(206);
+        assertThat(get("/hello.txt", "range", "bytes=1-2", "if-range", ETAG).status)
+                .isEqualTo(206);
+        assertThat(get("/hello.txt", "range", "bytes=1-2", "if-range", " " + ETAG + " ").status)
+                .isEqualTo(206);
+        assertThat(get("/hello.txt", "range", "bytes=1-2", "if-range", LAST_MODIFIED).status)
+                .isEqualTo(206);
         assertWholeFile(get("/hello.txt", "range", "bytes=1-2", "if-range", "\"other\""));
         assertWholeFile(get("/hello.txt", "range", "bytes=1-2", "if-range", "W/" + ETAG));
         assertWholeFile(get("/hello.txt", "range", "bytes=1-2", "if-range", BEFORE));
         assertWholeFile(get("/hello.txt", "range", "bytes=1-2", "if-range", AFTER));
         assertWholeFile(get("/hello.txt", "range", "bytes=1-2", "if-range", "garbage"));
-        assertThat(get("/hello.txt", "range", "bytes=5-", "if-range", "\"other\"").status).isEqualTo(200);
+        assertThat(get("/hello.txt", "range", "bytes=5-", "if-range", "\"other\"").status)
+                .isEqualTo(200);
     }
 }

@@ -27,6 +27,7 @@ final class BlockingConnection implements Runnable {
 
     /** Where this connection is, for a stop that wants to close the idle ones. */
     private static final int BUSY = 0;
+
     private static final int IDLE = 1;
     private static final int CLOSED = 2;
 
@@ -36,6 +37,7 @@ final class BlockingConnection implements Runnable {
     private final SocketChannel channel;
     /** The channel's socket adaptor and its stream: the way to a read with a timeout (SocketChannel.read has none). */
     private final Socket socket;
+
     private final InputStream in;
     private final BlockingServer server;
     private final long headerTimeoutNanos;
@@ -51,6 +53,7 @@ final class BlockingConnection implements Runnable {
      * size only for a request head that does not fit.
      */
     private byte[] buf = new byte[Limits.BLOCKING_READ_SIZE];
+
     private int len;
     /** Bytes {@link #buf} grew by, counted in the server's budget until this connection closes. */
     private int grown;
@@ -60,13 +63,18 @@ final class BlockingConnection implements Runnable {
     private long headDeadline;
     /** Allocated by a connection whose socket ever filled up (see {@link #sendFile}). */
     private ByteBuffer stall;
-    /** The request being handled, refilled by the parser for each request; {@link #headLength}: its head's bytes at {@link #buf}'s start. */
+    /**
+     * The request being handled, refilled by the parser for each request; {@link #headLength}: its head's bytes at
+     * {@link #buf}'s start.
+     */
     private final Request request = new Request();
+
     private int headLength;
     /** Response heads are composed here; made at the first response, kept for the connection's life. */
     private ByteBuffer out;
     /** Enough for every head but a redirect to a very long path. */
     private static final int OUT_SIZE = 1024;
+
     private static final byte[] NO_BYTES = new byte[0];
 
     BlockingConnection(SocketChannel channel, BlockingServer server) throws IOException {
@@ -132,7 +140,8 @@ final class BlockingConnection implements Runnable {
         headCheck.reset(); // the buffer's first bytes, after any empty lines, are this request's
         while (true) {
             int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
-            while (skip < len && (buf[skip] == '\n' || (buf[skip] == '\r' && skip + 1 < len && buf[skip + 1] == '\n'))) {
+            while (skip < len
+                    && (buf[skip] == '\n' || (buf[skip] == '\r' && skip + 1 < len && buf[skip + 1] == '\n'))) {
                 skip += buf[skip] == '\r' ? 2 : 1;
                 emptyLines++;
             }
@@ -143,7 +152,8 @@ final class BlockingConnection implements Runnable {
                     headDeadline = System.nanoTime() + headerTimeoutNanos;
                 }
                 if (emptyLines > Limits.MAX_EMPTY_LINES) {
-                    throw new HttpException(400, "more than " + Limits.MAX_EMPTY_LINES + " empty lines before a request");
+                    throw new HttpException(
+                            400, "more than " + Limits.MAX_EMPTY_LINES + " empty lines before a request");
                 }
             }
             if (len == 0 && emptyLines > 0) {
@@ -333,7 +343,8 @@ final class BlockingConnection implements Runnable {
         if (r.file != null && !r.omitBody && r.fileLength > 0) {
             ByteBuffer bytes = server.fileCache().body(r.file);
             if (bytes != null) {
-                body = bytes.duplicate().clear().position((int) r.fileOffset).limit((int) (r.fileOffset + r.fileLength));
+                body = bytes.duplicate().clear().position((int) r.fileOffset).limit((int)
+                        (r.fileOffset + r.fileLength));
             } else {
                 try {
                     file = openFile(r.file);

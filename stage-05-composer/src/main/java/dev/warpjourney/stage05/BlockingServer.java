@@ -61,8 +61,11 @@ final class BlockingServer {
      * contended; at many cores a concurrent map with atomic counts is what would replace it.
      */
     private final FileCache fileCache;
+
     private final DateCache dates = new DateCache();
-    /** Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each period. */
+    /**
+     * Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each period.
+     */
     private final Thread reaper;
     /** A blocking listener: the acceptor's accept() parks it on a poller until a client connects. */
     private final ServerSocketChannel listener;
@@ -79,7 +82,10 @@ final class BlockingServer {
      * own thread, so that a stop can find the idle ones and a drain knows when it is over.
      */
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
-    /** Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop: Limits.KEPT_BYTES_BUDGET). */
+    /**
+     * Bytes the connections' buffers have grown by, all together (model LOOPS counts per loop:
+     * Limits.KEPT_BYTES_BUDGET).
+     */
     private final java.util.concurrent.atomic.AtomicLong grownBytes = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Shared, mutable: the reserve descriptor (see Loop.reserve: the same semantics, one for the
@@ -94,13 +100,20 @@ final class BlockingServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The current run of failed accepts (the acceptor's alone): when it began and how many; 0 when none. */
     private long acceptFailingSince;
+
     private int acceptFailures;
 
     BlockingServer(Config config, StaticFiles files) throws IOException {
         this.config = config;
         this.files = files;
-        this.fileCache = new FileCache(files, Limits.FILE_CACHE_ENTRIES, FileCache.channelBudget(1),
-                Limits.FILE_CACHE_WINDOW, Limits.FILE_CACHE_REAP_PERIOD, new ReentrantLock(), config.bodies(),
+        this.fileCache = new FileCache(
+                files,
+                Limits.FILE_CACHE_ENTRIES,
+                FileCache.channelBudget(1),
+                Limits.FILE_CACHE_WINDOW,
+                Limits.FILE_CACHE_REAP_PERIOD,
+                new ReentrantLock(),
+                config.bodies(),
                 Limits.BODY_CACHE_BYTES);
         this.reaper = Thread.ofVirtual().name("stage05-file-reaper").unstarted(this::reapLoop);
         this.listener = ServerSocketChannel.open();
@@ -121,7 +134,9 @@ final class BlockingServer {
         acceptor.start();
     }
 
-    /** Sleeps until the next pass is due (a period when the cache is empty), reaps, until {@link #close} interrupts it. */
+    /**
+     * Sleeps until the next pass is due (a period when the cache is empty), reaps, until {@link #close} interrupts it.
+     */
     private void reapLoop() {
         long period = Limits.FILE_CACHE_REAP_PERIOD.toNanos();
         try {
@@ -141,7 +156,8 @@ final class BlockingServer {
 
     /** For the start-up line: the acceptor, and how the JDK will park the connections. */
     String describe() {
-        String parallelism = System.getProperty("jdk.virtualThreadScheduler.parallelism",
+        String parallelism = System.getProperty(
+                "jdk.virtualThreadScheduler.parallelism",
                 String.valueOf(Runtime.getRuntime().availableProcessors()));
         String pollers = System.getProperty("jdk.readPollers", "default");
         String mode = System.getProperty("jdk.pollerMode", "default");

@@ -25,7 +25,13 @@ package dev.warpjourney.stage05;
  * the connection's buffer, bounded by the limits below.
  */
 final class ChunkedBody {
-    private enum Phase { SIZE_LINE, DATA, DATA_CRLF, TRAILER, DONE }
+    private enum Phase {
+        SIZE_LINE,
+        DATA,
+        DATA_CRLF,
+        TRAILER,
+        DONE
+    }
 
     private Phase phase = Phase.SIZE_LINE;
     /** Bytes of the current chunk's data still to drop. */
@@ -255,7 +261,9 @@ final class ChunkedBody {
 
     /** tchar from RFC 9110 §5.6.2. */
     private static boolean isTchar(byte b) {
-        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+        return (b >= '0' && b <= '9')
+                || (b >= 'a' && b <= 'z')
+                || (b >= 'A' && b <= 'Z')
                 || (b > 0 && "!#$%&'*+-.^_`|~".indexOf(b) >= 0);
     }
 }

@@ -16,8 +16,16 @@ import java.time.Duration;
  * @param accept               who accepts new connections (model LOOPS only)
  * @param bodies               how the file cache keeps small files' bytes
  */
-public record Config(String host, int port, Path root, Duration requestHeaderTimeout, Duration idleTimeout,
-                     Model model, int loops, Accept accept, Bodies bodies) {
+public record Config(
+        String host,
+        int port,
+        Path root,
+        Duration requestHeaderTimeout,
+        Duration idleTimeout,
+        Model model,
+        int loops,
+        Accept accept,
+        Bodies bodies) {
 
     /** Where a small file's bytes come from when they go out in one write with the head (the chapter measures both). */
     public enum Bodies {
@@ -53,8 +61,16 @@ public record Config(String host, int port, Path root, Duration requestHeaderTim
 
     /** Stage 02's settings, on the default model: a loop per available processor, each with its own listener. */
     public Config(String host, int port, Path root, Duration requestHeaderTimeout, Duration idleTimeout) {
-        this(host, port, root, requestHeaderTimeout, idleTimeout, Model.LOOPS,
-                Runtime.getRuntime().availableProcessors(), Accept.REUSEPORT, Bodies.MEMORY);
+        this(
+                host,
+                port,
+                root,
+                requestHeaderTimeout,
+                idleTimeout,
+                Model.LOOPS,
+                Runtime.getRuntime().availableProcessors(),
+                Accept.REUSEPORT,
+                Bodies.MEMORY);
     }
 
     /** The defaults used by the command line. */

@@ -12,7 +12,12 @@ import java.util.Arrays;
  * Only the loop thread touches it.
  */
 final class Connection {
-    enum State { READING, WRITING, LINGERING, CLOSED }
+    enum State {
+        READING,
+        WRITING,
+        LINGERING,
+        CLOSED
+    }
 
     private final SocketChannel channel;
     private final SelectionKey key;
@@ -31,6 +36,7 @@ final class Connection {
     long deadline;
     /** The timeout queue this connection waits in, and its neighbours there. */
     TimeoutQueue queue;
+
     Connection prev;
     Connection next;
     /** Bytes of a request body still to read and drop. */
@@ -39,6 +45,7 @@ final class Connection {
     private boolean skippingBody;
     /** The chunked body being dropped, and the request that answers once it has ended; null otherwise. */
     private ChunkedBody chunkedBody;
+
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
@@ -53,11 +60,18 @@ final class Connection {
     private ByteBuffer outBody;
     /** The two buffers of a gathering write, made once per connection. */
     private ByteBuffer[] pair;
-    /** The last file this connection sent from its cached bytes, and its view of them: a keep-alive client asking again reuses both. */
+    /**
+     * The last file this connection sent from its cached bytes, and its view of them: a keep-alive client asking again
+     * reuses both.
+     */
     private FileCache.Entry viewOf;
+
     private ByteBuffer view;
-    /** The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it. */
+    /**
+     * The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it.
+     */
     private FileCache.Entry outEntry;
+
     private FileChannel outFile;
     private long filePosition;
     private long fileEnd;
@@ -216,7 +230,8 @@ final class Connection {
             }
             byte[] a = in.array();
             int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
-            while (skip < in.position() && (a[skip] == '\n' || (a[skip] == '\r' && skip + 1 < in.position() && a[skip + 1] == '\n'))) {
+            while (skip < in.position()
+                    && (a[skip] == '\n' || (a[skip] == '\r' && skip + 1 < in.position() && a[skip + 1] == '\n'))) {
                 skip += a[skip] == '\r' ? 2 : 1;
                 emptyLines++;
             }
@@ -271,7 +286,10 @@ final class Connection {
             }
             if (end < 0) {
                 if (!in.hasRemaining()) {
-                    send(Response.error(431), false, false); // cannot happen within the limits above; never spin on a full buffer
+                    send(
+                            Response.error(431),
+                            false,
+                            false); // cannot happen within the limits above; never spin on a full buffer
                 } else if (!loop.mayKeep(in.position())) {
                     // Its bytes would be kept until the rest comes, and the loop already holds its budget
                     // of unfinished heads: a flood of half-sent heads cannot take the heap, only get 503.
@@ -468,7 +486,10 @@ final class Connection {
         return true;
     }
 
-    /** Writes the batched responses alone; false when the socket could not take them all (the rest waits, as a response's). */
+    /**
+     * Writes the batched responses alone; false when the socket could not take them all (the rest waits, as a
+     * response's).
+     */
     private boolean flushBatch() throws IOException {
         ByteBuffer out = loop.writeBuffer();
         batched = 0;
@@ -488,7 +509,9 @@ final class Connection {
      */
     private void keepWhatIsLeft(ByteBuffer out) {
         if (outHead == out) {
-            outHead = out.hasRemaining() ? ByteBuffer.allocate(out.remaining()).put(out).flip() : NO_HEAD;
+            outHead = out.hasRemaining()
+                    ? ByteBuffer.allocate(out.remaining()).put(out).flip()
+                    : NO_HEAD;
         }
     }
 
@@ -508,7 +531,9 @@ final class Connection {
         return view;
     }
 
-    /** Lets this connection's view of a cached file's bytes go (the cache counts the bytes until every view is gone). */
+    /**
+     * Lets this connection's view of a cached file's bytes go (the cache counts the bytes until every view is gone).
+     */
     private void dropView() {
         if (viewOf != null) {
             loop.fileCache().unview(viewOf);

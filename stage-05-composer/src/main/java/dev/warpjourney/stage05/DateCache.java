@@ -20,8 +20,7 @@ import java.time.Instant;
  */
 final class DateCache {
     /** One second's Date value; never changed once made. */
-    private record Second(long epochSecond, byte[] imfFixdate) {
-    }
+    private record Second(long epochSecond, byte[] imfFixdate) {}
 
     private volatile Second current = new Second(Long.MIN_VALUE, new byte[0]);
 
@@ -31,7 +30,8 @@ final class DateCache {
         long second = Math.floorDiv(System.currentTimeMillis(), 1000);
         Second s = current;
         if (s.epochSecond() != second) {
-            s = new Second(second, HttpDate.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII));
+            s = new Second(
+                    second, HttpDate.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII));
             current = s;
         }
         return s.imfFixdate();

@@ -57,7 +57,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FileCache {
 
     /** What a lookup found. */
-    enum Kind { FILE, DIRECTORY, MISSING, FORBIDDEN }
+    enum Kind {
+        FILE,
+        DIRECTORY,
+        MISSING,
+        FORBIDDEN
+    }
 
     /** One path's lookup, as the file system answered it at {@link #checkedAt}. */
     static final class Entry {
@@ -68,8 +73,12 @@ final class FileCache {
         final Path requested;
         /** FILE: who may read it; a chmod changes no date, and must be seen too. */
         final Set<PosixFilePermission> permissions;
-        /** FILE: the file key (device and inode): a file replaced by a new one, even of the same size and date, is another file. */
+        /**
+         * FILE: the file key (device and inode): a file replaced by a new one, even of the same size and date, is
+         * another file.
+         */
         final Object identity;
+
         final long size;
         final long mtimeMillis;
         /**
@@ -81,6 +90,7 @@ final class FileCache {
         final FileTime changed;
         /** FILE: the header values, computed once per lookup, not once per response. */
         final String etag;
+
         final String lastModified;
         final String contentType;
 
@@ -97,6 +107,7 @@ final class FileCache {
         // tag::composer-entry[]
         /** FILE: its 200 to a GET and to a HEAD, heads composed once, here, not once per response. */
         final Response ok;
+
         final Response headOk;
         /**
          * FILE, at most {@link Limits#SMALL_FILE} bytes: the whole file, read once (or mapped), sent
@@ -104,19 +115,31 @@ final class FileCache {
          * first GET, for a larger file, or once the cache's {@link #bodyBudget} is spent.
          */
         ByteBuffer body;
-        /** The last try to load {@link #body} failed (out of descriptors or memory): not again before the next check. */
+        /**
+         * The last try to load {@link #body} failed (out of descriptors or memory): not again before the next check.
+         */
         boolean bodyFailed;
         /**
          * Connections that keep a view of {@link #body} between their requests (a keep-alive client asking
          * again reuses it). Bytes the cache let go stay counted in its budget until the last of them lets go too.
          */
         int viewers;
-        /** The cache dropped {@link #body} while connections still viewed it: its bytes stay counted until {@link #viewers} is 0. */
+        /**
+         * The cache dropped {@link #body} while connections still viewed it: its bytes stay counted until {@link
+         * #viewers} is 0.
+         */
         boolean bodyHeld;
         // end::composer-entry[]
 
-        private Entry(Kind kind, Path file, Path requested, Set<PosixFilePermission> permissions, Object identity,
-                      long size, long mtimeMillis, FileTime changed) {
+        private Entry(
+                Kind kind,
+                Path file,
+                Path requested,
+                Set<PosixFilePermission> permissions,
+                Object identity,
+                long size,
+                long mtimeMillis,
+                FileTime changed) {
             this.kind = kind;
             this.file = file;
             this.requested = requested;
@@ -157,8 +180,15 @@ final class FileCache {
 
         /** A regular file, readable, under the root ({@code real}), found as {@code requested}. */
         static Entry file(Path real, Path requested, PosixFileAttributes attrs, FileTime changed) {
-            return new Entry(Kind.FILE, real, requested, attrs.permissions(), attrs.fileKey(), attrs.size(),
-                    attrs.lastModifiedTime().toMillis(), changed);
+            return new Entry(
+                    Kind.FILE,
+                    real,
+                    requested,
+                    attrs.permissions(),
+                    attrs.fileKey(),
+                    attrs.size(),
+                    attrs.lastModifiedTime().toMillis(),
+                    changed);
         }
 
         /** A directory (asked for without its slash), nothing to serve, or a refusal. */
@@ -168,9 +198,14 @@ final class FileCache {
 
         /** Whether a stat of the file found the very file this entry describes. */
         boolean describes(PosixFileAttributes attrs, FileTime changed) {
-            return kind == Kind.FILE && attrs.isRegularFile() && identity != null && identity.equals(attrs.fileKey())
-                    && size == attrs.size() && mtimeMillis == attrs.lastModifiedTime().toMillis()
-                    && permissions.equals(attrs.permissions()) && java.util.Objects.equals(this.changed, changed);
+            return kind == Kind.FILE
+                    && attrs.isRegularFile()
+                    && identity != null
+                    && identity.equals(attrs.fileKey())
+                    && size == attrs.size()
+                    && mtimeMillis == attrs.lastModifiedTime().toMillis()
+                    && permissions.equals(attrs.permissions())
+                    && java.util.Objects.equals(this.changed, changed);
         }
 
         /**
@@ -179,10 +214,15 @@ final class FileCache {
          */
         @SuppressWarnings("unchecked")
         boolean describes(Map<String, Object> unix) {
-            return kind == Kind.FILE && Boolean.TRUE.equals(unix.get("isRegularFile")) && identity != null
-                    && identity.equals(unix.get("fileKey")) && Long.valueOf(size).equals(unix.get("size"))
-                    && unix.get("lastModifiedTime") instanceof FileTime m && mtimeMillis == m.toMillis()
-                    && permissions.equals(unix.get("permissions")) && java.util.Objects.equals(changed, unix.get("ctime"));
+            return kind == Kind.FILE
+                    && Boolean.TRUE.equals(unix.get("isRegularFile"))
+                    && identity != null
+                    && identity.equals(unix.get("fileKey"))
+                    && Long.valueOf(size).equals(unix.get("size"))
+                    && unix.get("lastModifiedTime") instanceof FileTime m
+                    && mtimeMillis == m.toMillis()
+                    && permissions.equals(unix.get("permissions"))
+                    && java.util.Objects.equals(changed, unix.get("ctime"));
         }
 
         /** Whether a new lookup found the very thing this entry describes, so that it (and its descriptor) can stay. */
@@ -190,9 +230,14 @@ final class FileCache {
             if (kind != fresh.kind) {
                 return false;
             }
-            return kind != Kind.FILE || (file.equals(fresh.file) && identity != null && identity.equals(fresh.identity)
-                    && size == fresh.size && mtimeMillis == fresh.mtimeMillis && permissions.equals(fresh.permissions)
-                    && java.util.Objects.equals(changed, fresh.changed));
+            return kind != Kind.FILE
+                    || (file.equals(fresh.file)
+                            && identity != null
+                            && identity.equals(fresh.identity)
+                            && size == fresh.size
+                            && mtimeMillis == fresh.mtimeMillis
+                            && permissions.equals(fresh.permissions)
+                            && java.util.Objects.equals(changed, fresh.changed));
         }
     }
 
@@ -213,6 +258,7 @@ final class FileCache {
     private final LinkedHashMap<String, Entry> entries;
     /** The entries whose descriptor is open, least recently used first; bounded by {@link #maxChannels}. */
     private final LinkedHashMap<Entry, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
+
     private final int maxChannels;
     /** How long an entry is trusted before it is checked again. */
     private final long window;
@@ -222,6 +268,7 @@ final class FileCache {
     private final ReentrantLock lock;
     /** When the reaper runs next (System.nanoTime()); only while {@link #reaping}: an empty cache needs no timer. */
     private long nextReap;
+
     private boolean reaping;
 
     /** Request-targets as sent, each with its cache key (see {@link Targets}). */
@@ -230,6 +277,7 @@ final class FileCache {
     private final Config.Bodies bodies;
     /** Bytes of small files this cache may hold; {@link #bodyBytes} are held now (of entries still cached). */
     private final long bodyBudget;
+
     private long bodyBytes;
     /**
      * Mapped bodies: at most this many mappings at once ({@link #mappings} now). Each small file is
@@ -238,10 +286,12 @@ final class FileCache {
      * it, shared between the caches as the bytes are; past it, files go by sendfile.
      */
     private final long maxMappings;
+
     private long mappings;
 
     /** What the cache did, for tests and the chapter's exercises: counted, never logged on the request path. */
     long hits;
+
     long misses;
     long revalidations;
     long opens;
@@ -252,8 +302,15 @@ final class FileCache {
         this(files, maxEntries, maxChannels, window, reapPeriod, lock, Config.Bodies.MEMORY, Limits.BODY_CACHE_BYTES);
     }
 
-    FileCache(Lookup files, int maxEntries, int maxChannels, Duration window, Duration reapPeriod, ReentrantLock lock,
-              Config.Bodies bodies, long bodyBudget) {
+    FileCache(
+            Lookup files,
+            int maxEntries,
+            int maxChannels,
+            Duration window,
+            Duration reapPeriod,
+            ReentrantLock lock,
+            Config.Bodies bodies,
+            long bodyBudget) {
         this.bodies = bodies;
         this.bodyBudget = bodyBudget;
         this.maxMappings = maxMapCount() / 4 / Math.max(1, Limits.BODY_CACHE_BYTES / Math.max(1, bodyBudget));
@@ -330,7 +387,8 @@ final class FileCache {
         try {
             long now = System.nanoTime();
             Entry cached = entries.get(key);
-            if (cached != null && now - cached.checkedAt < window
+            if (cached != null
+                    && now - cached.checkedAt < window
                     && (cached.kind != Kind.FILE || cached.channel != null || cached.body != null)) {
                 hits++; // nothing to ask: its descriptor or its bytes are the file (or there is no file to open)
                 cached.active = true;
@@ -448,8 +506,13 @@ final class FileCache {
                 e.bodyFailed = true;
                 return null;
             }
-            if (e.body == null && !e.retired && !e.bodyFailed && e.size > 0 && e.size <= Limits.SMALL_FILE
-                    && bodyBytes + e.size <= bodyBudget && (bodies != Config.Bodies.MAPPED || mappings < maxMappings)) {
+            if (e.body == null
+                    && !e.retired
+                    && !e.bodyFailed
+                    && e.size > 0
+                    && e.size <= Limits.SMALL_FILE
+                    && bodyBytes + e.size <= bodyBudget
+                    && (bodies != Config.Bodies.MAPPED || mappings < maxMappings)) {
                 e.body = load(e);
                 e.bodyFailed = e.body == null;
                 if (e.body != null) {
@@ -509,7 +572,9 @@ final class FileCache {
     static long maxMapCount() {
         try {
             // Read by lines: a sysctl file reports no size, and Files.readString of it gets one byte.
-            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/vm/max_map_count")).getFirst().trim());
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/vm/max_map_count"))
+                    .getFirst()
+                    .trim());
         } catch (IOException | RuntimeException e) {
             return 65_530;
         }
@@ -523,8 +588,8 @@ final class FileCache {
      */
     private static boolean mappingIntact(Entry e) {
         try {
-            PosixFileAttributes now = java.nio.file.Files.readAttributes(e.file, PosixFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes now = java.nio.file.Files.readAttributes(
+                    e.file, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             return !e.identity.equals(now.fileKey()) || now.size() == e.size;
         } catch (java.nio.file.NoSuchFileException gone) {
             return true;
@@ -608,7 +673,9 @@ final class FileCache {
     }
     // end::fdcache-reaper[]
 
-    /** Nanoseconds until {@link #reap} has work, for the loop's select timeout; Long.MAX_VALUE when the cache is empty. */
+    /**
+     * Nanoseconds until {@link #reap} has work, for the loop's select timeout; Long.MAX_VALUE when the cache is empty.
+     */
     long nanosToReap(long now) {
         lock();
         try {

@@ -7,8 +7,7 @@ import java.time.Duration;
  * A production server makes these configurable; a teaching server names them.
  */
 final class Limits {
-    private Limits() {
-    }
+    private Limits() {}
 
     /** RFC 9112 §3 asks servers to accept request lines of at least 8,000 octets. */
     static final int MAX_REQUEST_LINE = 8192;
@@ -136,7 +135,10 @@ final class Limits {
      */
     static final int FD_CACHE_SHARE = 4;
 
-    /** At most this many open files per cache, whatever the limit: past a few thousand, a miss costs little more than the eviction it causes. */
+    /**
+     * At most this many open files per cache, whatever the limit: past a few thousand, a miss costs little more than
+     * the eviction it causes.
+     */
     static final int FD_CACHE_MAX = 8192;
 
     /** On SIGTERM, responses in flight get this long to finish before their connections are cut. */

@@ -18,8 +18,19 @@ import java.util.Arrays;
 final class Request {
     // tag::composer-fields[]
     /** The fields the server reads, by index; each is found by name once, as the head is parsed. */
-    static final String[] FIELDS = {"host", "connection", "content-length", "transfer-encoding", "if-match",
-        "if-none-match", "if-modified-since", "if-unmodified-since", "range", "if-range"};
+    static final String[] FIELDS = {
+        "host",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+        "if-match",
+        "if-none-match",
+        "if-modified-since",
+        "if-unmodified-since",
+        "range",
+        "if-range"
+    };
+
     static final int HOST = 0;
     static final int CONNECTION = 1;
     static final int CONTENT_LENGTH = 2;
@@ -33,6 +44,7 @@ final class Request {
 
     /** The bytes the head lies in (the loop's read buffer, or a connection's): borrowed, not owned. */
     byte[] buf;
+
     int methodFrom;
     int methodTo;
     int targetFrom;
@@ -43,15 +55,21 @@ final class Request {
     long contentLength;
     /** Whether the connection may stay open after the response. */
     boolean keepAlive;
-    /** Whether a chunked body follows the head: the parser lets a Transfer-Encoding through only when it ends in chunked. */
+    /**
+     * Whether a chunked body follows the head: the parser lets a Transfer-Encoding through only when it ends in
+     * chunked.
+     */
     boolean chunked;
     /** Each field's value (OWS trimmed) as a span of {@link #buf}; from = -1 when the field is absent. */
     final int[] valueFrom = new int[FIELDS.length];
+
     final int[] valueTo = new int[FIELDS.length];
     /** A field sent more than once: its values joined with ", " (RFC 9110 §5.3). Rare, so a String. */
     final String[] joined = new String[FIELDS.length];
     // end::composer-fields[]
-    /** A repeated field's values while the head is parsed, joined into {@link #joined} at its end; null for the others. */
+    /**
+     * A repeated field's values while the head is parsed, joined into {@link #joined} at its end; null for the others.
+     */
     private final StringBuilder[] repeats = new StringBuilder[FIELDS.length];
 
     /** Forgets the previous request: every field absent. */
@@ -66,12 +84,18 @@ final class Request {
     }
 
     boolean isGet() {
-        return methodTo - methodFrom == 3 && buf[methodFrom] == 'G' && buf[methodFrom + 1] == 'E' && buf[methodFrom + 2] == 'T';
+        return methodTo - methodFrom == 3
+                && buf[methodFrom] == 'G'
+                && buf[methodFrom + 1] == 'E'
+                && buf[methodFrom + 2] == 'T';
     }
 
     boolean isHead() {
-        return methodTo - methodFrom == 4 && buf[methodFrom] == 'H' && buf[methodFrom + 1] == 'E'
-                && buf[methodFrom + 2] == 'A' && buf[methodFrom + 3] == 'D';
+        return methodTo - methodFrom == 4
+                && buf[methodFrom] == 'H'
+                && buf[methodFrom + 1] == 'E'
+                && buf[methodFrom + 2] == 'A'
+                && buf[methodFrom + 3] == 'D';
     }
 
     /** The method as a String: for error paths and tests, never on the way to a 200. */
@@ -124,7 +148,10 @@ final class Request {
         return header(field);
     }
 
-    /** A copy that owns its bytes (the head's, {@code buf[0, end)}): for a request answered after its head has left the read buffer. */
+    /**
+     * A copy that owns its bytes (the head's, {@code buf[0, end)}): for a request answered after its head has left the
+     * read buffer.
+     */
     Request detach(int end) {
         Request copy = new Request();
         copy.buf = Arrays.copyOf(buf, end);

@@ -15,8 +15,7 @@ import java.util.Set;
  * rare: an error, a field sent twice, a Transfer-Encoding.
  */
 final class RequestParser {
-    private RequestParser() {
-    }
+    private RequestParser() {}
 
     /** Methods this server knows but does not allow on static files: 405 with an Allow header. */
     private static final Set<String> KNOWN_METHODS =
@@ -149,7 +148,8 @@ final class RequestParser {
             req.chunked = true;
         }
         if (req.has(Request.CONTENT_LENGTH)) {
-            req.contentLength = contentLength(buf, req.valueFrom[Request.CONTENT_LENGTH], req.valueTo[Request.CONTENT_LENGTH]);
+            req.contentLength =
+                    contentLength(buf, req.valueFrom[Request.CONTENT_LENGTH], req.valueTo[Request.CONTENT_LENGTH]);
         }
         if (!req.isGet() && !req.isHead() && !KNOWN_METHODS.contains(req.method())) {
             throw new HttpException(501, "unknown method");
@@ -164,7 +164,9 @@ final class RequestParser {
         return end > from && buf[end - 1] == '\r' ? end - 1 : end;
     }
 
-    /** A CR that does not end a line is refused (RFC 9112 §2.2): a recipient may not take it for a line end, some do. */
+    /**
+     * A CR that does not end a line is refused (RFC 9112 §2.2): a recipient may not take it for a line end, some do.
+     */
     private static void refuseBareCr(byte[] buf, int from, int to) throws HttpException {
         for (int i = from; i < to - 1; i++) {
             if (buf[i] == '\r' && buf[i + 1] != '\n') {
@@ -194,7 +196,10 @@ final class RequestParser {
         return -1;
     }
 
-    /** Whether {@code buf[from..]} is {@code lower} in any case (tokens are ASCII: setting bit 0x20 lower-cases a letter). */
+    /**
+     * Whether {@code buf[from..]} is {@code lower} in any case (tokens are ASCII: setting bit 0x20 lower-cases a
+     * letter).
+     */
     private static boolean equalsLowerCase(byte[] buf, int from, byte[] lower) {
         for (int i = 0; i < lower.length; i++) {
             byte b = buf[from + i];
@@ -219,8 +224,15 @@ final class RequestParser {
 
     /** HTTP/1.x only; "HTTP/2.0" and later get 505, anything that is not HTTP-version gets 400. */
     private static int version(byte[] buf, int from, int to) throws HttpException {
-        if (to - from != 8 || buf[from] != 'H' || buf[from + 1] != 'T' || buf[from + 2] != 'T' || buf[from + 3] != 'P'
-                || buf[from + 4] != '/' || buf[from + 6] != '.' || !isDigit(buf[from + 5]) || !isDigit(buf[from + 7])) {
+        if (to - from != 8
+                || buf[from] != 'H'
+                || buf[from + 1] != 'T'
+                || buf[from + 2] != 'T'
+                || buf[from + 3] != 'P'
+                || buf[from + 4] != '/'
+                || buf[from + 6] != '.'
+                || !isDigit(buf[from + 5])
+                || !isDigit(buf[from + 7])) {
             throw new HttpException(400, "malformed HTTP-version");
         }
         if (buf[from + 5] != '1') {

@@ -15,6 +15,7 @@ final class Response {
     byte[] body = new byte[0];
     /** The file whose region is the body, as the cache knows it; the connection takes its descriptor. */
     FileCache.Entry file;
+
     long fileOffset;
     long fileLength;
     /** HEAD: the same header fields as GET, no body bytes. */

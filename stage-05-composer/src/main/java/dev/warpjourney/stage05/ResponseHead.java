@@ -16,22 +16,26 @@ import java.nio.charset.StandardCharsets;
  * is composed whole, the old way: those are not the responses a busy server sends most.
  */
 final class ResponseHead {
-    private ResponseHead() {
-    }
+    private ResponseHead() {}
 
     static final String SERVER = "warp-journey/stage-05";
 
     private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE =
+            "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
     /** What {@link #compose} adds to a pre-composed head, at most: the Date line, a Connection line, the blank line. */
     static final int PER_RESPONSE = DATE.length + 29 + CRLF.length + CONNECTION_KEEP_ALIVE.length + CRLF.length;
 
     /** Everything of the head but Date, Connection and the blank line that ends it. */
     static byte[] precompose(Response r) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(r.status).append(' ').append(reason(r.status)).append("\r\n");
+        sb.append("HTTP/1.1 ")
+                .append(r.status)
+                .append(' ')
+                .append(reason(r.status))
+                .append("\r\n");
         sb.append("Server: ").append(SERVER).append("\r\n");
         for (String[] h : r.headers) {
             sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
@@ -42,7 +46,10 @@ final class ResponseHead {
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** What {@link #compose} starts from: the pre-composed bytes of a cached file's 200, or this response's, composed now. */
+    /**
+     * What {@link #compose} starts from: the pre-composed bytes of a cached file's 200, or this response's, composed
+     * now.
+     */
     static byte[] prefix(Response r) {
         return r.head != null ? r.head : precompose(r);
     }

@@ -76,7 +76,8 @@ final class StaticFiles implements FileCache.Lookup {
         return switch (found.kind) {
             case FILE -> file(req, found, head);
             case DIRECTORY -> {
-                RequestTarget target = RequestTarget.parse(req.target()); // a redirect is rare: decoded again for its parts
+                RequestTarget target =
+                        RequestTarget.parse(req.target()); // a redirect is rare: decoded again for its parts
                 String location = target.directoryLocation();
                 yield Response.error(301).header("Location", location);
             }
@@ -95,7 +96,8 @@ final class StaticFiles implements FileCache.Lookup {
             // ones, in the same stat: a cached entry remembers who may read the file).
             Path real = path.toRealPath();
             if (!real.startsWith(root)) {
-                return FileCache.Entry.of(FileCache.Kind.MISSING); // a symlink that points outside the root: not ours to serve
+                return FileCache.Entry.of(
+                        FileCache.Kind.MISSING); // a symlink that points outside the root: not ours to serve
             }
             PosixFileAttributes attrs = Files.readAttributes(real, PosixFileAttributes.class);
             if (attrs.isDirectory()) {
@@ -112,7 +114,8 @@ final class StaticFiles implements FileCache.Lookup {
                 return FileCache.Entry.of(FileCache.Kind.MISSING); // "/file.txt/" names a directory that does not exist
             }
             if (!attrs.isRegularFile()) {
-                return FileCache.Entry.of(FileCache.Kind.MISSING); // never open a FIFO or a device: the read could block the loop
+                return FileCache.Entry.of(
+                        FileCache.Kind.MISSING); // never open a FIFO or a device: the read could block the loop
             }
             if (!Files.isReadable(real)) {
                 return FileCache.Entry.of(FileCache.Kind.FORBIDDEN);
@@ -121,7 +124,8 @@ final class StaticFiles implements FileCache.Lookup {
         } catch (AccessDeniedException e) {
             return FileCache.Entry.of(FileCache.Kind.FORBIDDEN);
         } catch (IOException | RuntimeException e) {
-            return FileCache.Entry.of(FileCache.Kind.MISSING); // missing, or a name the file system refuses: never a 500
+            return FileCache.Entry.of(
+                    FileCache.Kind.MISSING); // missing, or a name the file system refuses: never a 500
         }
     }
     // end::lookup[]
@@ -158,7 +162,8 @@ final class StaticFiles implements FileCache.Lookup {
      * opened without following a link (openat with O_NOFOLLOW): a link anywhere on it makes the
      * open fail. Then the name's identity (device and inode), read through the same directory
      * descriptor, must be the file's the lookup saw. (Between the open and that stat only another
-     * file under the root could be swapped in, never one outside it.) A production server does the same (nginx's disable_symlinks); it costs two calls per
+     * file under the root could be swapped in, never one outside it.) A production server does the same (nginx's
+     * disable_symlinks); it costs two calls per
      * directory on the path, paid only when a descriptor is opened, not per request.
      */
     @Override
@@ -170,16 +175,19 @@ final class StaticFiles implements FileCache.Lookup {
         SecureDirectoryStream<Path> dir = rootDirectory;
         try {
             for (int i = 0; i < relative.getNameCount() - 1; i++) {
-                SecureDirectoryStream<Path> next = dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                SecureDirectoryStream<Path> next =
+                        dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
                 if (dir != rootDirectory) {
                     dir.close();
                 }
                 dir = next;
             }
             Path name = relative.getFileName();
-            FileChannel channel = (FileChannel) dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+            FileChannel channel =
+                    (FileChannel) dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
             Object identity = dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .readAttributes().fileKey();
+                    .readAttributes()
+                    .fileKey();
             if (file.identity == null || !file.identity.equals(identity)) {
                 channel.close();
                 throw new IOException(file.file + " is not the file its lookup checked");

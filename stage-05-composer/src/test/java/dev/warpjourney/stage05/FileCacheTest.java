@@ -21,9 +21,11 @@ class FileCacheTest {
 
     @TempDir
     Path root;
+
     private StaticFiles files;
     /** How many whole lookups, and how many one-stat checks, reached the file system. */
     private final AtomicInteger resolved = new AtomicInteger();
+
     private final AtomicInteger checked = new AtomicInteger();
     /** Makes the one-stat check say "changed" whatever the file is (a stat that failed for a moment, say). */
     private final AtomicBoolean statDisagrees = new AtomicBoolean();
@@ -44,8 +46,13 @@ class FileCacheTest {
         return cache(maxEntries, maxChannels, window, reapPeriod, Config.Bodies.MEMORY, Limits.BODY_CACHE_BYTES);
     }
 
-    private FileCache cache(int maxEntries, int maxChannels, Duration window, Duration reapPeriod, Config.Bodies bodies,
-                            long bodyBudget) {
+    private FileCache cache(
+            int maxEntries,
+            int maxChannels,
+            Duration window,
+            Duration reapPeriod,
+            Config.Bodies bodies,
+            long bodyBudget) {
         FileCache.Lookup counting = new FileCache.Lookup() {
             @Override
             public FileCache.Entry resolve(RequestTarget target) {
@@ -87,10 +94,14 @@ class FileCacheTest {
             assertThat(text(cache.body(a))).as(how.name()).isEqualTo("aaa");
             assertThat(cache.body(a)).isSameAs(a.body);
             assertThat(cache.bodiesLoaded).isEqualTo(1);
-            assertThat(cache.openChannels()).as("the descriptor closed once the bytes were in").isZero();
+            assertThat(cache.openChannels())
+                    .as("the descriptor closed once the bytes were in")
+                    .isZero();
             assertThat(cache.opens - cache.closes).isZero();
             int checks = checked.get();
-            assertThat(cache.lookup(target("/a.txt"))).as("a hit: the bytes are the file").isSameAs(a);
+            assertThat(cache.lookup(target("/a.txt")))
+                    .as("a hit: the bytes are the file")
+                    .isSameAs(a);
             assertThat(checked.get()).isEqualTo(checks);
             checked.set(0);
         }
@@ -120,7 +131,8 @@ class FileCacheTest {
         FileCache.Entry e = cache.lookup(target("/shrinks.bin"));
         assertThat(cache.body(e)).isNotNull();
         // Truncated inside the window: the mapping would read 100 bytes and 3,900 zeros (all in its first page).
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(100);
         }
         assertThat(cache.body(e)).as("not the mapping of a file that shrank").isNull();
@@ -130,7 +142,8 @@ class FileCacheTest {
         FileCache memory = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
         FileCache.Entry m = memory.lookup(target("/shrinks.bin"));
         assertThat(memory.body(m)).isNotNull();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(100);
         }
         assertThat(memory.body(m).remaining()).isEqualTo(4000);
@@ -142,13 +155,16 @@ class FileCacheTest {
         FileCache.Entry a = cache.lookup(target("/a.txt"));
         assertThat(text(cache.body(a))).isEqualTo("aaa");
         Files.writeString(root.resolve("a.txt"), "AAAA"); // another size: the one stat sees it
-        assertThat(text(cache.body(cache.lookup(target("/a.txt"))))).as("inside the window: whole, and old").isEqualTo("aaa");
+        assertThat(text(cache.body(cache.lookup(target("/a.txt")))))
+                .as("inside the window: whole, and old")
+                .isEqualTo("aaa");
         Thread.sleep(250);
         FileCache.Entry now = cache.lookup(target("/a.txt"));
         assertThat(now).isNotSameAs(a);
         assertThat(a.body).as("the old entry lets its bytes go").isNull();
         assertThat(text(cache.body(now))).isEqualTo("AAAA");
-        assertThat(new String(now.ok.head, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Content-Length: 4\r\n");
+        assertThat(new String(now.ok.head, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("Content-Length: 4\r\n");
     }
 
     @Test
@@ -173,11 +189,14 @@ class FileCacheTest {
     void largeFilesAndFilesPastTheBudgetGoByTheirDescriptor() throws IOException {
         Files.write(root.resolve("big.bin"), new byte[Limits.SMALL_FILE + 1]);
         Files.write(root.resolve("edge.bin"), new byte[Limits.SMALL_FILE]);
-        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, Limits.SMALL_FILE + 3);
+        FileCache cache =
+                cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, Limits.SMALL_FILE + 3);
         assertThat(cache.body(cache.lookup(target("/big.bin")))).isNull();
         assertThat(cache.body(cache.lookup(target("/edge.bin")))).isNotNull();
         assertThat(cache.body(cache.lookup(target("/a.txt")))).isNotNull(); // 3 bytes: the budget's last
-        assertThat(cache.body(cache.lookup(target("/b.txt")))).as("past the budget").isNull();
+        assertThat(cache.body(cache.lookup(target("/b.txt"))))
+                .as("past the budget")
+                .isNull();
         Files.write(root.resolve("empty.txt"), new byte[0]);
         assertThat(cache.body(cache.lookup(target("/empty.txt")))).isNull();
     }
@@ -199,10 +218,16 @@ class FileCacheTest {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
         FileCache.Entry b = cache.lookup(target("/b.txt"));
         String head = new String(b.ok.head, java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertThat(head).startsWith("HTTP/1.1 200 OK\r\nServer: " + ResponseHead.SERVER + "\r\n")
-                .contains("\r\nContent-Type: text/plain", "\r\nContent-Length: 4\r\n", "\r\nETag: " + b.etag + "\r\n",
-                        "\r\nLast-Modified: " + b.lastModified + "\r\n", "\r\nAccept-Ranges: bytes\r\n")
-                .endsWith("\r\n").doesNotContain("Date:", "Connection:");
+        assertThat(head)
+                .startsWith("HTTP/1.1 200 OK\r\nServer: " + ResponseHead.SERVER + "\r\n")
+                .contains(
+                        "\r\nContent-Type: text/plain",
+                        "\r\nContent-Length: 4\r\n",
+                        "\r\nETag: " + b.etag + "\r\n",
+                        "\r\nLast-Modified: " + b.lastModified + "\r\n",
+                        "\r\nAccept-Ranges: bytes\r\n")
+                .endsWith("\r\n")
+                .doesNotContain("Date:", "Connection:");
         assertThat(b.headOk.head).isEqualTo(b.ok.head);
         assertThat(b.headOk.omitBody).isTrue();
         assertThat(b.ok.omitBody).isFalse();
@@ -214,13 +239,19 @@ class FileCacheTest {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
         FileCache.Entry a = cache.lookup(get("/a.txt"));
         assertThat(cache.lookup(get("/a.txt"))).isSameAs(a);
-        assertThat(cache.lookup(get("/%61.txt"))).as("another spelling, the same key").isSameAs(a);
+        assertThat(cache.lookup(get("/%61.txt")))
+                .as("another spelling, the same key")
+                .isSameAs(a);
         assertThat(cache.lookup(get("/x/../a.txt"))).isSameAs(a);
         assertThat(resolved.get()).isEqualTo(1);
         assertThat(cache.lookup(get("/a.txt?v=1"))).isSameAs(a);
-        assertThat(cache.lookup(get("/%2e%2e/a.txt"))).as("refused, and never remembered").isNull();
+        assertThat(cache.lookup(get("/%2e%2e/a.txt")))
+                .as("refused, and never remembered")
+                .isNull();
         assertThat(cache.lookup(get("/%2e%2e/a.txt"))).isNull();
-        assertThat(cache.targetsRemembered()).as("four spellings, the refused one not among them").isEqualTo(4);
+        assertThat(cache.targetsRemembered())
+                .as("four spellings, the refused one not among them")
+                .isEqualTo(4);
         cache.lookup(get("/a.txt"));
         assertThat(cache.targetsRemembered()).isEqualTo(4);
     }
@@ -243,7 +274,9 @@ class FileCacheTest {
         assertThat(memo.get(buf, 10, 12)).isEqualTo("k5");
         byte[] longTarget = ("/" + "a".repeat(Limits.MEMO_TARGET)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         memo.put(longTarget, 0, longTarget.length, "long");
-        assertThat(memo.get(longTarget, 0, longTarget.length)).as("too long to keep").isNull();
+        assertThat(memo.get(longTarget, 0, longTarget.length))
+                .as("too long to keep")
+                .isNull();
     }
 
     private static RequestTarget target(String path) {
@@ -292,7 +325,9 @@ class FileCacheTest {
         FileCache cache = cache(16, 16, Duration.ofMillis(200));
         assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileCache.Kind.MISSING);
         Files.writeString(root.resolve("new.txt"), "new");
-        assertThat(cache.lookup(target("/new.txt")).kind).as("inside the window").isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.lookup(target("/new.txt")).kind)
+                .as("inside the window")
+                .isEqualTo(FileCache.Kind.MISSING);
         Thread.sleep(300);
         assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileCache.Kind.FILE);
     }
@@ -317,7 +352,8 @@ class FileCacheTest {
     void aChmodIsAChange() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO);
         FileCache.Entry e = cache.lookup(target("/a.txt"));
-        Files.setPosixFilePermissions(root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+                root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         FileCache.Entry again = cache.lookup(target("/a.txt"));
         assertThat(again).isNotSameAs(e);
         assertThat(e.retired).isTrue();
@@ -332,9 +368,12 @@ class FileCacheTest {
             Files.writeString(outside, "secret");
             Path link = root.resolve(".link");
             Files.createSymbolicLink(link, outside);
-            Files.move(link, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    link, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // Inside the window, but no descriptor holds the old file: the lookup checks before an open can follow.
-            assertThat(cache.lookup(target("/a.txt")).kind).as("looked up anew: outside the root").isEqualTo(FileCache.Kind.MISSING);
+            assertThat(cache.lookup(target("/a.txt")).kind)
+                    .as("looked up anew: outside the root")
+                    .isEqualTo(FileCache.Kind.MISSING);
             assertThat(e.retired).isTrue();
         } finally {
             Files.delete(outside);
@@ -370,7 +409,8 @@ class FileCacheTest {
         FileCache.Entry busy = cache.lookup(target("/b.txt"));
         FileChannel busyChannel = cache.acquire(busy);
         long t = System.nanoTime();
-        assertThat(cache.nanosToReap(t)).isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
+        assertThat(cache.nanosToReap(t))
+                .isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
         cache.reap(t + Duration.ofMillis(20).toNanos()); // used since the last pass: marked inactive only
         assertThat(idleChannel.isOpen()).isTrue();
         assertThat(cache.size()).isEqualTo(2);
@@ -380,7 +420,9 @@ class FileCacheTest {
         for (int i = 3; i < 10; i++) {
             cache.reap(t + Duration.ofMillis(20L * i).toNanos());
         }
-        assertThat(busyChannel.isOpen()).as("a response in flight across many periods").isTrue();
+        assertThat(busyChannel.isOpen())
+                .as("a response in flight across many periods")
+                .isTrue();
         cache.release(busy);
         cache.reap(t + Duration.ofMillis(300).toNanos());
         cache.reap(t + Duration.ofMillis(320).toNanos());
@@ -405,7 +447,9 @@ class FileCacheTest {
         assertThat(a.active).isFalse();
         cache.reap(due + 1);
         cache.reap(due + period.toNanos() - 1); // the next pass is a whole period after this one
-        assertThat(cache.size()).as("dropped only when unused for a whole period").isEqualTo(1);
+        assertThat(cache.size())
+                .as("dropped only when unused for a whole period")
+                .isEqualTo(1);
         assertThat(channel.isOpen()).isTrue();
         cache.reap(due + period.toNanos());
         assertThat(cache.size()).isZero();
@@ -420,7 +464,9 @@ class FileCacheTest {
         FileChannel channel = cache.acquire(first);
         cache.release(first);
         statDisagrees.set(true);
-        assertThat(cache.lookup(target("/a.txt"))).as("the whole lookup found the very same file").isSameAs(first);
+        assertThat(cache.lookup(target("/a.txt")))
+                .as("the whole lookup found the very same file")
+                .isSameAs(first);
         assertThat(channel.isOpen()).isTrue();
         assertThat(first.retired).isFalse();
         assertThat(resolved.get()).isEqualTo(2);
@@ -487,9 +533,11 @@ class FileCacheTest {
         assertThat(one).isBetween(1, Limits.FD_CACHE_MAX);
         assertThat(FileCache.channelBudget(1_000_000)).isEqualTo(1);
         // Split between the caches: with enough loops each gets a hundred or so, below the cap.
-        long limit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        long limit =
+                ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
         assertThat(one).isEqualTo((int) Math.min(Limits.FD_CACHE_MAX, limit / Limits.FD_CACHE_SHARE));
         int caches = (int) Math.max(1, limit / Limits.FD_CACHE_SHARE / 100);
-        assertThat(FileCache.channelBudget(caches)).isEqualTo((int) Math.max(1, limit / Limits.FD_CACHE_SHARE / caches));
+        assertThat(FileCache.channelBudget(caches))
+                .isEqualTo((int) Math.max(1, limit / Limits.FD_CACHE_SHARE / caches));
     }
 }

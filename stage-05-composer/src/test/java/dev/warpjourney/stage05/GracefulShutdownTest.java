@@ -68,9 +68,11 @@ class GracefulShutdownTest {
         byte[] content = content();
         Files.write(root.resolve("big.bin"), content);
         Files.writeString(root.resolve("hello.txt"), "hello\n");
-        Server server = Server.start(design(name, new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60))));
+        Server server = Server.start(
+                design(name, new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60))));
         int port = server.port();
-        try (Socket idle = new Socket("127.0.0.1", port); Socket busy = new Socket("127.0.0.1", port)) {
+        try (Socket idle = new Socket("127.0.0.1", port);
+                Socket busy = new Socket("127.0.0.1", port)) {
             idle.setSoTimeout(10_000);
             busy.setSoTimeout(10_000);
             OutputStream idleOut = idle.getOutputStream();
@@ -79,7 +81,8 @@ class GracefulShutdownTest {
             assertThat(readHead(idleIn)).startsWith("HTTP/1.1 200 ").doesNotContain("Connection: close");
             assertThat(idleIn.readNBytes(6)).isEqualTo("hello\n".getBytes(StandardCharsets.US_ASCII));
 
-            busy.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            busy.getOutputStream()
+                    .write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream busyIn = busy.getInputStream();
             assertThat(readHead(busyIn)).startsWith("HTTP/1.1 200 ");
             byte[] first = busyIn.readNBytes(64 << 10); // the response is in flight; the rest waits in buffers
@@ -94,7 +97,9 @@ class GracefulShutdownTest {
             });
 
             // The idle connection is closed: an orderly end of stream, nothing else.
-            assertThat(idleIn.read()).as("the idle keep-alive connection is closed").isEqualTo(-1);
+            assertThat(idleIn.read())
+                    .as("the idle keep-alive connection is closed")
+                    .isEqualTo(-1);
 
             // New connections are refused once the listener is gone.
             boolean refused = false;
@@ -107,19 +112,24 @@ class GracefulShutdownTest {
                     refused = true;
                 }
             }
-            assertThat(refused).as("a new connection is refused during the drain").isTrue();
+            assertThat(refused)
+                    .as("a new connection is refused during the drain")
+                    .isTrue();
 
             // The response in flight completes exactly, and then its connection ends too.
             byte[] rest = busyIn.readNBytes(BIG - first.length);
             byte[] all = Arrays.copyOf(first, BIG);
             System.arraycopy(rest, 0, all, first.length, rest.length);
             assertThat(rest).hasSize(BIG - first.length);
-            assertThat(Arrays.equals(all, content)).as("every byte of the response in flight").isTrue();
+            assertThat(Arrays.equals(all, content))
+                    .as("every byte of the response in flight")
+                    .isTrue();
             assertThat(busyIn.read()).as("closed after its last response").isEqualTo(-1);
             busy.shutdownOutput(); // our FIN ends the server's lingering close
 
             stopped.get(10, TimeUnit.SECONDS);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the drain ends with the last connection, not the grace period")
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("the drain ends with the last connection, not the grace period")
                     .isLessThan(Duration.ofSeconds(10));
         } finally {
             server.close();

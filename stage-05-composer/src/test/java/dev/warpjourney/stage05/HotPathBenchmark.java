@@ -29,29 +29,31 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HotPathBenchmark {
 
     /** What wrk sends: a request line, Host, and nothing else. */
-    static final byte[] WRK_REQUEST = "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
+    static final byte[] WRK_REQUEST =
+            "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** What a browser sends: a dozen fields, about 500 bytes. */
     static final byte[] BROWSER_REQUEST = ("GET /assets/app.js?v=42 HTTP/1.1\r\n"
-            + "Host: localhost:8080\r\n"
-            + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0\r\n"
-            + "Accept: */*\r\n"
-            + "Accept-Language: en-US,en;q=0.5\r\n"
-            + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-            + "Connection: keep-alive\r\n"
-            + "Referer: http://localhost:8080/\r\n"
-            + "Sec-Fetch-Dest: script\r\n"
-            + "Sec-Fetch-Mode: no-cors\r\n"
-            + "Sec-Fetch-Site: same-origin\r\n"
-            + "If-None-Match: \"2a7-18e0f4c3a10\"\r\n"
-            + "If-Modified-Since: Tue, 05 Mar 2024 07:08:09 GMT\r\n"
-            + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    + "Host: localhost:8080\r\n"
+                    + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0\r\n"
+                    + "Accept: */*\r\n"
+                    + "Accept-Language: en-US,en;q=0.5\r\n"
+                    + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
+                    + "Connection: keep-alive\r\n"
+                    + "Referer: http://localhost:8080/\r\n"
+                    + "Sec-Fetch-Dest: script\r\n"
+                    + "Sec-Fetch-Mode: no-cors\r\n"
+                    + "Sec-Fetch-Site: same-origin\r\n"
+                    + "If-None-Match: \"2a7-18e0f4c3a10\"\r\n"
+                    + "If-Modified-Since: Tue, 05 Mar 2024 07:08:09 GMT\r\n"
+                    + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** A 200 for a real 151-byte file, as the file cache makes it: its head pre-composed. */
     private final Response ok = indexFile().ok;
     /** What the loop reuses for every request: the parsed request, the response buffer, the Date. */
     private final Request request = new Request();
+
     private final ByteBuffer out = ByteBuffer.allocateDirect(Limits.WRITE_BUFFER_SIZE);
     private final DateCache dates = new DateCache();
 
@@ -61,8 +63,10 @@ public class HotPathBenchmark {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("index", ".html");
             java.nio.file.Files.write(file, new byte[151]);
             file.toFile().deleteOnExit();
-            return FileCache.Entry.file(file, file, java.nio.file.Files.readAttributes(file,
-                    java.nio.file.attribute.PosixFileAttributes.class),
+            return FileCache.Entry.file(
+                    file,
+                    file,
+                    java.nio.file.Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class),
                     (java.nio.file.attribute.FileTime) java.nio.file.Files.getAttribute(file, "unix:ctime"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

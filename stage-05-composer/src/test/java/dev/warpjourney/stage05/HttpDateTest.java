@@ -37,8 +37,15 @@ class HttpDateTest {
 
     @Test
     void rejectsInvalidDates() {
-        for (String bad : new String[] {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 31 Feb 1994 08:49:37 GMT",
-                "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Foo, 06 Nov 1994 08:49:37 GMT"}) {
+        for (String bad : new String[] {
+            "",
+            "yesterday",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Foo, 06 Nov 1994 08:49:37 GMT"
+        }) {
             assertThat(HttpDate.parse(bad)).as(bad).isEqualTo(Long.MIN_VALUE);
         }
     }
@@ -55,6 +62,8 @@ class HttpDateTest {
         byte[] bytes = new byte[head.remaining()];
         head.get(bytes);
         assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1))
-                .startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 151\r\n").endsWith("\r\n\r\n");
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("Content-Length: 151\r\n")
+                .endsWith("\r\n\r\n");
     }
 }

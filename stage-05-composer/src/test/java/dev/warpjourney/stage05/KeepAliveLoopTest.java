@@ -38,6 +38,7 @@ class KeepAliveLoopTest {
 
     @TempDir
     static Path root;
+
     private static Loop loop;
 
     @BeforeAll
@@ -58,6 +59,7 @@ class KeepAliveLoopTest {
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
         /** Bytes writes may still take before they return 0 (the socket buffer is full). */
         long writeBudget = Long.MAX_VALUE;
+
         int minDepth = Integer.MAX_VALUE;
         int maxDepth;
         boolean outputShut;
@@ -104,7 +106,10 @@ class KeepAliveLoopTest {
             throw new UnsupportedOperationException();
         }
 
-        /** A gathering write (stage 05's head and small body), within the same budget: buffer after buffer, as writev(2). */
+        /**
+         * A gathering write (stage 05's head and small body), within the same budget: buffer after buffer, as
+         * writev(2).
+         */
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) {
             writeCalls++;
@@ -296,9 +301,11 @@ class KeepAliveLoopTest {
         assertThat(ch.reads).as("one buffer-full per read, not one request").isLessThan(PIPELINED / 100);
         // Every response is written from the same depth, give or take the file path's own frames;
         // a loop that recursed once per request would be hundreds of frames deeper by the end of a read.
-        System.out.printf("keep-alive loop: %d pipelined requests, stack depth at write %d..%d%n",
+        System.out.printf(
+                "keep-alive loop: %d pipelined requests, stack depth at write %d..%d%n",
                 PIPELINED, ch.minDepth, ch.maxDepth);
-        assertThat(ch.maxDepth - ch.minDepth).as("stack growth across %d pipelined requests", PIPELINED)
+        assertThat(ch.maxDepth - ch.minDepth)
+                .as("stack growth across %d pipelined requests", PIPELINED)
                 .isLessThan(16);
     }
 
@@ -349,20 +356,24 @@ class KeepAliveLoopTest {
         a.onReadable();
         assertThat(a.state).isEqualTo(Connection.State.WRITING);
 
-        ScriptedChannel reset = new ScriptedChannel("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
-            @Override
-            public int write(ByteBuffer src) {
-                throw new java.io.UncheckedIOException(new IOException("connection reset by peer"));
-            }
-        };
+        ScriptedChannel reset =
+                new ScriptedChannel("GET /missing HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+                    @Override
+                    public int write(ByteBuffer src) {
+                        throw new java.io.UncheckedIOException(new IOException("connection reset by peer"));
+                    }
+                };
         assertThatThrownBy(() -> new Connection(reset, new ScriptedKey(reset), loop).onReadable())
                 .isInstanceOf(java.io.UncheckedIOException.class); // its 404 stays composed in the loop's buffer
 
         slow.writeBudget = Long.MAX_VALUE;
         a.onWritable();
         String got = slow.output.toString(StandardCharsets.ISO_8859_1);
-        assertThat(got).as("one response, whole, and nothing of the other connection's").endsWith("\r\n\r\naaa\n")
-                .doesNotContain("404").hasSize(expected.length());
+        assertThat(got)
+                .as("one response, whole, and nothing of the other connection's")
+                .endsWith("\r\n\r\naaa\n")
+                .doesNotContain("404")
+                .hasSize(expected.length());
     }
 
     @Test
@@ -374,7 +385,9 @@ class KeepAliveLoopTest {
 
         c.onReadable();
         assertThat(ch.reads).isEqualTo(1);
-        assertThat(ch.inputPos).as("buffered ahead: at most one read buffer").isLessThanOrEqualTo(Limits.READ_BUFFER_SIZE);
+        assertThat(ch.inputPos)
+                .as("buffered ahead: at most one read buffer")
+                .isLessThanOrEqualTo(Limits.READ_BUFFER_SIZE);
         assertThat(key.interestOps()).as("waiting to write, not reading").isEqualTo(SelectionKey.OP_WRITE);
         assertThat(c.state).isEqualTo(Connection.State.WRITING);
 
@@ -389,7 +402,8 @@ class KeepAliveLoopTest {
         c.onWritable();
         assertThat(ch.reads).as("answering the buffered requests needs no read").isEqualTo(1);
         assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_READ);
-        assertThat(statuses(ch)).as("every complete request in the buffer is answered")
+        assertThat(statuses(ch))
+                .as("every complete request in the buffer is answered")
                 .hasSize(completeRequests(ch.input, bufferedBefore));
 
         while (ch.inputPos < ch.input.length) {
@@ -401,7 +415,7 @@ class KeepAliveLoopTest {
     @Test
     void aChunkedGetSentByteByByteIsAnsweredAndTheNextRequestToo() throws IOException {
         byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "3;x=\"y\"\r\nabc\r\n0\r\nT: 1\r\n\r\n" + "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")
+                        + "3;x=\"y\"\r\nabc\r\n0\r\nT: 1\r\n\r\n" + "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel ch = new ScriptedChannel(all) {
             @Override
@@ -425,8 +439,9 @@ class KeepAliveLoopTest {
 
     @Test
     void brokenChunkedFramingGets400AndAClose() throws IOException {
-        byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "3\r\nabcd\r\n0\r\n\r\n" + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = ("GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "3\r\nabcd\r\n0\r\n\r\n"
+                        + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel ch = new ScriptedChannel(all);
         Connection c = new Connection(ch, new ScriptedKey(ch), loop);
         c.onReadable();

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  */
 class RequestParserFuzzTest {
     /** Bytes that would change the outcome if the parser ever looked at them. */
-    private static final byte[] SENTINEL = "\r\nHost: sentinel\r\nContent-Length: 9\r\n\r\n\r\u0000"
-            .getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] SENTINEL =
+            "\r\nHost: sentinel\r\nContent-Length: 9\r\n\r\n\r\u0000".getBytes(StandardCharsets.ISO_8859_1);
 
     private static final Set<Integer> ERROR_STATUSES = Set.of(400, 431, 501, 505);
 
@@ -57,9 +57,16 @@ class RequestParserFuzzTest {
     }
 
     /** The parser's refusals that are about the bytes, in the order they come: HeadCheck must make each of them too. */
-    private static final Set<String> SYNTAX = Set.of("malformed request line", "malformed method",
-            "invalid character in request-target", "malformed HTTP-version", "only HTTP/1.x is supported", "bare CR",
-            "header line without a name", "invalid header name", "invalid character in header value",
+    private static final Set<String> SYNTAX = Set.of(
+            "malformed request line",
+            "malformed method",
+            "invalid character in request-target",
+            "malformed HTTP-version",
+            "only HTTP/1.x is supported",
+            "bare CR",
+            "header line without a name",
+            "invalid header name",
+            "invalid character in header value",
             "more than " + Limits.MAX_FIELD_LINES + " field lines");
 
     /**
@@ -82,7 +89,6 @@ class RequestParserFuzzTest {
         }
     }
 
-
     private static void checkAccepted(Request req, String head) {
         assertThat(RequestParser.isToken(req.method())).isTrue();
         assertThat(req.target()).isNotEmpty().doesNotContain(" ").matches("[\\x21-\\x7e]+");
@@ -91,7 +97,10 @@ class RequestParserFuzzTest {
         assertThat(req.contentLength).isNotNegative();
         for (Map.Entry<String, String> field : fields(req).entrySet()) {
             String value = field.getValue();
-            assertThat(value).doesNotContain("\r", "\n", "\u0000").doesNotStartWith(" ").doesNotStartWith("\t");
+            assertThat(value)
+                    .doesNotContain("\r", "\n", "\u0000")
+                    .doesNotStartWith(" ")
+                    .doesNotStartWith("\t");
             // Values lose their surrounding whitespace; only a repeated field whose last value was
             // empty ends in the ", " that joined it (the corpus input crash-f2807987... found this).
             if (!value.endsWith(", ")) {
@@ -137,8 +146,11 @@ class RequestParserFuzzTest {
         static Outcome of(byte[] buf, int from, int to, Request req) {
             try {
                 RequestParser.parse(buf, from, to, req);
-                return new Outcome(req.method() + " " + req.target() + " 1." + req.minorVersion + " " + fields(req)
-                        + " " + req.contentLength + " " + req.keepAlive + " " + req.chunked, 0, null);
+                return new Outcome(
+                        req.method() + " " + req.target() + " 1." + req.minorVersion + " " + fields(req) + " "
+                                + req.contentLength + " " + req.keepAlive + " " + req.chunked,
+                        0,
+                        null);
             } catch (HttpException e) {
                 return new Outcome(null, e.status, e.getMessage());
             }

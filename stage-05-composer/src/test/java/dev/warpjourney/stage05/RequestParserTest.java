@@ -27,12 +27,17 @@ class RequestParserTest {
         return 0;
     }
 
-    /** What the parser kept, as stage 04's record showed it: method, target, version, the fields the server reads, body length, keep-alive. */
+    /**
+     * What the parser kept, as stage 04's record showed it: method, target, version, the fields the server reads, body
+     * length, keep-alive.
+     */
     private static String summary(Request r) {
-        return r.method() + " " + r.target() + " 1." + r.minorVersion + " " + fields(r) + " " + r.contentLength + " " + r.keepAlive;
+        return r.method() + " " + r.target() + " 1." + r.minorVersion + " " + fields(r) + " " + r.contentLength + " "
+                + r.keepAlive;
     }
 
-    private static String summary(String method, String target, int minor, Map<String, String> fields, long length, boolean keepAlive) {
+    private static String summary(
+            String method, String target, int minor, Map<String, String> fields, long length, boolean keepAlive) {
         return method + " " + target + " 1." + minor + " " + fields + " " + length + " " + keepAlive;
     }
 
@@ -61,13 +66,15 @@ class RequestParserTest {
     void acceptsBareLfLineEndsAndStopsAtTheEmptyLine() throws HttpException {
         assertThat(summary(parse("HEAD / HTTP/1.0\n\n"))).isEqualTo(summary("HEAD", "/", 0, Map.of(), 0, false));
         // Whatever follows the empty line is not part of the head (here: a line that would be refused).
-        assertThat(fields(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\nnot a header\r\n"))).isEqualTo(Map.of("host", "a"));
+        assertThat(fields(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\nnot a header\r\n")))
+                .isEqualTo(Map.of("host", "a"));
     }
 
     @Test
     void theEmptyLineIsOptionalAtTheEndOfTheText() throws HttpException {
         assertThat(summary(parse("GET / HTTP/1.0"))).isEqualTo(summary("GET", "/", 0, Map.of(), 0, false));
-        assertThat(summary(parse("GET / HTTP/1.1\r\nHost: a"))).isEqualTo(summary("GET", "/", 1, Map.of("host", "a"), 0, true));
+        assertThat(summary(parse("GET / HTTP/1.1\r\nHost: a")))
+                .isEqualTo(summary("GET", "/", 1, Map.of("host", "a"), 0, true));
     }
 
     @Test
@@ -81,7 +88,8 @@ class RequestParserTest {
 
     @Test
     void requestLineHasExactlyThreeNonEmptyParts() {
-        for (String line : List.of("GET /", "GET / HTTP/1.1 x", "GET  / HTTP/1.1", " / HTTP/1.1", "GET  HTTP/1.1", "")) {
+        for (String line :
+                List.of("GET /", "GET / HTTP/1.1 x", "GET  / HTTP/1.1", " / HTTP/1.1", "GET  HTTP/1.1", "")) {
             assertThat(status(line + "\r\nHost: a\r\n\r\n")).as(line).isEqualTo(400);
         }
     }
@@ -90,8 +98,19 @@ class RequestParserTest {
     void httpVersionGrammar() throws HttpException {
         assertThat(parse("GET / HTTP/1.0\r\n\r\n").minorVersion).isEqualTo(0);
         assertThat(parse("GET / HTTP/1.9\r\nHost: a\r\n\r\n").minorVersion).isEqualTo(9);
-        for (String v : List.of("HTTP/1.10", "HTTP/1.", "HTTX/1.1", "http/1.1", "HTTP/1-1", "HTTP/a.1", "HTTP/1.a",
-                "HTTP//.1", "HTTP/:.1", "HTTP/1./", "HTTP/1.:", "XHTTP/1.1")) {
+        for (String v : List.of(
+                "HTTP/1.10",
+                "HTTP/1.",
+                "HTTX/1.1",
+                "http/1.1",
+                "HTTP/1-1",
+                "HTTP/a.1",
+                "HTTP/1.a",
+                "HTTP//.1",
+                "HTTP/:.1",
+                "HTTP/1./",
+                "HTTP/1.:",
+                "XHTTP/1.1")) {
             assertThat(status("GET / " + v + "\r\nHost: a\r\n\r\n")).as(v).isEqualTo(400);
         }
         assertThat(status("GET / HTTP/2.0\r\nHost: a\r\n\r\n")).isEqualTo(505);
@@ -107,7 +126,9 @@ class RequestParserTest {
     @Test
     void targetRefusesControlsAndNonAscii() throws HttpException {
         for (char c : new char[] {0x01, '\t', 0x1f, 0x7f, 0x80, 0xff}) {
-            assertThat(status("GET /a" + c + " HTTP/1.1\r\nHost: a\r\n\r\n")).as("0x%x", (int) c).isEqualTo(400);
+            assertThat(status("GET /a" + c + " HTTP/1.1\r\nHost: a\r\n\r\n"))
+                    .as("0x%x", (int) c)
+                    .isEqualTo(400);
         }
         assertThat(parse("GET /!~ HTTP/1.1\r\nHost: a\r\n\r\n").target()).isEqualTo("/!~");
     }
@@ -125,16 +146,22 @@ class RequestParserTest {
     @Test
     void valuesAreTrimmedOfOptionalWhitespaceOnly() throws HttpException {
         // Fields the server does not read are checked and not kept: the trimming shows on those it reads.
-        Request r = parse(get("Host: a\r\nIf-Match: \t v w \t \r\nRange:\r\nIf-Range:  \r\nConnection:v\t\r\nX-D: \t y"));
-        assertThat(fields(r)).containsExactlyEntriesOf(linked("host", "a", "connection", "v", "if-match", "v w", "range", "", "if-range", ""));
+        Request r =
+                parse(get("Host: a\r\nIf-Match: \t v w \t \r\nRange:\r\nIf-Range:  \r\nConnection:v\t\r\nX-D: \t y"));
+        assertThat(fields(r))
+                .containsExactlyEntriesOf(
+                        linked("host", "a", "connection", "v", "if-match", "v w", "range", "", "if-range", ""));
     }
 
     @Test
     void valuesRefuseControlsButKeepTabsAndObsText() throws HttpException {
         for (char c : new char[] {0x00, 0x01, 0x1f, 0x7f}) {
-            assertThat(status(get("Host: a\r\nX: a" + c + "b"))).as("0x%x", (int) c).isEqualTo(400);
+            assertThat(status(get("Host: a\r\nX: a" + c + "b")))
+                    .as("0x%x", (int) c)
+                    .isEqualTo(400);
         }
-        assertThat(parse(get("Host: a\r\nIf-Match: a\tb \u0080\u00ff")).header("if-match")).isEqualTo("a\tb \u0080\u00ff");
+        assertThat(parse(get("Host: a\r\nIf-Match: a\tb \u0080\u00ff")).header("if-match"))
+                .isEqualTo("a\tb \u0080\u00ff");
     }
 
     @Test
@@ -161,7 +188,8 @@ class RequestParserTest {
     @Test
     void transferEncodingRules() throws HttpException {
         assertThatThrownBy(() -> parse(get("Host: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3")))
-                .isInstanceOfSatisfying(HttpException.class, e -> assertThat(e.status).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        HttpException.class, e -> assertThat(e.status).isEqualTo(400));
         Request chunked = parse(get("Host: a\r\nTransfer-Encoding: chunked"));
         assertThat(chunked.chunked).isTrue();
         assertThat(chunked.contentLength).isZero();
@@ -172,7 +200,8 @@ class RequestParserTest {
     void contentLengthIsAtMostEighteenDigits() throws HttpException {
         assertThat(parse(get("Host: a\r\nContent-Length: 5")).contentLength).isEqualTo(5);
         assertThat(parse(get("Host: a\r\nContent-Length: 0")).contentLength).isZero();
-        assertThat(parse(get("Host: a\r\nContent-Length: 999999999999999999")).contentLength).isEqualTo(999_999_999_999_999_999L);
+        assertThat(parse(get("Host: a\r\nContent-Length: 999999999999999999")).contentLength)
+                .isEqualTo(999_999_999_999_999_999L);
         for (String bad : List.of("", "1234567890123456789", "-1", "+1", "1a", "1 2", "/", ":", "0x1")) {
             assertThat(status(get("Host: a\r\nContent-Length: " + bad))).as(bad).isEqualTo(400);
         }
@@ -192,23 +221,64 @@ class RequestParserTest {
         assertThat(parse(get("Host: a")).keepAlive).isTrue();
         assertThat(parse(get("Host: a\r\nConnection: upgrade")).keepAlive).isTrue();
         assertThat(parse(get("Host: a\r\nConnection: close")).keepAlive).isFalse();
-        assertThat(parse(get("Host: a\r\nConnection: keep-alive, Close")).keepAlive).isFalse();
-        assertThat(parse(get("Host: a\r\nConnection: foo\r\nConnection: \tclose ")).keepAlive).isFalse();
+        assertThat(parse(get("Host: a\r\nConnection: keep-alive, Close")).keepAlive)
+                .isFalse();
+        assertThat(parse(get("Host: a\r\nConnection: foo\r\nConnection: \tclose ")).keepAlive)
+                .isFalse();
         assertThat(parse("GET / HTTP/1.0\r\n\r\n").keepAlive).isFalse();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive).isTrue();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: foo, keep-alive \r\n\r\n").keepAlive).isTrue();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n").keepAlive).isFalse();
-        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alivex\r\n\r\n").keepAlive).isFalse();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive)
+                .isTrue();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: foo, keep-alive \r\n\r\n").keepAlive)
+                .isTrue();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n").keepAlive)
+                .isFalse();
+        assertThat(parse("GET / HTTP/1.0\r\nConnection: keep-alivex\r\n\r\n").keepAlive)
+                .isFalse();
     }
 
     @Test
     void hostGrammar() {
-        for (String ok : List.of("", "example.com", "a-b.example", "A.B", "host:8080", "host:", "host:12345", "h:0",
-                "a_b~!$&'()*+,;=%", "[::1]", "[::1]:8080", "[a]", "[FE80::a9]", "[1.2.3.4]", "[0123456789abcdefABCDEF:.]")) {
+        for (String ok : List.of(
+                "",
+                "example.com",
+                "a-b.example",
+                "A.B",
+                "host:8080",
+                "host:",
+                "host:12345",
+                "h:0",
+                "a_b~!$&'()*+,;=%",
+                "[::1]",
+                "[::1]:8080",
+                "[a]",
+                "[FE80::a9]",
+                "[1.2.3.4]",
+                "[0123456789abcdefABCDEF:.]")) {
             assertThat(RequestParser.isValidHost(ok)).as(ok).isTrue();
         }
-        for (String bad : List.of("a b", "a/b", "a@b", "a[b", "a{b", "a\"b", "host:123456", "host:8a", "host::1", "host:/",
-                "[]", "[", "[::1", "[::1]x", "[::1]:x", "[::g]", "[::G]", "[::@]", "[::`]", "[::/]", "[::;]", "[::1]]")) {
+        for (String bad : List.of(
+                "a b",
+                "a/b",
+                "a@b",
+                "a[b",
+                "a{b",
+                "a\"b",
+                "host:123456",
+                "host:8a",
+                "host::1",
+                "host:/",
+                "[]",
+                "[",
+                "[::1",
+                "[::1]x",
+                "[::1]:x",
+                "[::g]",
+                "[::G]",
+                "[::@]",
+                "[::`]",
+                "[::/]",
+                "[::;]",
+                "[::1]]")) {
             assertThat(RequestParser.isValidHost(bad)).as(bad).isFalse();
         }
     }
@@ -217,7 +287,8 @@ class RequestParserTest {
     void tokenGrammar() {
         assertThat(RequestParser.isToken("")).isFalse();
         assertThat(RequestParser.isToken("azAZ09!#$%&'*+-.^_`|~")).isTrue();
-        for (String bad : List.of("a b", "a\"", "a:", "a/", "a@", "a[", "a{", "a(", "a,", "a;", "a=", "a?", "a\u0080", "a\t")) {
+        for (String bad :
+                List.of("a b", "a\"", "a:", "a/", "a@", "a[", "a{", "a(", "a,", "a;", "a=", "a?", "a\u0080", "a\t")) {
             assertThat(RequestParser.isToken(bad)).as(bad).isFalse();
         }
     }

@@ -4,14 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Test support: a parsed request made directly, for tests of what comes after the parser (its own checks are RequestParserTest's). */
+/**
+ * Test support: a parsed request made directly, for tests of what comes after the parser (its own checks are
+ * RequestParserTest's).
+ */
 final class Requests {
-    private Requests() {
-    }
+    private Requests() {}
 
     /** An HTTP/1.1 keep-alive request with these fields (names lower-case, each one of {@link Request#FIELDS}). */
     static Request of(String method, String target, Map<String, String> fields) {
-        StringBuilder text = new StringBuilder(method).append(' ').append(target).append(' ');
+        StringBuilder text =
+                new StringBuilder(method).append(' ').append(target).append(' ');
         int[] from = new int[Request.FIELDS.length];
         int[] to = new int[Request.FIELDS.length];
         Arrays.fill(from, -1);

@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The whole HTTP contract against one of stage 05's designs (stage 04's, each with its composer; and small files mapped): each concrete class names one, in
+ * The whole HTTP contract against one of stage 05's designs (stage 04's, each with its composer; and small files
+ * mapped): each concrete class names one, in
  * process ({@link #design}) and as a process of its own (its {@code Child}, a main that adds the
  * design's options to the command line).
  */

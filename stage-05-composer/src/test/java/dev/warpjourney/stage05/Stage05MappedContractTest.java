@@ -15,7 +15,8 @@ class Stage05MappedContractTest extends Stage05Contract {
 
     static final class Child {
         public static void main(String[] args) throws InterruptedException {
-            Stage05Contract.main(args, "--model", "loops", "--loops", "2", "--accept", "reuseport", "--bodies", "mapped");
+            Stage05Contract.main(
+                    args, "--model", "loops", "--loops", "2", "--accept", "reuseport", "--bodies", "mapped");
         }
     }
 }

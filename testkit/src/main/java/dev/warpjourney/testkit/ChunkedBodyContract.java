@@ -44,20 +44,24 @@ public interface ChunkedBodyContract extends ContractFixture {
         HttpResponse first = c.read();
         assertThat(first.status()).as(what + ": " + first).isEqualTo(200);
         assertThat(first.body()).as(what).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
-        assertThat(first.closes()).as(what + ": a chunked GET keeps the connection").isFalse();
+        assertThat(first.closes())
+                .as(what + ": a chunked GET keeps the connection")
+                .isFalse();
         HttpResponse second = c.read();
         assertThat(second.status()).as(what + ": " + second).isEqualTo(200);
         assertThat(second.bodyText()).as(what).isEqualTo("<p>dir index\n");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "0\r\n\r\n",
-        "5\r\nhello\r\n0\r\n\r\n",
-        "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-        "5;a=b\r\nhello\r\n0\r\n\r\n",
-        "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
-        RICH_BODY})
+    @ValueSource(
+            strings = {
+                "0\r\n\r\n",
+                "5\r\nhello\r\n0\r\n\r\n",
+                "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+                "5;a=b\r\nhello\r\n0\r\n\r\n",
+                "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n",
+                RICH_BODY
+            })
     @DisplayName("a GET with a chunked body is served and the pipelined request after it too")
     default void chunkedGetIsServed(String body) {
         try (RawClient c = client()) {
@@ -71,8 +75,10 @@ public interface ChunkedBodyContract extends ContractFixture {
     default void chunkedGetKeepsItsFields() {
         String etag = etagOf("/data.bin");
         try (RawClient c = client()) {
-            c.send(chunkedHead("GET", "/data.bin", "Range: bytes=2-9") + RICH_BODY
-                    + chunkedHead("GET", "/data.bin", "If-None-Match: \"other\"", "If-None-Match: " + etag) + RICH_BODY
+            c.send(chunkedHead("GET", "/data.bin", "Range: bytes=2-9")
+                    + RICH_BODY
+                    + chunkedHead("GET", "/data.bin", "If-None-Match: \"other\"", "If-None-Match: " + etag)
+                    + RICH_BODY
                     + get("/hello.txt"));
             HttpResponse range = c.read();
             assertThat(range.status()).as(range.toString()).isEqualTo(206);
@@ -114,7 +120,8 @@ public interface ChunkedBodyContract extends ContractFixture {
     @Test
     @DisplayName("a chunked request and the next one, split at every byte boundary")
     default void chunkedSplitAtEveryBoundary() throws InterruptedException {
-        byte[] all = (chunkedHead("GET", "/hello.txt") + RICH_BODY + get("/dir/")).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all =
+                (chunkedHead("GET", "/hello.txt") + RICH_BODY + get("/dir/")).getBytes(StandardCharsets.ISO_8859_1);
         for (int split = 1; split < all.length; split++) {
             try (RawClient c = client()) {
                 c.send(Arrays.copyOfRange(all, 0, split));
@@ -128,7 +135,8 @@ public interface ChunkedBodyContract extends ContractFixture {
     @Test
     @DisplayName("a chunked request sent one byte at a time")
     default void chunkedOneByteAtATime() throws InterruptedException {
-        byte[] all = (chunkedHead("GET", "/hello.txt") + RICH_BODY + get("/dir/")).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all =
+                (chunkedHead("GET", "/hello.txt") + RICH_BODY + get("/dir/")).getBytes(StandardCharsets.ISO_8859_1);
         try (RawClient c = client()) {
             for (byte b : all) {
                 c.send(new byte[] {b});
@@ -153,17 +161,19 @@ public interface ChunkedBodyContract extends ContractFixture {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "zz\r\nhello\r\n0\r\n\r\n",                 // not hex
-        "\r\nhello\r\n0\r\n\r\n",                   // empty chunk-size
-        "-5\r\nhello\r\n0\r\n\r\n",                 // a sign
-        "0x5\r\nhello\r\n0\r\n\r\n",                // a C prefix
-        "5\r\nhelloX\r\n0\r\n\r\n",                 // data longer than its size: no CRLF after it
-        "5\r\nhello0\r\n\r\n",                      // no CRLF after the data
-        "5\r\nhel\r\n0\r\n\r\n\r\n\r\n",            // data shorter than its size
-        "10000000000000000\r\nhello\r\n0\r\n\r\n",  // 17 hex digits: over any limit (and over 2^64)
-        "ffffffffffffffff\r\nhello\r\n0\r\n\r\n",   // 2^64 - 1: overflows a long
-        "7fffffffffffffff\r\nhello\r\n0\r\n\r\n"})  // Long.MAX_VALUE: over any total limit
+    @ValueSource(
+            strings = {
+                "zz\r\nhello\r\n0\r\n\r\n", // not hex
+                "\r\nhello\r\n0\r\n\r\n", // empty chunk-size
+                "-5\r\nhello\r\n0\r\n\r\n", // a sign
+                "0x5\r\nhello\r\n0\r\n\r\n", // a C prefix
+                "5\r\nhelloX\r\n0\r\n\r\n", // data longer than its size: no CRLF after it
+                "5\r\nhello0\r\n\r\n", // no CRLF after the data
+                "5\r\nhel\r\n0\r\n\r\n\r\n\r\n", // data shorter than its size
+                "10000000000000000\r\nhello\r\n0\r\n\r\n", // 17 hex digits: over any limit (and over 2^64)
+                "ffffffffffffffff\r\nhello\r\n0\r\n\r\n", // 2^64 - 1: overflows a long
+                "7fffffffffffffff\r\nhello\r\n0\r\n\r\n"
+            }) // Long.MAX_VALUE: over any total limit
     @DisplayName("malformed chunked framing: 400, and the connection closed with nothing after the response")
     default void malformedChunkedFramingIs400AndClose(String body) {
         try (RawClient c = client()) {
@@ -202,7 +212,9 @@ public interface ChunkedBodyContract extends ContractFixture {
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
         assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(r.body().length));
         assertThat(r.closes()).as("Connection: close on " + r).isTrue();
-        assertThat(c.readRestAllowingReset()).as("nothing after the error response").isEmpty();
+        assertThat(c.readRestAllowingReset())
+                .as("nothing after the error response")
+                .isEmpty();
         c.close();
         writer.join(10_000);
     }
@@ -293,7 +305,9 @@ public interface ChunkedBodyContract extends ContractFixture {
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(r.body().length));
             if (r.closes()) {
-                assertThat(c.readUntilClosed()).as("nothing after a closing 405").isEmpty();
+                assertThat(c.readUntilClosed())
+                        .as("nothing after a closing 405")
+                        .isEmpty();
             } else { // the body was skipped exactly: the next request parses
                 assertThat(c.read().bodyText()).isEqualTo(Docroot.HELLO);
             }
@@ -305,22 +319,26 @@ public interface ChunkedBodyContract extends ContractFixture {
     @DisplayName("a transfer coding other than chunked: 501 and close")
     default void otherTransferCodingsAre501(String coding) {
         try (RawClient c = client()) {
-            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + get("/hello.txt"));
+            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + "\r\n\r\n"
+                    + get("/hello.txt"));
             assertErrorAndClose(c, 501);
         }
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "Transfer-Encoding: chunked, gzip",
-        "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip",
-        "Transfer-Encoding: chunked\r\nContent-Length: 5",
-        "Content-Length: 5\r\nTransfer-Encoding: chunked",
-        "Content-Length: 0\r\nTransfer-Encoding: gzip"})
+    @ValueSource(
+            strings = {
+                "Transfer-Encoding: chunked, gzip",
+                "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip",
+                "Transfer-Encoding: chunked\r\nContent-Length: 5",
+                "Content-Length: 5\r\nTransfer-Encoding: chunked",
+                "Content-Length: 0\r\nTransfer-Encoding: gzip"
+            })
     @DisplayName("chunked not the final coding, or Transfer-Encoding with Content-Length: 400 and close")
     default void ambiguousFramingIs400(String fields) {
         try (RawClient c = client()) {
-            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n" + get("/hello.txt"));
+            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                    + get("/hello.txt"));
             assertErrorAndClose(c, 400);
         }
     }

@@ -38,13 +38,15 @@ public interface ConditionalContract extends ContractFixture {
     default void ifNoneMatchUsesWeakComparisonListsAndStar() {
         String etag = etagOf("/data.bin");
         assertThat(fetch("/data.bin", "If-None-Match: W/" + etag).status()).isEqualTo(304);
-        assertThat(fetch("/data.bin", "If-None-Match: \"other\", " + etag).status()).isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-None-Match: \"other\", " + etag).status())
+                .isEqualTo(304);
         assertThat(fetch("/data.bin", "If-None-Match: *").status()).isEqualTo(304);
         assertThat(fetch("/data.bin", "If-None-Match: \"other\"").status()).isEqualTo(200);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Tue, 05 Mar 2024 07:08:09 GMT", "Tuesday, 05-Mar-24 07:08:09 GMT", "Tue Mar  5 07:08:09 2024"})
+    @ValueSource(
+            strings = {"Tue, 05 Mar 2024 07:08:09 GMT", "Tuesday, 05-Mar-24 07:08:09 GMT", "Tue Mar  5 07:08:09 2024"})
     @DisplayName("If-Modified-Since in all three HTTP-date formats")
     default void ifModifiedSinceAllFormats(String date) {
         assertThat(fetch("/data.bin", "If-Modified-Since: " + date).status()).isEqualTo(304);
@@ -52,9 +54,13 @@ public interface ConditionalContract extends ContractFixture {
 
     @Test
     default void ifModifiedSinceBeforeTheFileOrInvalidServesTheFile() {
-        assertThat(fetch("/data.bin", "If-Modified-Since: Tue, 05 Mar 2024 07:08:08 GMT").status()).isEqualTo(200);
+        assertThat(fetch("/data.bin", "If-Modified-Since: Tue, 05 Mar 2024 07:08:08 GMT")
+                        .status())
+                .isEqualTo(200);
         assertThat(fetch("/data.bin", "If-Modified-Since: yesterday").status()).isEqualTo(200);
-        assertThat(fetch("/data.bin", "If-Modified-Since: Tue, 32 Mar 2024 07:08:09 GMT").status()).isEqualTo(200);
+        assertThat(fetch("/data.bin", "If-Modified-Since: Tue, 32 Mar 2024 07:08:09 GMT")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -77,19 +83,27 @@ public interface ConditionalContract extends ContractFixture {
 
     @Test
     default void ifUnmodifiedSince() {
-        assertThat(fetch("/data.bin", "If-Unmodified-Since: Tue, 05 Mar 2024 07:08:08 GMT").status()).isEqualTo(412);
-        assertThat(fetch("/data.bin", "If-Unmodified-Since: Tue, 05 Mar 2024 07:08:09 GMT").status()).isEqualTo(200);
-        assertThat(fetch("/data.bin", "If-Unmodified-Since: not a date").status()).isEqualTo(200);
+        assertThat(fetch("/data.bin", "If-Unmodified-Since: Tue, 05 Mar 2024 07:08:08 GMT")
+                        .status())
+                .isEqualTo(412);
+        assertThat(fetch("/data.bin", "If-Unmodified-Since: Tue, 05 Mar 2024 07:08:09 GMT")
+                        .status())
+                .isEqualTo(200);
+        assertThat(fetch("/data.bin", "If-Unmodified-Since: not a date").status())
+                .isEqualTo(200);
         // If-Match present: If-Unmodified-Since is not evaluated (RFC 9110 §13.2.2 step 2).
         String etag = etagOf("/data.bin");
-        assertThat(fetch("/data.bin", "If-Match: " + etag, "If-Unmodified-Since: Mon, 01 Jan 2001 00:00:00 GMT").status())
+        assertThat(fetch("/data.bin", "If-Match: " + etag, "If-Unmodified-Since: Mon, 01 Jan 2001 00:00:00 GMT")
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     default void preconditionFailureComesBeforeNotModified() {
         String etag = etagOf("/data.bin");
-        assertThat(fetch("/data.bin", "If-Match: \"other\"", "If-None-Match: " + etag).status()).isEqualTo(412);
+        assertThat(fetch("/data.bin", "If-Match: \"other\"", "If-None-Match: " + etag)
+                        .status())
+                .isEqualTo(412);
     }
 
     /**
@@ -100,7 +114,8 @@ public interface ConditionalContract extends ContractFixture {
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     @DisplayName("Last-Modified and If-Modified-Since on every month and weekday, in all three date formats")
     default void datesOnEveryMonthAndWeekday(int month) throws IOException {
-        Instant mtime = Instant.parse(String.format("2024-%02d-01T%02d:%02d:%02dZ", month, month + 3, month * 4, month + 40));
+        Instant mtime =
+                Instant.parse(String.format("2024-%02d-01T%02d:%02d:%02dZ", month, month + 3, month * 4, month + 40));
         Path file = root().resolve("dates/" + month + ".txt");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "dated " + month);
@@ -109,7 +124,9 @@ public interface ConditionalContract extends ContractFixture {
         assertThat(fetch(target).header("Last-Modified")).isEqualTo(imf(mtime));
         for (Instant t : List.of(mtime, mtime.plusSeconds(1), mtime.plusSeconds(86_400 * 40))) {
             for (String date : List.of(imf(t), rfc850(t), asctime(t))) {
-                assertThat(fetch(target, "If-Modified-Since: " + date).status()).as(date).isEqualTo(304);
+                assertThat(fetch(target, "If-Modified-Since: " + date).status())
+                        .as(date)
+                        .isEqualTo(304);
             }
         }
         for (Instant t : List.of(mtime.minusSeconds(1), mtime.minusSeconds(86_400 * 40))) {
@@ -119,28 +136,42 @@ public interface ConditionalContract extends ContractFixture {
                 assertThat(r.bodyText()).isEqualTo("dated " + month);
             }
         }
-        assertThat(fetch(target, "If-Unmodified-Since: " + rfc850(mtime)).status()).isEqualTo(200);
-        assertThat(fetch(target, "If-Unmodified-Since: " + asctime(mtime.minusSeconds(1))).status()).isEqualTo(412);
+        assertThat(fetch(target, "If-Unmodified-Since: " + rfc850(mtime)).status())
+                .isEqualTo(200);
+        assertThat(fetch(target, "If-Unmodified-Since: " + asctime(mtime.minusSeconds(1)))
+                        .status())
+                .isEqualTo(412);
     }
 
     /** The obsolete RFC 850 form: {@code Monday, 01-Jan-24 13:14:15 GMT}. */
     private static String rfc850(Instant t) {
-        return DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC).format(t);
+        return DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US)
+                .withZone(ZoneOffset.UTC)
+                .format(t);
     }
 
     /** C's asctime() form: {@code Mon Jan  1 13:14:15 2024} (the day padded with a space). */
     private static String asctime(Instant t) {
-        return DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC).format(t);
+        return DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
+                .withZone(ZoneOffset.UTC)
+                .format(t);
     }
 
     @Test
     @DisplayName("a date in a known format but with a wrong month name, field value or zone is no date")
     default void invalidDatesAreIgnored() {
         // (A day name that does not fit the date is left alone: RFC 9110 does not ask recipients to check it.)
-        for (String date : List.of("Tue, 05 Mzr 2024 07:08:09 GMT",
-                "Tue, 05 Mar 2024 24:08:09 GMT", "Tue, 05 Mar 2024 07:60:09 GMT", "Tue, 05 Mar 2024 07:08:09 UTC",
-                "Tue, 5 Mar 2024 07:08:09 GMT", "Tuesday, 05-Mar-2024 07:08:09 GMT", "Tue Mar 05 07:08:09 2024 GMT")) {
-            assertThat(fetch("/data.bin", "If-Modified-Since: " + date).status()).as(date).isEqualTo(200);
+        for (String date : List.of(
+                "Tue, 05 Mzr 2024 07:08:09 GMT",
+                "Tue, 05 Mar 2024 24:08:09 GMT",
+                "Tue, 05 Mar 2024 07:60:09 GMT",
+                "Tue, 05 Mar 2024 07:08:09 UTC",
+                "Tue, 5 Mar 2024 07:08:09 GMT",
+                "Tuesday, 05-Mar-2024 07:08:09 GMT",
+                "Tue Mar 05 07:08:09 2024 GMT")) {
+            assertThat(fetch("/data.bin", "If-Modified-Since: " + date).status())
+                    .as(date)
+                    .isEqualTo(200);
         }
     }
 
@@ -149,14 +180,26 @@ public interface ConditionalContract extends ContractFixture {
     default void malformedEntityTagListsMatchNothing() {
         String etag = etagOf("/data.bin");
         String bare = etag.substring(1, etag.length() - 1);
-        for (String list : List.of(bare, "W/" + bare, "\"other\", junk, " + etag, "W/junk, " + etag, "\"" + bare,
-                "\"unterminated, " + etag, "W/ " + etag + "x")) {
-            assertThat(fetch("/data.bin", "If-None-Match: " + list).status()).as("If-None-Match: " + list).isEqualTo(200);
-            assertThat(fetch("/data.bin", "If-Match: " + list).status()).as("If-Match: " + list).isEqualTo(412);
+        for (String list : List.of(
+                bare,
+                "W/" + bare,
+                "\"other\", junk, " + etag,
+                "W/junk, " + etag,
+                "\"" + bare,
+                "\"unterminated, " + etag,
+                "W/ " + etag + "x")) {
+            assertThat(fetch("/data.bin", "If-None-Match: " + list).status())
+                    .as("If-None-Match: " + list)
+                    .isEqualTo(200);
+            assertThat(fetch("/data.bin", "If-Match: " + list).status())
+                    .as("If-Match: " + list)
+                    .isEqualTo(412);
         }
         // and the well-formed neighbours of those lists do match
-        assertThat(fetch("/data.bin", "If-None-Match: \"other\",, " + etag).status()).isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-None-Match: \"other\",, " + etag).status())
+                .isEqualTo(304);
         assertThat(fetch("/data.bin", "If-None-Match: ," + etag + ",").status()).isEqualTo(304);
-        assertThat(fetch("/data.bin", "If-Match: \"other\" ,\t" + etag).status()).isEqualTo(200);
+        assertThat(fetch("/data.bin", "If-Match: \"other\" ,\t" + etag).status())
+                .isEqualTo(200);
     }
 }

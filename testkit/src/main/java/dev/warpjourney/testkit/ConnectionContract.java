@@ -34,7 +34,9 @@ public interface ConnectionContract extends ContractFixture {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyText()).isEqualTo(Docroot.HELLO);
             assertThat(r.closes()).isTrue();
-            assertThat(c.readUntilClosed()).as("the pipelined request after close is not answered").isEmpty();
+            assertThat(c.readUntilClosed())
+                    .as("the pipelined request after close is not answered")
+                    .isEmpty();
         }
     }
 
@@ -52,10 +54,12 @@ public interface ConnectionContract extends ContractFixture {
     @Test
     default void http10KeepAliveWhenAsked() {
         try (RawClient c = client()) {
-            HttpResponse r = c.send("GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+            HttpResponse r = c.send("GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    .read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Connection")).isEqualToIgnoringCase("keep-alive");
-            HttpResponse again = c.send("GET /hello.txt HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").read();
+            HttpResponse again = c.send("GET /hello.txt HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+                    .read();
             assertThat(again.bodyText()).isEqualTo(Docroot.HELLO);
         }
     }
@@ -67,10 +71,22 @@ public interface ConnectionContract extends ContractFixture {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             switch (i % 4) {
-                case 0 -> { all.append(get("/hello.txt")); expected.add("200:" + Docroot.HELLO.length()); }
-                case 1 -> { all.append(get("/missing-" + i)); expected.add("404"); }
-                case 2 -> { all.append(request("HEAD", "/data.bin")); expected.add("200:0"); }
-                default -> { all.append(get("/data.bin", "Range: bytes=" + i + "-" + (i + 9))); expected.add("206:10"); }
+                case 0 -> {
+                    all.append(get("/hello.txt"));
+                    expected.add("200:" + Docroot.HELLO.length());
+                }
+                case 1 -> {
+                    all.append(get("/missing-" + i));
+                    expected.add("404");
+                }
+                case 2 -> {
+                    all.append(request("HEAD", "/data.bin"));
+                    expected.add("200:0");
+                }
+                default -> {
+                    all.append(get("/data.bin", "Range: bytes=" + i + "-" + (i + 9)));
+                    expected.add("206:10");
+                }
             }
         }
         try (RawClient c = client()) {
@@ -136,7 +152,10 @@ public interface ConnectionContract extends ContractFixture {
             writer = Thread.ofPlatform().name("pipeline-writer").start(() -> {
                 StringBuilder batch = new StringBuilder();
                 for (int i = 0; i < DEEP_PIPELINE; i++) {
-                    batch.append("GET /data.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=").append(i).append('-').append(i)
+                    batch.append("GET /data.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=")
+                            .append(i)
+                            .append('-')
+                            .append(i)
                             .append("\r\n\r\n");
                     if (batch.length() > 32_000 || i == DEEP_PIPELINE - 1) {
                         c.send(batch.toString()); // one stream: the server sees many requests per read
@@ -147,7 +166,9 @@ public interface ConnectionContract extends ContractFixture {
             long t0 = System.nanoTime();
             for (int i = 0; i < DEEP_PIPELINE; i++) {
                 HttpResponse r = c.read();
-                if (r.status() != 206 || r.body().length != 1 || r.body()[0] != data[i % data.length]
+                if (r.status() != 206
+                        || r.body().length != 1
+                        || r.body()[0] != data[i % data.length]
                         || !("bytes " + i + "-" + i + "/" + Docroot.DATA_SIZE).equals(r.header("Content-Range"))) {
                     throw new AssertionError("response " + i + " of " + DEEP_PIPELINE + ": " + r);
                 }
@@ -155,7 +176,8 @@ public interface ConnectionContract extends ContractFixture {
             writer.join(10_000);
             // Exactly that many: one more request is answered next, nothing else is in between.
             assertThat(c.send(get("/hello.txt")).read().bodyText()).isEqualTo(Docroot.HELLO);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("a generous bound, not a benchmark")
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("a generous bound, not a benchmark")
                     .isLessThan(Duration.ofSeconds(60));
         }
     }

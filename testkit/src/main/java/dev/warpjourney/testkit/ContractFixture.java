@@ -20,6 +20,7 @@ public interface ContractFixture {
 
     /** Short, so the timeout tests run quickly; long enough for a slow CI machine to send a request. */
     Duration HEADER_TIMEOUT = Duration.ofMillis(1500);
+
     Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
 
     /**
@@ -83,9 +84,13 @@ public interface ContractFixture {
     /** Asserts an error response that closes the connection, and that the server really closes it. */
     default void assertErrorAndClose(RawClient c, int... statuses) {
         HttpResponse r = c.read();
-        assertThat(r.status()).as(r.toString()).isIn(Arrays.stream(statuses).boxed().toArray());
+        assertThat(r.status())
+                .as(r.toString())
+                .isIn(Arrays.stream(statuses).boxed().toArray());
         assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(r.body().length));
-        assertThat(r.body()).as("an error carries a small body that says what went wrong").isNotEmpty();
+        assertThat(r.body())
+                .as("an error carries a small body that says what went wrong")
+                .isNotEmpty();
         assertThat(r.closes()).as("Connection: close on " + r).isTrue();
         assertThat(c.readUntilClosed()).as("nothing after the error response").isEmpty();
     }

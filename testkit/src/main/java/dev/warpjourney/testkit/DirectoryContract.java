@@ -57,6 +57,8 @@ public interface DirectoryContract extends ContractFixture {
         assertThat(r.header("Location")).isEqualTo("/dir/");
         assertThat(fetch("//dir").header("Location")).isEqualTo("/dir/");
         assertThat(fetch("/./dir?a=1").header("Location")).isEqualTo("/dir/?a=1");
-        assertThat(fetch("/%64ir").header("Location")).as("re-encoded from the decoded path").isEqualTo("/dir/");
+        assertThat(fetch("/%64ir").header("Location"))
+                .as("re-encoded from the decoded path")
+                .isEqualTo("/dir/");
     }
 }

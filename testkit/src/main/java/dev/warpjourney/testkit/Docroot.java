@@ -10,19 +10,22 @@ import java.time.Instant;
 
 /** The document root the contract serves, and a secret beside it that must never leak. */
 public final class Docroot {
-    private Docroot() {
-    }
+    private Docroot() {}
 
     public static final String SECRET = "TOP SECRET: outside the document root";
     public static final String HELLO = "Hello, world!\n";
     /** A fixed modification time, so that date comparisons are exact. */
     public static final Instant MTIME = Instant.parse("2024-03-05T07:08:09Z");
+
     public static final int DATA_SIZE = 10_000;
     public static final long HUGE_SIZE = 1L << 30;
     /** Every HUGE_MARK_STRIDE bytes the huge file carries an 8-byte marker (its offset), zeros between. */
     public static final long HUGE_MARK_STRIDE = 64L << 20;
 
-    /** Creates {@code base/www} (returned) and {@code base/secret.txt}, {@code base/outside/secret.txt} and {@code base/outside/index.html}. */
+    /**
+     * Creates {@code base/www} (returned) and {@code base/secret.txt}, {@code base/outside/secret.txt} and {@code
+     * base/outside/index.html}.
+     */
     public static Path create(Path base) throws IOException {
         Path root = Files.createDirectories(base.resolve("www"));
         Files.writeString(base.resolve("secret.txt"), SECRET);
@@ -40,8 +43,29 @@ public final class Docroot {
         byte[] data = data();
         Files.write(root.resolve("data.bin"), data);
         Files.setLastModifiedTime(root.resolve("data.bin"), FileTime.from(MTIME));
-        for (String ext : new String[] {"html", "css", "js", "mjs", "json", "txt", "xml", "svg", "png", "jpg", "jpeg",
-                "gif", "webp", "ico", "woff", "woff2", "pdf", "wasm", "mp4", "unknownext", "HTML"}) {
+        for (String ext : new String[] {
+            "html",
+            "css",
+            "js",
+            "mjs",
+            "json",
+            "txt",
+            "xml",
+            "svg",
+            "png",
+            "jpg",
+            "jpeg",
+            "gif",
+            "webp",
+            "ico",
+            "woff",
+            "woff2",
+            "pdf",
+            "wasm",
+            "mp4",
+            "unknownext",
+            "HTML"
+        }) {
             write(root.resolve("types/a." + ext), "x");
         }
         write(root.resolve("types/noextension"), "x");

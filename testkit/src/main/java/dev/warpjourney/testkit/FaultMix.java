@@ -36,6 +36,7 @@ public final class FaultMix {
 
     /** A file large enough that its response does not fit in a socket's buffers: a reader can stall it. */
     public static final String BIG_FILE = "faults.bin";
+
     public static final int BIG_FILE_SIZE = 2 << 20;
     /**
      * How long a garbage client waits for the server to refuse it before it gives up: a server
@@ -44,8 +45,7 @@ public final class FaultMix {
      */
     public static final int GARBAGE_PATIENCE_MILLIS = 2_000;
 
-    private FaultMix() {
-    }
+    private FaultMix() {}
 
     /** The large file's bytes: a pattern, so that a byte out of place shows. */
     public static byte[] bigFile() {
@@ -67,8 +67,13 @@ public final class FaultMix {
             int clients = args.length > 3 ? Integer.parseInt(args[3]) : 12;
             run(port, clients, Duration.ofSeconds(1), bigFile()); // warm-up
             Tally t = run(port, clients, time, bigFile());
-            System.out.printf("good=%d good_per_s=%.0f faults=%d held=%d wrong=%d%n", t.good().get(),
-                    t.good().get() / (double) time.toSeconds(), t.faults().get(), t.held().get(), t.wrong().size());
+            System.out.printf(
+                    "good=%d good_per_s=%.0f faults=%d held=%d wrong=%d%n",
+                    t.good().get(),
+                    t.good().get() / (double) time.toSeconds(),
+                    t.faults().get(),
+                    t.held().get(),
+                    t.wrong().size());
             t.wrong().stream().limit(5).forEach(w -> System.out.println("wrong: " + w));
         } else {
             System.err.println("usage: FaultMix root BASE | FaultMix load PORT SECONDS [CLIENTS]");
@@ -77,8 +82,7 @@ public final class FaultMix {
     }
 
     /** What the clients saw: good exchanges checked, faults made, and every good exchange that came back wrong. */
-    public record Tally(AtomicLong good, AtomicLong faults, AtomicLong held, ConcurrentLinkedQueue<String> wrong) {
-    }
+    public record Tally(AtomicLong good, AtomicLong faults, AtomicLong held, ConcurrentLinkedQueue<String> wrong) {}
 
     public static Tally run(int port, int clientCount, Duration time, byte[] big) throws Exception {
         Tally t = new Tally(new AtomicLong(), new AtomicLong(), new AtomicLong(), new ConcurrentLinkedQueue<>());
@@ -121,12 +125,17 @@ public final class FaultMix {
             int[] at = new int[n];
             for (int i = 0; i < n; i++) {
                 at[i] = random.nextInt(Docroot.DATA_SIZE - 16);
-                batch.append(i % 2 == 0 ? get("/hello.txt") : get("/data.bin", "Range: bytes=" + at[i] + "-" + (at[i] + 15)));
+                batch.append(
+                        i % 2 == 0
+                                ? get("/hello.txt")
+                                : get("/data.bin", "Range: bytes=" + at[i] + "-" + (at[i] + 15)));
             }
             c.send(batch.toString());
             for (int i = 0; i < n; i++) {
                 HttpResponse r = c.read();
-                byte[] want = i % 2 == 0 ? Docroot.HELLO.getBytes(StandardCharsets.UTF_8) : Arrays.copyOfRange(data, at[i], at[i] + 16);
+                byte[] want = i % 2 == 0
+                        ? Docroot.HELLO.getBytes(StandardCharsets.UTF_8)
+                        : Arrays.copyOfRange(data, at[i], at[i] + 16);
                 if (r.status() != (i % 2 == 0 ? 200 : 206) || !Arrays.equals(r.body(), want)) {
                     t.wrong.add("pipelined response " + i + " of " + n + ": " + r);
                 }
@@ -167,7 +176,8 @@ public final class FaultMix {
                 t.wrong.add("garbage answered with " + text.lines().findFirst().orElse(""));
             }
         } catch (AssertionError stillOpen) {
-            t.held.incrementAndGet(); // the server held it past the client's patience: it waits for a head that cannot come
+            t.held.incrementAndGet(); // the server held it past the client's patience: it waits for a head that
+            // cannot come
         }
         t.faults.incrementAndGet();
     }
@@ -188,7 +198,8 @@ public final class FaultMix {
             byte[] body = new byte[first.length + rest.length];
             System.arraycopy(first, 0, body, 0, first.length);
             System.arraycopy(rest, 0, body, first.length, rest.length);
-            if (!new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200 ") || !Arrays.equals(body, big)) {
+            if (!new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200 ")
+                    || !Arrays.equals(body, big)) {
                 t.wrong.add("a slow reader got " + body.length + " bytes of " + big.length);
             }
         }

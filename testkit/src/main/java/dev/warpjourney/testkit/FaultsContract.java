@@ -28,28 +28,49 @@ public interface FaultsContract extends ContractFixture {
     @Test
     @Tag(HEAVY)
     @Timeout(120)
-    @DisplayName("faults under load: good pipelines beside resets, garbage, slow readers and half-closes; every good answer right, nothing leaks")
+    @DisplayName(
+            "faults under load: good pipelines beside resets, garbage, slow readers and half-closes; every good answer right, nothing leaks")
     default void faultsUnderLoad() throws Exception {
         Path big = root().resolve(FaultMix.BIG_FILE);
         byte[] bigBytes = FaultMix.bigFile();
         Files.write(big, bigBytes);
         try {
-            FaultMix.run(port(), FAULT_CLIENTS, Duration.ofSeconds(1), bigBytes); // warm-up: classes loaded, code compiled, caches filled
+            FaultMix.run(
+                    port(),
+                    FAULT_CLIENTS,
+                    Duration.ofSeconds(1),
+                    bigBytes); // warm-up: classes loaded, code compiled, caches filled
             long heapBefore = Wire.liveHeap();
             long fdBefore = settledDescriptorCount();
             FaultMix.Tally t = FaultMix.run(port(), FAULT_CLIENTS, FAULT_TIME, bigBytes);
             long heapAfter = Wire.liveHeap();
             long fdAfter = Wire.descriptorsBackTo(fdBefore);
-            System.out.printf("faults: %d good exchanges checked (%.0f a second), %d faults, %d wrong; descriptors %d -> %d;"
-                    + " live heap %d KiB -> %d KiB%n", t.good().get(), t.good().get() / (double) FAULT_TIME.toSeconds(), t.faults().get(),
-                    t.wrong().size(), fdBefore, fdAfter, heapBefore >> 10, heapAfter >> 10);
+            System.out.printf(
+                    "faults: %d good exchanges checked (%.0f a second), %d faults, %d wrong; descriptors %d -> %d;"
+                            + " live heap %d KiB -> %d KiB%n",
+                    t.good().get(),
+                    t.good().get() / (double) FAULT_TIME.toSeconds(),
+                    t.faults().get(),
+                    t.wrong().size(),
+                    fdBefore,
+                    fdAfter,
+                    heapBefore >> 10,
+                    heapAfter >> 10);
             SoftAssertions soft = new SoftAssertions();
             soft.assertThat(t.wrong()).as("good exchanges answered wrongly").isEmpty();
             soft.assertThat(t.good().get()).as("good exchanges made").isPositive();
-            soft.assertThat(t.held().get()).as("garbage held past " + FaultMix.GARBAGE_PATIENCE_MILLIS + " ms").isZero();
-            soft.assertThat(fdAfter).as("open descriptors after (before: " + fdBefore + ")").isLessThanOrEqualTo(fdBefore);
-            soft.assertThat(heapAfter).as("live heap after (before: " + heapBefore + ")").isLessThan(heapBefore + FAULT_HEAP_TOLERANCE);
-            soft.assertThat(fetch("/hello.txt").bodyText()).as("the server answers").isEqualTo(Docroot.HELLO);
+            soft.assertThat(t.held().get())
+                    .as("garbage held past " + FaultMix.GARBAGE_PATIENCE_MILLIS + " ms")
+                    .isZero();
+            soft.assertThat(fdAfter)
+                    .as("open descriptors after (before: " + fdBefore + ")")
+                    .isLessThanOrEqualTo(fdBefore);
+            soft.assertThat(heapAfter)
+                    .as("live heap after (before: " + heapBefore + ")")
+                    .isLessThan(heapBefore + FAULT_HEAP_TOLERANCE);
+            soft.assertThat(fetch("/hello.txt").bodyText())
+                    .as("the server answers")
+                    .isEqualTo(Docroot.HELLO);
             soft.assertAll();
         } finally {
             Files.delete(big);

@@ -41,6 +41,7 @@ public interface FreshnessContract extends ContractFixture {
     int SLOW_FIRST_PART = 1 << 20;
     /** The rest of the file takes at least this, or a window if longer. */
     Duration SLOW_LAST_PART = Duration.ofSeconds(1);
+
     int SLOW_STEP = 64 << 10;
 
     /** Sleeps until a change made just now must be seen by every request. */
@@ -177,14 +178,18 @@ public interface FreshnessContract extends ContractFixture {
     }
 
     @Test
-    @DisplayName("a directory's index.html swapped for a symlink out of the root: the old index or 404, never the secret")
+    @DisplayName(
+            "a directory's index.html swapped for a symlink out of the root: the old index or 404, never the secret")
     default void indexSwappedForAnOutsideLink() throws Exception {
         Path dir = root().resolve("fresh-index");
         Path index = dir.resolve("index.html");
         String text = "<p>fresh-index: inside the root\n";
         try {
             write(index, text, Docroot.MTIME);
-            swapForAnOutsideLink(index, base().resolve("outside/index.html"), text,
+            swapForAnOutsideLink(
+                    index,
+                    base().resolve("outside/index.html"),
+                    text,
                     List.of("/fresh-index/", "/fresh-index/index.html"));
         } finally {
             Files.deleteIfExists(index);
@@ -193,7 +198,8 @@ public interface FreshnessContract extends ContractFixture {
     }
 
     @Test
-    @DisplayName("a directory on the path swapped for a symlink out of the root, as a link still leads inside: never a byte of the secret")
+    @DisplayName(
+            "a directory on the path swapped for a symlink out of the root, as a link still leads inside: never a byte of the secret")
     default void directorySwappedForAnOutsideLink() throws Exception {
         // www/fresh-d/secret.txt, reached as /fresh-l/secret.txt through the link www/fresh-l -> fresh-d.
         // Then fresh-d moves to fresh-d2, fresh-l is pointed at fresh-d2 (the same file, by another way),
@@ -214,7 +220,8 @@ public interface FreshnessContract extends ContractFixture {
             Files.createSymbolicLink(tmp, Path.of("fresh-d2"));
             Files.move(tmp, l, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.createSymbolicLink(d, base().resolve("outside"));
-            long end = System.nanoTime() + freshnessWindow().plus(FRESHNESS_MARGIN).toNanos();
+            long end =
+                    System.nanoTime() + freshnessWindow().plus(FRESHNESS_MARGIN).toNanos();
             do {
                 assertOldFileOr404(getWithoutTheSecret("/fresh-l/secret.txt"), text);
                 Thread.sleep(probeSpacing());
@@ -222,7 +229,9 @@ public interface FreshnessContract extends ContractFixture {
             for (int i = 0; i < FRESH_PROBES; i++) { // the file is still inside, by its new way: served as it now is
                 assertServes(getWithoutTheSecret("/fresh-l/secret.txt"), text, Docroot.MTIME);
             }
-            assertThat(getWithoutTheSecret("/fresh-d/secret.txt").status()).as("through the link out of the root").isEqualTo(404);
+            assertThat(getWithoutTheSecret("/fresh-d/secret.txt").status())
+                    .as("through the link out of the root")
+                    .isEqualTo(404);
         } finally {
             if (!Files.isSymbolicLink(d)) { // never through the link: it leads to the secret's directory
                 Files.deleteIfExists(d.resolve("secret.txt"));
@@ -266,7 +275,8 @@ public interface FreshnessContract extends ContractFixture {
         for (String target : targets) {
             HttpResponse head = exchange(request("HEAD", target));
             assertThat(head.status()).as("HEAD " + target).isEqualTo(404);
-            assertThat(head.header("Content-Length")).as("not the secret's length")
+            assertThat(head.header("Content-Length"))
+                    .as("not the secret's length")
                     .isNotEqualTo(String.valueOf(Docroot.SECRET.length()));
         }
     }
@@ -279,7 +289,8 @@ public interface FreshnessContract extends ContractFixture {
         try (RawClient c = client()) {
             HttpResponse r = c.send(get(target, "Connection: close")).read();
             byte[] rest = c.readRestAllowingReset();
-            String raw = r.head() + new String(r.body(), StandardCharsets.ISO_8859_1)
+            String raw = r.head()
+                    + new String(r.body(), StandardCharsets.ISO_8859_1)
                     + new String(rest, StandardCharsets.ISO_8859_1);
             assertThat(raw).as(target).doesNotContain("TOP SECRET");
             assertThat(rest).as("nothing after the response to " + target).isEmpty();
@@ -288,7 +299,8 @@ public interface FreshnessContract extends ContractFixture {
     }
 
     @Test
-    @DisplayName("a slow reader gets the file it asked for, whole, while the file is replaced and its descriptor retired")
+    @DisplayName(
+            "a slow reader gets the file it asked for, whole, while the file is replaced and its descriptor retired")
     default void slowReaderIsNeverCut() throws Exception {
         Path f = root().resolve("fresh-slow.bin");
         Path tmp = root().resolve("fresh-slow.bin.tmp");
@@ -335,7 +347,9 @@ public interface FreshnessContract extends ContractFixture {
                         for (int i = 0; i < FRESH_PROBES; i++) {
                             HttpResponse r = fetch("/fresh-slow.bin");
                             assertThat(r.status()).isEqualTo(200);
-                            assertThat(r.body()).as("the replacement, to another client").isEqualTo(replacement);
+                            assertThat(r.body())
+                                    .as("the replacement, to another client")
+                                    .isEqualTo(replacement);
                             assertThat(r.header("Last-Modified")).isEqualTo(imf(Docroot.MTIME.plusSeconds(60)));
                         }
                         fetched = System.nanoTime();
@@ -345,19 +359,27 @@ public interface FreshnessContract extends ContractFixture {
                     // from the old descriptor; then the rest, over at least a second.
                     long allowed = !isFetched
                             ? Math.min(SLOW_FIRST_PART, SLOW_FIRST_PART * (now - start) / (2 * window))
-                            : SLOW_FIRST_PART + (SLOW_FILE_SIZE - SLOW_FIRST_PART)
-                                    * (now - fetched) / Math.max(freshnessWindow().toNanos(), SLOW_LAST_PART.toNanos());
+                            : SLOW_FIRST_PART
+                                    + (SLOW_FILE_SIZE - SLOW_FIRST_PART)
+                                            * (now - fetched)
+                                            / Math.max(freshnessWindow().toNanos(), SLOW_LAST_PART.toNanos());
                     if (off + SLOW_STEP > allowed) {
                         Thread.sleep(10);
                         continue;
                     }
                     int n = in.readNBytes(got, 0, SLOW_STEP);
-                    assertThat(n).as("the response was cut at byte " + (off + n)).isEqualTo(SLOW_STEP);
+                    assertThat(n)
+                            .as("the response was cut at byte " + (off + n))
+                            .isEqualTo(SLOW_STEP);
                     int at = Arrays.mismatch(got, slowFileChunk(off, expected));
-                    assertThat(at).as("first byte that differs from the file asked for, after byte " + off).isEqualTo(-1);
+                    assertThat(at)
+                            .as("first byte that differs from the file asked for, after byte " + off)
+                            .isEqualTo(-1);
                     off += n;
                 }
-                assertThat(isFetched).as("the replacement was fetched while the slow response was going").isTrue();
+                assertThat(isFetched)
+                        .as("the replacement was fetched while the slow response was going")
+                        .isTrue();
                 // The connection is still in step: the next response starts where the body ended.
                 assertThat(slow.send(get("/hello.txt")).read().bodyText()).isEqualTo(Docroot.HELLO);
             }

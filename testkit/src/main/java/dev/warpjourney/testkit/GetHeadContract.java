@@ -29,7 +29,9 @@ public interface GetHeadContract extends ContractFixture {
         assertThat(r.header("Last-Modified")).isEqualTo(imf(Docroot.MTIME));
         assertThat(r.header("ETag")).matches(STRONG_ETAG);
         assertThat(r.header("Accept-Ranges")).isEqualTo("bytes");
-        assertThat(r.header("Connection")).as("HTTP/1.1 keeps the connection without saying so").isNull();
+        assertThat(r.header("Connection"))
+                .as("HTTP/1.1 keeps the connection without saying so")
+                .isNull();
     }
 
     @Test
@@ -42,7 +44,8 @@ public interface GetHeadContract extends ContractFixture {
             assertThat(head.status()).isEqualTo(200);
             assertThat(get.status()).isEqualTo(200);
             assertThat(get.body()).isEqualTo(Docroot.data());
-            for (String name : List.of("Content-Length", "Content-Type", "Last-Modified", "ETag", "Accept-Ranges", "Server")) {
+            for (String name :
+                    List.of("Content-Length", "Content-Type", "Last-Modified", "ETag", "Accept-Ranges", "Server")) {
                 assertThat(head.header(name)).as(name).isEqualTo(get.header(name));
             }
             assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(Docroot.DATA_SIZE));
@@ -51,12 +54,29 @@ public interface GetHeadContract extends ContractFixture {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-        "a.html, text/html", "a.HTML, text/html", "a.css, text/css", "a.js, text/javascript", "a.mjs, text/javascript",
-        "a.json, application/json", "a.txt, text/plain", "a.xml, application/xml", "a.svg, image/svg+xml",
-        "a.png, image/png", "a.jpg, image/jpeg", "a.jpeg, image/jpeg", "a.gif, image/gif", "a.webp, image/webp",
-        "a.ico, image/vnd.microsoft.icon", "a.woff, font/woff", "a.woff2, font/woff2", "a.pdf, application/pdf",
-        "a.wasm, application/wasm", "a.mp4, video/mp4", "a.unknownext, application/octet-stream",
-        "noextension, application/octet-stream"})
+        "a.html, text/html",
+        "a.HTML, text/html",
+        "a.css, text/css",
+        "a.js, text/javascript",
+        "a.mjs, text/javascript",
+        "a.json, application/json",
+        "a.txt, text/plain",
+        "a.xml, application/xml",
+        "a.svg, image/svg+xml",
+        "a.png, image/png",
+        "a.jpg, image/jpeg",
+        "a.jpeg, image/jpeg",
+        "a.gif, image/gif",
+        "a.webp, image/webp",
+        "a.ico, image/vnd.microsoft.icon",
+        "a.woff, font/woff",
+        "a.woff2, font/woff2",
+        "a.pdf, application/pdf",
+        "a.wasm, application/wasm",
+        "a.mp4, video/mp4",
+        "a.unknownext, application/octet-stream",
+        "noextension, application/octet-stream"
+    })
     default void contentTypeFromExtension(String file, String type) {
         HttpResponse r = fetch("/types/" + file);
         assertThat(r.status()).isEqualTo(200);

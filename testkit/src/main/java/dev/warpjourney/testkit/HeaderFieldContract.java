@@ -13,15 +13,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 public interface HeaderFieldContract extends ContractFixture {
 
     @ParameterizedTest(name = "[{index}] Host: {0}")
-    @ValueSource(strings = {"localhost", "localhost:8080", "127.0.0.1", "127.0.0.1:80", "[::1]", "[::1]:8080",
-        "[2001:db8::7]:443", "my-host.example", "a-b-c.example-d.org:8080", "xn--bcher-kva.example", "LOCALHOST"})
+    @ValueSource(
+            strings = {
+                "localhost",
+                "localhost:8080",
+                "127.0.0.1",
+                "127.0.0.1:80",
+                "[::1]",
+                "[::1]:8080",
+                "[2001:db8::7]:443",
+                "my-host.example",
+                "a-b-c.example-d.org:8080",
+                "xn--bcher-kva.example",
+                "LOCALHOST"
+            })
     @DisplayName("valid Host forms, with and without a port, are served")
     default void validHostFormsAreServed(String host) {
         try (RawClient c = client()) {
-            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n").read();
+            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .read();
             assertThat(r.status()).as(host + ": " + r).isEqualTo(200);
             assertThat(r.body()).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
-            assertThat(c.send(Wire.get("/dir/")).read().bodyText()).as("the connection stays usable").isEqualTo("<p>dir index\n");
+            assertThat(c.send(Wire.get("/dir/")).read().bodyText())
+                    .as("the connection stays usable")
+                    .isEqualTo("<p>dir index\n");
         }
     }
 
@@ -39,18 +54,29 @@ public interface HeaderFieldContract extends ContractFixture {
     @DisplayName("trailing and leading whitespace around field values is not part of the value")
     default void whitespaceAroundValuesIsIgnored() {
         String etag = etagOf("/data.bin");
-        assertThat(exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost   \r\n\r\n").status()).isEqualTo(200);
-        assertThat(exchange("GET /hello.txt HTTP/1.1\r\nHost:\tlocalhost\t\r\n\r\n").status()).isEqualTo(200);
+        assertThat(exchange("GET /hello.txt HTTP/1.1\r\nHost: localhost   \r\n\r\n")
+                        .status())
+                .isEqualTo(200);
+        assertThat(exchange("GET /hello.txt HTTP/1.1\r\nHost:\tlocalhost\t\r\n\r\n")
+                        .status())
+                .isEqualTo(200);
         assertThat(fetch("/hello.txt", "X-Trailing: value   ").status()).isEqualTo(200);
-        assertThat(fetch("/data.bin", "If-None-Match: " + etag + "   ").status()).isEqualTo(304);
-        assertThat(fetch("/data.bin", "If-None-Match:\t" + etag + " \t ").status()).isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-None-Match: " + etag + "   ").status())
+                .isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-None-Match:\t" + etag + " \t ").status())
+                .isEqualTo(304);
         HttpResponse range = fetch("/data.bin", "Range:   bytes=0-9  ");
         assertThat(range.status()).isEqualTo(206);
         assertThat(range.header("Content-Range")).isEqualTo("bytes 0-9/" + Docroot.DATA_SIZE);
-        assertThat(fetch("/data.bin", "If-Modified-Since: " + Wire.imf(Docroot.MTIME) + "  ").status()).isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-Modified-Since: " + Wire.imf(Docroot.MTIME) + "  ")
+                        .status())
+                .isEqualTo(304);
         try (RawClient c = client()) {
-            HttpResponse r = c.send(Wire.get("/hello.txt", "Connection: close   ")).read();
-            assertThat(r.closes()).as("Connection: close with trailing spaces is still close").isTrue();
+            HttpResponse r =
+                    c.send(Wire.get("/hello.txt", "Connection: close   ")).read();
+            assertThat(r.closes())
+                    .as("Connection: close with trailing spaces is still close")
+                    .isTrue();
             assertThat(c.readUntilClosed()).isEmpty();
         }
     }
@@ -77,19 +103,30 @@ public interface HeaderFieldContract extends ContractFixture {
     @DisplayName("repeated fields other than Host are fine; a repeated list field is one combined list")
     default void repeatedFields() {
         String etag = etagOf("/data.bin");
-        assertThat(fetch("/hello.txt", "X-Repeat: 1", "X-Repeat: 2", "X-Repeat: 3").status()).isEqualTo(200);
-        assertThat(fetch("/hello.txt", "Accept: text/plain", "Accept: */*").status()).isEqualTo(200);
-        assertThat(fetch("/hello.txt", "Cache-Control: no-cache", "Cache-Control: max-age=0").status()).isEqualTo(200);
+        assertThat(fetch("/hello.txt", "X-Repeat: 1", "X-Repeat: 2", "X-Repeat: 3")
+                        .status())
+                .isEqualTo(200);
+        assertThat(fetch("/hello.txt", "Accept: text/plain", "Accept: */*").status())
+                .isEqualTo(200);
+        assertThat(fetch("/hello.txt", "Cache-Control: no-cache", "Cache-Control: max-age=0")
+                        .status())
+                .isEqualTo(200);
         // RFC 9110 §5.3: If-None-Match: "other" and If-None-Match: <etag> is the list "other", <etag>.
-        assertThat(fetch("/data.bin", "If-None-Match: \"other\"", "If-None-Match: " + etag).status()).isEqualTo(304);
-        assertThat(fetch("/data.bin", "If-None-Match: " + etag, "If-None-Match: \"other\"").status()).isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-None-Match: \"other\"", "If-None-Match: " + etag)
+                        .status())
+                .isEqualTo(304);
+        assertThat(fetch("/data.bin", "If-None-Match: " + etag, "If-None-Match: \"other\"")
+                        .status())
+                .isEqualTo(304);
         try (RawClient c = client()) { // Connection: keep-alive, then close: the close counts
-            HttpResponse r = c.send(Wire.get("/hello.txt", "Connection: keep-alive", "Connection: close")).read();
+            HttpResponse r = c.send(Wire.get("/hello.txt", "Connection: keep-alive", "Connection: close"))
+                    .read();
             assertThat(r.closes()).isTrue();
             assertThat(c.readUntilClosed()).isEmpty();
         }
         try (RawClient c = client()) { // the combined list ", close," has an empty element at each end
-            HttpResponse r = c.send(Wire.get("/hello.txt", "Connection:", "Connection: close,")).read();
+            HttpResponse r = c.send(Wire.get("/hello.txt", "Connection:", "Connection: close,"))
+                    .read();
             assertThat(r.closes()).as(r.toString()).isTrue();
             assertThat(r.bodyText()).isEqualTo(Docroot.HELLO);
             assertThat(c.readUntilClosed()).isEmpty();
@@ -97,7 +134,8 @@ public interface HeaderFieldContract extends ContractFixture {
     }
 
     @Test
-    @DisplayName("a repeated field is forgotten with its request: the next one on the connection is answered without it")
+    @DisplayName(
+            "a repeated field is forgotten with its request: the next one on the connection is answered without it")
     default void aRepeatedFieldDoesNotOutliveItsRequest() {
         String etag = etagOf("/data.bin");
         try (RawClient c = client()) {
@@ -117,10 +155,12 @@ public interface HeaderFieldContract extends ContractFixture {
         assertThat(range.status()).as(range.toString()).isEqualTo(206);
         assertThat(range.header("Content-Range")).isEqualTo("bytes 0-9/" + Docroot.DATA_SIZE);
         assertThat(range.body()).isEqualTo(Arrays.copyOf(Docroot.data(), 10));
-        assertThat(exchange("GET /data.bin HTTP/1.1\r\nHOST: localhost\r\nIF-NONE-MATCH: " + etag + "\r\n\r\n").status())
+        assertThat(exchange("GET /data.bin HTTP/1.1\r\nHOST: localhost\r\nIF-NONE-MATCH: " + etag + "\r\n\r\n")
+                        .status())
                 .isEqualTo(304);
         try (RawClient c = client()) {
-            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHOST: localhost\r\nCONNECTION: CLOSE\r\n\r\n").read();
+            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHOST: localhost\r\nCONNECTION: CLOSE\r\n\r\n")
+                    .read();
             assertThat(r.closes()).isTrue();
             assertThat(c.readUntilClosed()).isEmpty();
         }
@@ -142,7 +182,9 @@ public interface HeaderFieldContract extends ContractFixture {
             many.append("X-Field-").append(i).append(": ").append(i).append("\r\n");
         }
         try (RawClient c = client()) {
-            assertThat(c.send(many.append("\r\n").toString()).read().status()).as("90 fields are fine").isEqualTo(200);
+            assertThat(c.send(many.append("\r\n").toString()).read().status())
+                    .as("90 fields are fine")
+                    .isEqualTo(200);
         }
     }
 }

@@ -19,10 +19,24 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
-public abstract class HttpContract implements GetHeadContract, ConnectionContract, TimeoutContract,
-        ConditionalContract, RangeContract, DirectoryContract, MalformedRequestContract, RequestBodyContract,
-        ChunkedBodyContract, HeaderFieldContract, PathSafetyContract, RobustnessContract, SlowlorisContract, SoakContract,
-        ProcessContract, FreshnessContract, FaultsContract {
+public abstract class HttpContract
+        implements GetHeadContract,
+                ConnectionContract,
+                TimeoutContract,
+                ConditionalContract,
+                RangeContract,
+                DirectoryContract,
+                MalformedRequestContract,
+                RequestBodyContract,
+                ChunkedBodyContract,
+                HeaderFieldContract,
+                PathSafetyContract,
+                RobustnessContract,
+                SlowlorisContract,
+                SoakContract,
+                ProcessContract,
+                FreshnessContract,
+                FaultsContract {
 
     private Path base;
     private Path root;

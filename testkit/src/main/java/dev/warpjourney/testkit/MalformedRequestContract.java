@@ -13,36 +13,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 public interface MalformedRequestContract extends ContractFixture {
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "GET /hello.txt\r\n\r\n",
-        "GET  /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET /hello.txt  HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: exa mple\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: a/b\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: a:port\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost : x\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Bad\t: y\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX(Bad): y\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\n: empty-name\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\rHost: x\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n",
-        "GET /hello.txt HTTP/1.10\r\nHost: x\r\n\r\n",
-        "GET /hello.txt HTTP/1\r\nHost: x\r\n\r\n",
-        "GET /hello.txt http/1.1\r\nHost: x\r\n\r\n",
-        "GET /hello.txt HTTP/1.1 \r\nHost: x\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1 2\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-        "G\u0000T /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET /hel\u0000lo.txt HTTP/1.1\r\nHost: x\r\n\r\n"})
+    @ValueSource(
+            strings = {
+                "GET /hello.txt\r\n\r\n",
+                "GET  /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /hello.txt  HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: exa mple\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: a/b\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: a:port\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost : x\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Bad\t: y\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX(Bad): y\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\n: empty-name\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\rHost: x\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\u0001b\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n",
+                "GET /hello.txt HTTP/1.10\r\nHost: x\r\n\r\n",
+                "GET /hello.txt HTTP/1\r\nHost: x\r\n\r\n",
+                "GET /hello.txt http/1.1\r\nHost: x\r\n\r\n",
+                "GET /hello.txt HTTP/1.1 \r\nHost: x\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1 2\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                "G\u0000T /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /hel\u0000lo.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+            })
     @DisplayName("malformed request line or fields: 400 and close")
     default void malformedRequestsGet400AndClose(String raw) {
         try (RawClient c = client()) {
@@ -52,22 +54,25 @@ public interface MalformedRequestContract extends ContractFixture {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u00fc\u0003\u0003", // the first bytes of a TLS ClientHello
-        "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n",
-        "SSH-2.0-OpenSSH_9.2p1\r\n",
-        "\u0000\u00ff\u0013\u0037 binary noise",
-        "G(T /hello.txt HTTP/1.1\r\nHost: x\r\n",
-        "\u0000GET /hello.txt HTTP/1.1\r\n",
-        "GET /hello.txt HTTQ/1.1\r\nHost: x\r\n",
-        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n"})
+    @ValueSource(
+            strings = {
+                "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u00fc\u0003\u0003", // the first bytes of a TLS ClientHello
+                "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n",
+                "SSH-2.0-OpenSSH_9.2p1\r\n",
+                "\u0000\u00ff\u0013\u0037 binary noise",
+                "G(T /hello.txt HTTP/1.1\r\nHost: x\r\n",
+                "\u0000GET /hello.txt HTTP/1.1\r\n",
+                "GET /hello.txt HTTQ/1.1\r\nHost: x\r\n",
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n"
+            })
     @DisplayName("a head that can never become valid gets 400 at once, not at the end of the header timeout")
     default void garbageIsRefusedAtOnce(String raw) {
         try (RawClient c = client()) {
             long t0 = System.nanoTime();
             c.send(raw); // no empty line: the head never ends, so only its bytes can tell
             assertErrorAndClose(c, 400);
-            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).as("answered before the header timeout")
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0))
+                    .as("answered before the header timeout")
                     .isLessThan(HEADER_TIMEOUT.dividedBy(2));
         }
     }
@@ -85,14 +90,17 @@ public interface MalformedRequestContract extends ContractFixture {
         HttpResponse r = exchange("GET http://localhost/hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.bodyText()).isEqualTo(Docroot.HELLO);
-        assertThat(exchange("GET http://localhost HTTP/1.1\r\nHost: localhost\r\n\r\n").status()).isEqualTo(200);
+        assertThat(exchange("GET http://localhost HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        .status())
+                .isEqualTo(200);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"})
     default void knownMethodsGet405WithAllow(String method) {
         try (RawClient c = client()) {
-            HttpResponse r = c.send(method + " /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc").read();
+            HttpResponse r = c.send(method + " /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+                    .read();
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(r.body().length));

@@ -16,14 +16,37 @@ import org.junit.jupiter.params.provider.ValueSource;
 public interface PathSafetyContract extends ContractFixture {
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "/../secret.txt", "/../../secret.txt", "/dir/../../secret.txt", "/./../secret.txt",
-        "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/.%2e/secret.txt", "/%2e%2e%2fsecret.txt",
-        "/..%2fsecret.txt", "/..%5csecret.txt", "/..%5Csecret.txt", "/%c0%ae%c0%ae/secret.txt",
-        "/%c0%2e%c0%2e/secret.txt", "/%e0%80%ae%e0%80%ae/secret.txt", "/%c0%af..%c0%afsecret.txt",
-        "/%252e%252e/secret.txt", "/..\\secret.txt", "/link-outside.txt", "/dirlink-outside/secret.txt",
-        "/hello.txt%00.html", "/%00", "/%", "/%2", "/%zz", "/a%2fb", "//../secret.txt",
-        "/..;/secret.txt", "/%u002e%u002e/secret.txt"})
+    @ValueSource(
+            strings = {
+                "/../secret.txt",
+                "/../../secret.txt",
+                "/dir/../../secret.txt",
+                "/./../secret.txt",
+                "/%2e%2e/secret.txt",
+                "/%2E%2E/secret.txt",
+                "/.%2e/secret.txt",
+                "/%2e%2e%2fsecret.txt",
+                "/..%2fsecret.txt",
+                "/..%5csecret.txt",
+                "/..%5Csecret.txt",
+                "/%c0%ae%c0%ae/secret.txt",
+                "/%c0%2e%c0%2e/secret.txt",
+                "/%e0%80%ae%e0%80%ae/secret.txt",
+                "/%c0%af..%c0%afsecret.txt",
+                "/%252e%252e/secret.txt",
+                "/..\\secret.txt",
+                "/link-outside.txt",
+                "/dirlink-outside/secret.txt",
+                "/hello.txt%00.html",
+                "/%00",
+                "/%",
+                "/%2",
+                "/%zz",
+                "/a%2fb",
+                "//../secret.txt",
+                "/..;/secret.txt",
+                "/%u002e%u002e/secret.txt"
+            })
     @DisplayName("no path leaves the root, and a bad path never yields a 500")
     default void traversalIsImpossible(String target) {
         HttpResponse r = fetch(target);
@@ -52,8 +75,26 @@ public interface PathSafetyContract extends ContractFixture {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"/a\"b", "/a<b", "/a>b", "/a\\b", "/a{b", "/a}b", "/a|b", "/a^b", "/a`b", "/\"", "/<",
-        "/\\", "/{", "/|", "/hello.txt\"", "/dir/<script>", "/..\\secret.txt"})
+    @ValueSource(
+            strings = {
+                "/a\"b",
+                "/a<b",
+                "/a>b",
+                "/a\\b",
+                "/a{b",
+                "/a}b",
+                "/a|b",
+                "/a^b",
+                "/a`b",
+                "/\"",
+                "/<",
+                "/\\",
+                "/{",
+                "/|",
+                "/hello.txt\"",
+                "/dir/<script>",
+                "/..\\secret.txt"
+            })
     @DisplayName("a byte that RFC 3986 does not allow in a path, sent raw: strictly 400")
     default void rawDisallowedBytesInThePathAre400(String target) {
         try (RawClient c = client()) {
@@ -70,7 +111,8 @@ public interface PathSafetyContract extends ContractFixture {
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertThat(mk.waitFor()).as("mkfifo").isZero();
         try {
-            for (String req : List.of(get("/pipe.fifo"), request("HEAD", "/pipe.fifo"), get("/pipe.fifo", "Range: bytes=0-1"))) {
+            for (String req :
+                    List.of(get("/pipe.fifo"), request("HEAD", "/pipe.fifo"), get("/pipe.fifo", "Range: bytes=0-1"))) {
                 // Opening a FIFO for reading blocks until a writer comes: a loop that tried would hang here.
                 try (RawClient c = client()) {
                     HttpResponse r = c.send(req).read(req.startsWith("HEAD"));
@@ -78,7 +120,9 @@ public interface PathSafetyContract extends ContractFixture {
                     assertThat(c.send(get("/hello.txt")).read().bodyText()).isEqualTo(Docroot.HELLO);
                 }
             }
-            assertThat(fetch("/hello.txt").bodyText()).as("the loop still answers").isEqualTo(Docroot.HELLO);
+            assertThat(fetch("/hello.txt").bodyText())
+                    .as("the loop still answers")
+                    .isEqualTo(Docroot.HELLO);
         } finally {
             Files.delete(fifo);
         }
@@ -107,14 +151,20 @@ public interface PathSafetyContract extends ContractFixture {
     @Test
     @DisplayName("a symlinked directory that leads outside the root is not served, not even its index")
     default void symlinkedDirectoryOutsideTheRoot() {
-        for (String target : List.of("/dirlink-outside/", "/dirlink-outside/index.html", "/dirlink-outside/secret.txt",
-                "/dirlink-outside/./secret.txt", "/dir/../dirlink-outside/")) {
+        for (String target : List.of(
+                "/dirlink-outside/",
+                "/dirlink-outside/index.html",
+                "/dirlink-outside/secret.txt",
+                "/dirlink-outside/./secret.txt",
+                "/dir/../dirlink-outside/")) {
             HttpResponse r = fetch(target);
             assertThat(r.status()).as(target).isEqualTo(404);
             assertThat(r.bodyText()).doesNotContain("TOP SECRET");
         }
         HttpResponse noSlash = fetch("/dirlink-outside");
-        assertThat(noSlash.status()).as("no redirect into a directory outside the root").isEqualTo(404);
+        assertThat(noSlash.status())
+                .as("no redirect into a directory outside the root")
+                .isEqualTo(404);
         assertThat(noSlash.header("Location")).isNull();
     }
 }

@@ -51,12 +51,16 @@ public interface ProcessContract extends ContractFixture {
     @DisplayName("out of descriptors: no spinning, no flood on stderr, and it serves again once clients leave")
     default void descriptorExhaustion() throws Exception {
         List<RawClient> clients = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.start(mainClass(), root(),
-                List.of("prlimit", "--nofile=" + NOFILE_LIMIT + ":" + NOFILE_LIMIT, "--"), CHILD_JVM)) {
+        try (ServerProcess server = ServerProcess.start(
+                mainClass(),
+                root(),
+                List.of("prlimit", "--nofile=" + NOFILE_LIMIT + ":" + NOFILE_LIMIT, "--"),
+                CHILD_JVM)) {
             long fdsAtStart = server.openDescriptors();
             for (int i = 0; i < 3; i++) { // warm up the request path before descriptors run out
-                assertThat(getOn(server.port(), 10_000)).as("descriptors at start: " + fdsAtStart + ", stderr: "
-                        + server.stderr()).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
+                assertThat(getOn(server.port(), 10_000))
+                        .as("descriptors at start: " + fdsAtStart + ", stderr: " + server.stderr())
+                        .isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
             }
             // Open kept-alive connections, each with one answered request, until one is not answered:
             // the server could not accept it.
@@ -75,7 +79,9 @@ public interface ProcessContract extends ContractFixture {
                     exhausted = true; // not accepted (or closed at once): the server is out of descriptors
                 }
             }
-            assertThat(exhausted).as("the server ran out of descriptors under a limit of " + NOFILE_LIMIT).isTrue();
+            assertThat(exhausted)
+                    .as("the server ran out of descriptors under a limit of " + NOFILE_LIMIT)
+                    .isTrue();
             // A few more wait in the listen backlog: the listener stays ready all along.
             for (int i = 0; i < 5; i++) {
                 clients.add(new RawClient(server.port(), 1000).send(get("/dir")));
@@ -87,9 +93,15 @@ public interface ProcessContract extends ContractFixture {
             Thread.sleep(EXHAUSTED_WINDOW.toMillis());
             double cpu = (double) (server.cpuNanos() - cpu0) / (System.nanoTime() - t0);
             List<String> lines = server.stderr();
-            System.out.printf("descriptor exhaustion: %d connections served under --nofile=%d; CPU while exhausted "
+            System.out.printf(
+                    "descriptor exhaustion: %d connections served under --nofile=%d; CPU while exhausted "
                             + "%.3f of a core over %d ms; %d stderr lines in all, %d during the window: %s%n",
-                    served, NOFILE_LIMIT, cpu, EXHAUSTED_WINDOW.toMillis(), lines.size(), lines.size() - linesBefore,
+                    served,
+                    NOFILE_LIMIT,
+                    cpu,
+                    EXHAUSTED_WINDOW.toMillis(),
+                    lines.size(),
+                    lines.size() - linesBefore,
                     lines.subList(0, Math.min(lines.size(), MAX_EXHAUSTED_STDERR_LINES)));
             assertThat(cpu).as("CPU used by the exhausted server (cores)").isLessThan(MAX_EXHAUSTED_CPU);
             assertThat(lines).as("stderr of the exhausted server").hasSizeLessThanOrEqualTo(MAX_EXHAUSTED_STDERR_LINES);
@@ -99,7 +111,9 @@ public interface ProcessContract extends ContractFixture {
             // Descriptors come back; the server resumes by itself and serves a fresh client exactly.
             assertThat(getOn(server.port(), 10_000)).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
             assertThat(server.process().isAlive()).isTrue();
-            assertThat(server.stderr()).as("stderr after recovery").hasSizeLessThanOrEqualTo(MAX_EXHAUSTED_STDERR_LINES);
+            assertThat(server.stderr())
+                    .as("stderr after recovery")
+                    .hasSizeLessThanOrEqualTo(MAX_EXHAUSTED_STDERR_LINES);
         } finally {
             clients.forEach(RawClient::close);
         }
@@ -139,7 +153,8 @@ public interface ProcessContract extends ContractFixture {
                     f.get();
                 }
             }
-            assertThat(getOn(server.port(), 10_000)).as("answers after the long paths; stderr: " + server.stderr())
+            assertThat(getOn(server.port(), 10_000))
+                    .as("answers after the long paths; stderr: " + server.stderr())
                     .isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
             // 1,200 connections, each with 20 KB of a head that does not end: 24 MB held until the
             // header timeout, unless the server bounds what it keeps (and refuses the rest with 503).
@@ -155,12 +170,15 @@ public interface ProcessContract extends ContractFixture {
                         // refused (503 and a close): what a bounded server does with the rest
                     }
                 }
-                assertThat(getOn(server.port(), 10_000)).as("answers beside the unfinished heads; stderr: " + server.stderr())
+                assertThat(getOn(server.port(), 10_000))
+                        .as("answers beside the unfinished heads; stderr: " + server.stderr())
                         .isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
             } finally {
                 slow.forEach(RawClient::close);
             }
-            assertThat(String.join("\n", server.stderr())).as("no loop died").doesNotContain("event loop failed")
+            assertThat(String.join("\n", server.stderr()))
+                    .as("no loop died")
+                    .doesNotContain("event loop failed")
                     .doesNotContain("Exception in thread");
         }
     }
@@ -177,13 +195,15 @@ public interface ProcessContract extends ContractFixture {
     int SHUTDOWN_FILE_SIZE = 16 << 20;
     /** Slow readers take about 2 s for the file, well inside a stage's shutdown grace (10 s in Limits). */
     int SLOW_READ_BLOCK = 64 << 10;
+
     long SLOW_READ_PAUSE_MILLIS = 8;
     /** A generous bound for "at once" on a busy machine, and well under any stage's shutdown grace. */
     Duration DRAIN_CLOSE_BOUND = Duration.ofSeconds(2);
 
     @Test
     @Tag(HEAVY)
-    @DisplayName("SIGTERM under load: every response in flight completes byte-exact, new connections are refused, exit 0")
+    @DisplayName(
+            "SIGTERM under load: every response in flight completes byte-exact, new connections are refused, exit 0")
     default void gracefulShutdownUnderLoad() throws Exception {
         Path file = root().resolve("shutdown.bin");
         byte[] content = new byte[SHUTDOWN_FILE_SIZE];
@@ -208,7 +228,9 @@ public interface ProcessContract extends ContractFixture {
                 results.add(readers.submit(() -> readSlowly(c, content, inFlight)));
             }
             for (CountDownLatch l : started) {
-                assertThat(l.await(10, TimeUnit.SECONDS)).as("every response is in flight").isTrue();
+                assertThat(l.await(10, TimeUnit.SECONDS))
+                        .as("every response is in flight")
+                        .isTrue();
             }
 
             server.process().destroy(); // SIGTERM on Linux
@@ -216,7 +238,8 @@ public interface ProcessContract extends ContractFixture {
 
             // New connections are refused once the listener is closed (at once, in the shutdown hook).
             boolean refused = false;
-            while (!refused && System.nanoTime() - signalled < Duration.ofSeconds(3).toNanos()) {
+            while (!refused
+                    && System.nanoTime() - signalled < Duration.ofSeconds(3).toNanos()) {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", server.port()), 1000);
                     Thread.sleep(50);
@@ -230,9 +253,14 @@ public interface ProcessContract extends ContractFixture {
                 String problem = results.get(i).get(30, TimeUnit.SECONDS);
                 assertThat(problem).as("client " + i).isEmpty();
             }
-            assertThat(server.process().waitFor(20, TimeUnit.SECONDS)).as("the server exits").isTrue();
-            assertThat(server.process().exitValue()).as("exit status after a clean drain").isZero();
-            System.out.printf("graceful shutdown: 4 clients drained, exit %d, %d ms after SIGTERM; stderr %s%n",
+            assertThat(server.process().waitFor(20, TimeUnit.SECONDS))
+                    .as("the server exits")
+                    .isTrue();
+            assertThat(server.process().exitValue())
+                    .as("exit status after a clean drain")
+                    .isZero();
+            System.out.printf(
+                    "graceful shutdown: 4 clients drained, exit %d, %d ms after SIGTERM; stderr %s%n",
                     server.process().exitValue(), (System.nanoTime() - signalled) / 1_000_000, server.stderr());
         } finally {
             clients.forEach(RawClient::close);
@@ -293,7 +321,8 @@ public interface ProcessContract extends ContractFixture {
         }
         long done = System.nanoTime();
         byte[] rest = c.readUntilClosed();
-        return rest.length == 0 ? closedPromptly(done)
+        return rest.length == 0
+                ? closedPromptly(done)
                 : rest.length + " bytes after a response that said Connection: close";
     }
 
@@ -303,7 +332,8 @@ public interface ProcessContract extends ContractFixture {
      */
     private static String closedPromptly(long responseDone) {
         long millis = (System.nanoTime() - responseDone) / 1_000_000;
-        return millis < DRAIN_CLOSE_BOUND.toMillis() ? ""
+        return millis < DRAIN_CLOSE_BOUND.toMillis()
+                ? ""
                 : "the connection was closed " + millis + " ms after its last response, not at once";
     }
 

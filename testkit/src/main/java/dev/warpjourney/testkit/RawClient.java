@@ -119,7 +119,9 @@ public final class RawClient implements AutoCloseable {
                 if (colon <= 0) {
                     throw new IOException("malformed field line: " + lines[i]);
                 }
-                fields.add(new String[] {lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()});
+                fields.add(new String[] {
+                    lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()
+                });
             }
             int status = Integer.parseInt(statusLine[1]);
             byte[] body = new byte[0];

@@ -30,7 +30,8 @@ public interface RequestBodyContract extends ContractFixture {
     @Test
     default void transferEncodingWithContentLengthIs400() {
         try (RawClient c = client()) {
-            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+            c.send(
+                    "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
             assertErrorAndClose(c, 400);
         }
     }

@@ -59,7 +59,8 @@ public interface RobustnessContract extends ContractFixture {
     @Test
     @DisplayName("a 1 GiB file streams with a small heap")
     default void hugeFileStreams() throws IOException {
-        assertThat(Runtime.getRuntime().maxMemory()).as("the contract runs with a heap smaller than the file")
+        assertThat(Runtime.getRuntime().maxMemory())
+                .as("the contract runs with a heap smaller than the file")
                 .isLessThan(Docroot.HUGE_SIZE);
         Path huge = Docroot.createHuge(root());
         try (RawClient c = client()) {
@@ -84,11 +85,16 @@ public interface RobustnessContract extends ContractFixture {
                 offset += n;
             }
             // The connection is still usable, and a range near the end of the file works.
-            HttpResponse tail = c.send(get("/huge.bin", "Range: bytes=" + (Docroot.HUGE_SIZE - Docroot.HUGE_MARK_STRIDE) + "-"
-                    + (Docroot.HUGE_SIZE - Docroot.HUGE_MARK_STRIDE + 7))).read();
+            HttpResponse tail = c.send(get(
+                            "/huge.bin",
+                            "Range: bytes=" + (Docroot.HUGE_SIZE - Docroot.HUGE_MARK_STRIDE) + "-"
+                                    + (Docroot.HUGE_SIZE - Docroot.HUGE_MARK_STRIDE + 7)))
+                    .read();
             assertThat(tail.status()).isEqualTo(206);
-            assertThat(tail.body()).isEqualTo(java.nio.ByteBuffer.allocate(8)
-                    .putLong(Docroot.HUGE_SIZE - Docroot.HUGE_MARK_STRIDE).array());
+            assertThat(tail.body())
+                    .isEqualTo(java.nio.ByteBuffer.allocate(8)
+                            .putLong(Docroot.HUGE_SIZE - Docroot.HUGE_MARK_STRIDE)
+                            .array());
         } finally {
             Files.delete(huge);
         }
@@ -145,7 +151,9 @@ public interface RobustnessContract extends ContractFixture {
             Thread.sleep(100);
             after = openDescriptors();
         }
-        assertThat(after).as("descriptors after the run (before: " + before + ")").isLessThanOrEqualTo(before);
+        assertThat(after)
+                .as("descriptors after the run (before: " + before + ")")
+                .isLessThanOrEqualTo(before);
         Files.delete(root().resolve("leak.bin"));
     }
 }

@@ -42,8 +42,9 @@ public final class ServerProcess implements AutoCloseable {
             }
         });
         pump(process.getErrorStream(), "stage-stderr", stderr::add);
-        process.onExit().thenRun(() -> port.completeExceptionally(new IOException("the stage exited with "
-                + process.exitValue() + " before it listened")));
+        process.onExit()
+                .thenRun(() -> port.completeExceptionally(
+                        new IOException("the stage exited with " + process.exitValue() + " before it listened")));
     }
 
     /**
@@ -52,7 +53,9 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(String mainClass, Path root, List<String> prefix, List<String> jvmOptions)
             throws IOException {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(prefix);
         command.add(java);
@@ -67,8 +70,8 @@ public final class ServerProcess implements AutoCloseable {
             return server;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             server.process.destroyForcibly();
-            throw new IOException("no start-up line from " + command + "; stdout " + server.stdout + ", stderr "
-                    + server.stderr, e);
+            throw new IOException(
+                    "no start-up line from " + command + "; stdout " + server.stdout + ", stderr " + server.stderr, e);
         }
     }
 
@@ -123,7 +126,9 @@ public final class ServerProcess implements AutoCloseable {
         if (clockTicks == 0) {
             clockTicks = 100;
             try {
-                Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
                 if (p.waitFor() == 0 && out.matches("\\d+")) {
                     clockTicks = Long.parseLong(out);

@@ -48,6 +48,7 @@ public interface SlowlorisContract extends ContractFixture {
      * dropped SYN costs its client a second; that is a chapter of its own, not this test.
      */
     int CONNECT_BATCH = 25;
+
     long CONNECT_PAUSE_MILLIS = 10;
 
     @Test
@@ -98,26 +99,44 @@ public interface SlowlorisContract extends ContractFixture {
                 attack.close();
             }
             List<Long> got = new ArrayList<>(probes);
-            System.out.printf("slowloris round %d: %d connections opened in %d ms, %d fresh GETs during the attack "
+            System.out.printf(
+                    "slowloris round %d: %d connections opened in %d ms, %d fresh GETs during the attack "
                             + "(median %.2f ms, max %.2f ms); the trickling connections closed %d ms after they started, "
-                            + "%d left open%n", round, result.opened(), result.openTime().toMillis(), got.size(),
-                    got.isEmpty() ? 0 : median(got) / 1e6, got.isEmpty() ? 0 : Collections.max(got) / 1e6,
-                    result.lastClose().toMillis(), result.stillOpen());
-            assertThat(result.opened()).as("round " + round + ": connections opened").isEqualTo(SLOWLORIS_CONNECTIONS);
-            assertThat(result.stillOpen()).as("round " + round + ": trickling connections the server left open "
-                    + "well past the header timeout of " + HEADER_TIMEOUT).isZero();
-            assertThat(result.badReplies()).as("round " + round + ": a trickler gets nothing or a 408").isEmpty();
-            assertThat(result.lastClose()).as("round " + round + ": when the last trickler was closed")
+                            + "%d left open%n",
+                    round,
+                    result.opened(),
+                    result.openTime().toMillis(),
+                    got.size(),
+                    got.isEmpty() ? 0 : median(got) / 1e6,
+                    got.isEmpty() ? 0 : Collections.max(got) / 1e6,
+                    result.lastClose().toMillis(),
+                    result.stillOpen());
+            assertThat(result.opened())
+                    .as("round " + round + ": connections opened")
+                    .isEqualTo(SLOWLORIS_CONNECTIONS);
+            assertThat(result.stillOpen())
+                    .as("round " + round + ": trickling connections the server left open "
+                            + "well past the header timeout of " + HEADER_TIMEOUT)
+                    .isZero();
+            assertThat(result.badReplies())
+                    .as("round " + round + ": a trickler gets nothing or a 408")
+                    .isEmpty();
+            assertThat(result.lastClose())
+                    .as("round " + round + ": when the last trickler was closed")
                     .isLessThan(HEADER_TIMEOUT.multipliedBy(3));
-            assertThat(got).as("round " + round + ": fresh GETs made while 90% of the attack was on").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(got)
+                    .as("round " + round + ": fresh GETs made while 90% of the attack was on")
+                    .hasSizeGreaterThanOrEqualTo(3);
             for (long nanos : got) {
-                assertThat(nanos).as("round " + round + ": a fresh GET during the attack (ns); all: " + got)
+                assertThat(nanos)
+                        .as("round " + round + ": a fresh GET during the attack (ns); all: " + got)
                         .isLessThan(FRESH_CLIENT_BOUND.toNanos());
             }
             allProbes.addAll(got);
         }
-        System.out.printf("slowloris: %d fresh GETs in %d rounds, median %.2f ms, max %.2f ms%n", allProbes.size(),
-                SLOWLORIS_ROUNDS, median(allProbes) / 1e6, Collections.max(allProbes) / 1e6);
+        System.out.printf(
+                "slowloris: %d fresh GETs in %d rounds, median %.2f ms, max %.2f ms%n",
+                allProbes.size(), SLOWLORIS_ROUNDS, median(allProbes) / 1e6, Collections.max(allProbes) / 1e6);
     }
 
     private static double median(List<Long> values) {
@@ -128,7 +147,8 @@ public interface SlowlorisContract extends ContractFixture {
 
     /** The attacking side: one thread and one selector drive every trickling connection. */
     final class Trickle implements AutoCloseable {
-        private static final byte[] START = "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] START =
+                "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII);
         /** Header bytes, repeated forever; never the empty line that would end the head. */
         private static final byte[] DRIP = "X-Slowloris: 1\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -136,8 +156,7 @@ public interface SlowlorisContract extends ContractFixture {
          * What the attack saw. {@code openTime} is how long connecting them all took; {@code lastClose}
          * is measured from when they all started their requests.
          */
-        record Result(int opened, int stillOpen, List<String> badReplies, Duration openTime, Duration lastClose) {
-        }
+        record Result(int opened, int stillOpen, List<String> badReplies, Duration openTime, Duration lastClose) {}
 
         private final int port;
         private final int count;
@@ -228,7 +247,9 @@ public interface SlowlorisContract extends ContractFixture {
 
         private void closed(SelectionKey key, Drip d, List<String> bad) {
             String got = d.received.toString();
-            if (!got.isEmpty() && !(got.startsWith("HTTP/1.1 408 ") && got.toLowerCase(Locale.ROOT).contains("connection: close"))) {
+            if (!got.isEmpty()
+                    && !(got.startsWith("HTTP/1.1 408 ")
+                            && got.toLowerCase(Locale.ROOT).contains("connection: close"))) {
                 bad.add(got);
             }
             key.cancel();

@@ -35,6 +35,7 @@ public interface SoakContract extends ContractFixture {
      * busy two-core machine (most are pipelined on kept-alive connections).
      */
     int SOAK_REQUESTS = 100_000;
+
     int SOAK_CLIENTS = 4;
     /** A generous bound on the whole run: a hung connection fails the soak rather than the build. */
     Duration SOAK_BOUND = Duration.ofSeconds(100);
@@ -45,6 +46,7 @@ public interface SoakContract extends ContractFixture {
      * is 4 MB and fails.
      */
     long HEAP_TOLERANCE = 4L << 20;
+
     int SOAK_BIG_FILE = 1 << 20;
 
     @Test
@@ -69,14 +71,25 @@ public interface SoakContract extends ContractFixture {
 
             long heapAfter = Wire.liveHeap();
             long fdAfter = Wire.descriptorsBackTo(fdBefore);
-            System.out.printf("soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %d KiB -> %d KiB "
-                            + "(%+d KiB, tolerance %d KiB)%n", done.get(), took.toMillis(), SOAK_CLIENTS, fdBefore, fdAfter,
-                    heapBefore >> 10, heapAfter >> 10, (heapAfter - heapBefore) >> 10, HEAP_TOLERANCE >> 10);
+            System.out.printf(
+                    "soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %d KiB -> %d KiB "
+                            + "(%+d KiB, tolerance %d KiB)%n",
+                    done.get(),
+                    took.toMillis(),
+                    SOAK_CLIENTS,
+                    fdBefore,
+                    fdAfter,
+                    heapBefore >> 10,
+                    heapAfter >> 10,
+                    (heapAfter - heapBefore) >> 10,
+                    HEAP_TOLERANCE >> 10);
             SoftAssertions soft = new SoftAssertions(); // report every figure that is off, not just the first
             soft.assertThat(done.get()).isGreaterThanOrEqualTo(SOAK_REQUESTS);
-            soft.assertThat(fdAfter).as("open descriptors after the soak (before: " + fdBefore + ")")
+            soft.assertThat(fdAfter)
+                    .as("open descriptors after the soak (before: " + fdBefore + ")")
                     .isLessThanOrEqualTo(fdBefore);
-            soft.assertThat(heapAfter).as("live heap after the soak (before: " + heapBefore + ")")
+            soft.assertThat(heapAfter)
+                    .as("live heap after the soak (before: " + heapBefore + ")")
                     .isLessThan(heapBefore + HEAP_TOLERANCE);
             // The loop is alive.
             soft.assertThat(fetch("/hello.txt").body()).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
@@ -98,7 +111,8 @@ public interface SoakContract extends ContractFixture {
                     int round = 0;
                     while (done.get() < total) {
                         if (System.nanoTime() > deadline) {
-                            throw new AssertionError("soak ran past " + SOAK_BOUND + " after " + done.get() + " requests");
+                            throw new AssertionError(
+                                    "soak ran past " + SOAK_BOUND + " after " + done.get() + " requests");
                         }
                         done.addAndGet(soakRound(client, round++, etag));
                     }
@@ -174,8 +188,8 @@ public interface SoakContract extends ContractFixture {
 
     private static void expect(HttpResponse r, int status, byte[] body) {
         if (r.status() != status || (body != null && !Arrays.equals(r.body(), body))) {
-            throw new AssertionError("expected " + status + (body == null ? "" : " with " + body.length + " bytes")
-                    + ", got " + r);
+            throw new AssertionError(
+                    "expected " + status + (body == null ? "" : " with " + body.length + " bytes") + ", got " + r);
         }
     }
 }

@@ -17,7 +17,9 @@ public interface TimeoutContract extends ContractFixture {
         try (RawClient c = client()) {
             assertThat(c.send(get("/hello.txt")).read().status()).isEqualTo(200);
             long t0 = System.nanoTime();
-            assertThat(c.closedByServer((int) IDLE_TIMEOUT.toMillis() * 3)).as("closed after the idle timeout").isTrue();
+            assertThat(c.closedByServer((int) IDLE_TIMEOUT.toMillis() * 3))
+                    .as("closed after the idle timeout")
+                    .isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(IDLE_TIMEOUT.minusMillis(500));
         }
     }
@@ -93,7 +95,9 @@ public interface TimeoutContract extends ContractFixture {
             assertThat(c.closedByServer(5000)).isTrue();
         }
         try (RawClient c = client()) {
-            assertThat(c.send("\r\n\n" + get("/hello.txt")).read().status()).as("two empty lines are skipped").isEqualTo(200);
+            assertThat(c.send("\r\n\n" + get("/hello.txt")).read().status())
+                    .as("two empty lines are skipped")
+                    .isEqualTo(200);
         }
     }
 
@@ -101,7 +105,8 @@ public interface TimeoutContract extends ContractFixture {
     @DisplayName("a Content-Length body trickled a byte at a time cannot hold the connection past the header timeout")
     default void aTrickledBodyCannotHoldTheConnection() {
         try (RawClient c = client()) {
-            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc").read();
+            HttpResponse r = c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
+                    .read();
             assertThat(r.status()).isEqualTo(200);
             long t0 = System.nanoTime();
             boolean closed = false;

@@ -14,11 +14,10 @@ import java.util.stream.Stream;
 
 /** Static helpers shared by the contract sections: request text, dates, head checks, descriptor counts. */
 public final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
-    static final Pattern IMF_FIXDATE =
-            Pattern.compile("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+    static final Pattern IMF_FIXDATE = Pattern.compile(
+            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
     static final Pattern STRONG_ETAG = Pattern.compile("\"[\\x21\\x23-\\x7e]+\"");
 
     public static String get(String target, String... fields) {
@@ -26,7 +25,8 @@ public final class Wire {
     }
 
     public static String request(String method, String target, String... fields) {
-        StringBuilder sb = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
+        StringBuilder sb =
+                new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
         for (String f : fields) {
             sb.append(f).append("\r\n");
         }
@@ -35,14 +35,19 @@ public final class Wire {
 
     /** An IMF-fixdate (RFC 9110 §5.6.7), the preferred HTTP-date format. */
     public static String imf(Instant t) {
-        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC).format(t);
+        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+                .withZone(ZoneOffset.UTC)
+                .format(t);
     }
 
     public static void assertWellFormedHead(HttpResponse r) {
         assertThat(r.version()).isEqualTo("HTTP/1.1");
         String head = r.head();
         assertThat(head).endsWith("\r\n\r\n");
-        assertThat(head.replace("\r\n", "")).as("every line ends with CRLF").doesNotContain("\n").doesNotContain("\r");
+        assertThat(head.replace("\r\n", ""))
+                .as("every line ends with CRLF")
+                .doesNotContain("\n")
+                .doesNotContain("\r");
         assertThat(head.split("\r\n")[0]).matches("HTTP/1\\.1 \\d{3} [A-Za-z -]+");
         assertThat(r.header("Date")).matches(IMF_FIXDATE);
         assertThat(r.header("Server")).isNotBlank();
@@ -74,7 +79,11 @@ public final class Wire {
         for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(100);
-            best = Math.min(best, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            best = Math.min(
+                    best,
+                    java.lang.management.ManagementFactory.getMemoryMXBean()
+                            .getHeapMemoryUsage()
+                            .getUsed());
         }
         return best;
     }
