@@ -49,7 +49,7 @@ public record Config(
         }
     }
 
-    /** Stage 02's settings, on the default model: a loop per available processor, each with its own listener. */
+    /** The default model and accept mode: a loop per available processor, each with its own listener. */
     public Config(String host, int port, Path root, Duration requestHeaderTimeout, Duration idleTimeout) {
         this(
                 host,

@@ -19,8 +19,6 @@ final class Response {
     long fileLength;
     /** HEAD: the same header fields as GET, no body bytes. */
     boolean omitBody;
-    /** The connection closes after this response. */
-    boolean close;
 
     Response(int status) {
         this.status = status;

@@ -213,7 +213,7 @@ final class BlockingServer {
                 acceptSucceeded();
                 BlockingConnection c;
                 try {
-                    // Stage 05 sends head and body in one write; until then Nagle would delay the second.
+                    // A large file's body follows its head in a second write (sendfile): Nagle would delay it.
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     c = new BlockingConnection(ch, this);
                 } catch (IOException e) {

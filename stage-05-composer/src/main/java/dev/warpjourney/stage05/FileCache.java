@@ -298,10 +298,6 @@ final class FileCache {
     long closes;
     long bodiesLoaded;
 
-    FileCache(Lookup files, int maxEntries, int maxChannels, Duration window, Duration reapPeriod, ReentrantLock lock) {
-        this(files, maxEntries, maxChannels, window, reapPeriod, lock, Config.Bodies.MEMORY, Limits.BODY_CACHE_BYTES);
-    }
-
     FileCache(
             Lookup files,
             int maxEntries,

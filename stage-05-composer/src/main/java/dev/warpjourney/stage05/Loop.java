@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * threads only read its port, hand it connections ({@link #handOff}) and ask it to stop
  * ({@link #drain}, {@link #close}).
  *
- * <p>Stage 03: N of these, one per core, each stage 02's loop whole: its own thread, epoll
+ * <p>N of these, one per core, each stage 02's loop whole: its own thread, epoll
  * selector, deadline queues, read buffer, reserve descriptor and connection count. A connection
  * lives and dies on the loop that took it, so nothing on the request path is shared between
  * threads, and nothing on it takes a lock or waits for another core's cache line: the loops scale
@@ -217,7 +217,7 @@ final class Loop {
                 // loop's accept never races another's: no loop is woken for a connection it will not
                 // get (compare SHARED), and no thread stands between the kernel and the loop (compare
                 // HANDOFF). N processes can share a port the same way: that is prefork. The price: a
-                // port held by another SO_REUSEPORT socket of the same user (a stage 03 left running) is
+                // port held by another SO_REUSEPORT socket of the same user (another stage left running) is
                 // joined, not refused as "in use"; a socket without the option still makes bind fail.
                 listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
@@ -494,8 +494,9 @@ final class Loop {
             }
             try {
                 ch.configureBlocking(false);
-                // The head and the body go out in two writes; without TCP_NODELAY the second waits for
-                // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
+                // A small file leaves with its head in one write, but a large one's body follows its head
+                // by sendfile, a second write: without TCP_NODELAY that one would wait for the ACK of the
+                // first (Nagle + delayed ACK, ~40 ms).
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (handoffTargets == null) {
                     adopt(ch);

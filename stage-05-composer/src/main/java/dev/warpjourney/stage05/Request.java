@@ -139,15 +139,6 @@ final class Request {
         }
     }
 
-    /** By name, for tests: one of {@link #FIELDS}, lower-case; any other field is not kept. */
-    String header(String lowerCaseName) {
-        int field = Arrays.asList(FIELDS).indexOf(lowerCaseName);
-        if (field < 0) {
-            throw new IllegalArgumentException(lowerCaseName + " is not a field this server reads");
-        }
-        return header(field);
-    }
-
     /**
      * A copy that owns its bytes (the head's, {@code buf[0, end)}): for a request answered after its head has left the
      * read buffer.

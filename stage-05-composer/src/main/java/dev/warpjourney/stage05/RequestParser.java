@@ -21,21 +21,16 @@ final class RequestParser {
     private static final Set<String> KNOWN_METHODS =
             Set.of("POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-    /** Field names by length, to find a field's index without making a String of its name. */
+    /**
+     * The names of the fields this server reads, as bytes, in {@link Request#FIELDS}' order: a field line's name is
+     * compared with each in turn (its length first, so most comparisons end at once), never made into a String.
+     */
     private static final byte[][] FIELD_NAMES = new byte[Request.FIELDS.length][];
 
     static {
         for (int i = 0; i < Request.FIELDS.length; i++) {
             FIELD_NAMES[i] = Request.FIELDS[i].getBytes(StandardCharsets.US_ASCII);
         }
-    }
-
-    /** For tests and benchmarks: parses a head given as a String (ISO-8859-1, one char per byte) into a new Request. */
-    static Request parse(String head) throws HttpException {
-        byte[] bytes = head.getBytes(StandardCharsets.ISO_8859_1);
-        Request req = new Request();
-        parse(bytes, 0, bytes.length, req);
-        return req;
     }
 
     // tag::composer-parse[]

@@ -20,8 +20,6 @@ final class Response {
     long fileLength;
     /** HEAD: the same header fields as GET, no body bytes. */
     boolean omitBody;
-    /** The connection closes after this response. */
-    boolean close;
     /**
      * A cached file's 200, composed once when the file was looked up (see {@link FileCache.Entry#ok}):
      * every header field but Date and Connection, as bytes. Such a response is shared by every

@@ -68,14 +68,6 @@ final class ResponseHead {
     }
     // end::composer-compose[]
 
-    /** The head as text, for tests and benchmarks. */
-    static String compose(Response r, boolean keepAlive, boolean http10, byte[] date) {
-        byte[] prefix = prefix(r);
-        ByteBuffer out = ByteBuffer.allocate(prefix.length + PER_RESPONSE);
-        compose(prefix, keepAlive, http10, date, out);
-        return new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1);
-    }
-
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";

@@ -92,7 +92,7 @@ final class StaticFiles implements FileCache.Lookup {
     public FileCache.Entry resolve(RequestTarget target) {
         try {
             Path path = root.resolve(String.join("/", target.segments()));
-            // Naive: a stat for the real path (following symlinks), another for the attributes (POSIX
+            // Two stats: one for the real path (following symlinks), another for the attributes (POSIX
             // ones, in the same stat: a cached entry remembers who may read the file).
             Path real = path.toRealPath();
             if (!real.startsWith(root)) {

@@ -81,7 +81,7 @@ class FileCacheTest {
     }
 
     private static Request get(String target) throws HttpException {
-        return RequestParser.parse("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
+        return ForTests.parse("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
     }
 
     // Stage 05: small files' bytes, the pre-composed 200, and targets remembered as spelt.

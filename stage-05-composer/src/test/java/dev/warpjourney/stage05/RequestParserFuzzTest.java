@@ -108,15 +108,15 @@ class RequestParserFuzzTest {
             }
         }
         if (req.minorVersion >= 1) {
-            assertThat(req.header("host")).isNotNull();
+            assertThat(ForTests.header(req, "host")).isNotNull();
         }
-        if (req.header("host") != null) {
-            assertThat(RequestParser.isValidHost(req.header("host"))).isTrue();
+        if (ForTests.header(req, "host") != null) {
+            assertThat(RequestParser.isValidHost(ForTests.header(req, "host"))).isTrue();
         }
         if (req.chunked) { // RFC 9112 §6.1 and §6.3: chunked last, never with Content-Length, never in 1.0
-            assertThat(req.header("content-length")).isNull();
+            assertThat(ForTests.header(req, "content-length")).isNull();
             assertThat(req.minorVersion).isPositive();
-            assertThat(req.header("transfer-encoding")).containsIgnoringCase("chunked");
+            assertThat(ForTests.header(req, "transfer-encoding")).containsIgnoringCase("chunked");
         }
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TransferEncodingTest {
 
     private static Request parse(String fields) throws HttpException {
-        return RequestParser.parse("GET /a HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n");
+        return ForTests.parse("GET /a HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n");
     }
 
     private static int status(String fields) {
@@ -76,7 +76,7 @@ class TransferEncodingTest {
 
     @Test
     void http10WithTransferEncodingIs400() {
-        assertThatThrownBy(() -> RequestParser.parse("GET /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"))
+        assertThatThrownBy(() -> ForTests.parse("GET /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"))
                 .isInstanceOfSatisfying(
                         HttpException.class, e -> assertThat(e.status).isEqualTo(400));
     }
