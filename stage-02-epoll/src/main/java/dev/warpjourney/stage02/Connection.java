@@ -52,10 +52,8 @@ final class Connection {
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
-    /** Empty lines received before the request now being received (at most Limits.MAX_EMPTY_LINES). */
-    private int emptyLines;
-    /** The syntax of the head now being received, checked as its bytes come. */
-    private final HeadCheck headCheck = new HeadCheck();
+    /** Where the head now being received ends, or why it never will: the framing rules, written once. */
+    private final HeadFraming framing = new HeadFraming();
 
     private ByteBuffer outHead;
     private FileChannel outFile;
@@ -203,69 +201,32 @@ final class Connection {
             }
             // Naive: decode everything buffered into a String each time bytes arrive.
             String text = new String(in.array(), 0, in.position(), StandardCharsets.ISO_8859_1);
-            // tag::empty-lines[]
-            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
-            while (text.startsWith("\r\n", skip) || text.startsWith("\n", skip)) {
-                skip += text.charAt(skip) == '\r' ? 2 : 1;
-                emptyLines++;
-            }
-            if (skip > 0) {
-                consume(skip);
-                text = text.substring(skip);
-                // An empty line is the first byte of a request: the head's deadline runs from it, so a
-                // client that sends one every few seconds cannot hold the connection for ever.
-                if (!requestStarted) {
-                    requestStarted = true;
-                    loop.awaitHead(this);
+            int end;
+            try {
+                int skip = framing.emptyLines(text);
+                if (skip > 0) {
+                    consume(skip);
+                    text = text.substring(skip);
+                    // An empty line is the first byte of a request: the head's deadline runs from it, so a
+                    // client that sends one every few seconds cannot hold the connection for ever.
+                    startRequest();
                 }
-            }
-            if (emptyLines > Limits.MAX_EMPTY_LINES) {
-                send(Response.error(400), false, false);
-                return;
-            }
-            // end::empty-lines[]
-            if (text.isEmpty() && emptyLines > 0) {
-                return; // only empty lines so far: the head's deadline runs on
-            }
-            if (text.isEmpty()) {
-                requestStarted = false;
-                if (loop.isDraining()) {
-                    closeIdle(); // shutting down: the last response is out and nothing else has come
-                    return;
+                if (text.isEmpty()) {
+                    if (!framing.begun()) {
+                        awaitNextRequest(); // nothing of a request yet: idle
+                    }
+                    return; // only empty lines so far: the head's deadline runs on
                 }
-                loop.awaitRequest(this);
+                startRequest();
+                end = framing.headEnd(text, in.array(), in.position());
+            } catch (HttpException e) {
+                send(Response.error(e.status), false, false);
                 return;
             }
-            if (!requestStarted) {
-                requestStarted = true;
-                loop.awaitHead(this);
-            }
-            // tag::head-check[]
-            // A head that can never become valid is answered now, not when the header timeout ends.
-            int refused = headCheck.check(in.array(), in.position());
-            if (refused != 0) {
-                send(Response.error(refused), false, false);
-                return;
-            }
-            // end::head-check[]
-            int end = headEnd(text);
-            int lineEnd = text.indexOf('\n');
-            int lineLength = lineEnd < 0 ? text.length() : lineEnd;
-            if (lineLength > Limits.MAX_REQUEST_LINE + 1) {
-                send(Response.error(414), false, false);
-                return;
-            }
-            int fieldsLength = (end < 0 ? text.length() : end) - lineLength;
-            if (lineEnd >= 0 && fieldsLength > Limits.MAX_HEADER_SECTION + 2) {
-                send(Response.error(431), false, false);
-                return;
-            }
-            if (end < 0) {
+            if (end == HeadFraming.INCOMPLETE) {
                 if (!in.hasRemaining()) {
-                    send(
-                            Response.error(431),
-                            false,
-                            false); // cannot happen within the limits above; never spin on a full buffer
+                    // Cannot happen within the framing's limits; never spin on a full buffer.
+                    send(Response.error(431), false, false);
                 } else if (!loop.mayKeep(in.position())) {
                     // Its bytes would be kept until the rest comes, and the loop already holds its budget
                     // of unfinished heads: a flood of half-sent heads cannot take the heap, only get 503.
@@ -276,12 +237,29 @@ final class Connection {
             String head = text.substring(0, end);
             consume(end);
             requestStarted = false;
-            emptyLines = 0;
-            headCheck.reset();
+            framing.next();
             handle(head);
         }
     }
     // end::process[]
+
+    /** A request's first byte has come: its whole head must follow within the header timeout (no Slowloris). */
+    private void startRequest() {
+        if (!requestStarted) {
+            requestStarted = true;
+            loop.awaitHead(this);
+        }
+    }
+
+    /** The buffer is empty between requests: wait, idle, for the next one, or close if the server is stopping. */
+    private void awaitNextRequest() {
+        requestStarted = false;
+        if (loop.isDraining()) {
+            closeIdle(); // shutting down: the last response is out and nothing else has come
+            return;
+        }
+        loop.awaitRequest(this);
+    }
 
     private void handle(String head) throws IOException {
         Request req;
@@ -337,19 +315,6 @@ final class Connection {
         return true;
     }
 
-    /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
-    private static int headEnd(String text) {
-        int crlf = text.indexOf("\n\r\n");
-        int lf = text.indexOf("\n\n");
-        if (crlf < 0) {
-            return lf < 0 ? -1 : lf + 2;
-        }
-        if (lf < 0 || crlf < lf) {
-            return crlf + 3;
-        }
-        return lf + 2;
-    }
-
     private void consume(int count) {
         byte[] a = in.array();
         int remaining = in.position() - count;
@@ -370,7 +335,7 @@ final class Connection {
             try {
                 outFile = openFile(r.file);
             } catch (IOException e) {
-                if (Loop.isOutOfResources(e)) {
+                if (Failures.isOutOfResources(e)) {
                     // Out of descriptors: the file is there and cannot be opened now. 503 says "try
                     // again", and closing this connection gives a descriptor back.
                     send(Response.error(503), false, http10);
@@ -392,7 +357,7 @@ final class Connection {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            if (Loop.isOutOfResources(e) && loop.releaseReserve()) {
+            if (Failures.isOutOfResources(e) && loop.reserve().release()) {
                 return FileChannel.open(file, StandardOpenOption.READ); // in the reserve descriptor's place
             }
             throw e;
@@ -457,7 +422,7 @@ final class Connection {
                 // nothing useful to do: the descriptor is released either way
             }
             outFile = null;
-            loop.restoreReserve();
+            loop.reserve().restore();
         }
     }
 
@@ -479,6 +444,6 @@ final class Connection {
         } catch (IOException ignored) {
             // already gone
         }
-        loop.restoreReserve();
+        loop.reserve().restore();
     }
 }

@@ -7,13 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
@@ -39,9 +37,6 @@ import java.util.concurrent.TimeUnit;
  * no deadline can fire meanwhile.
  */
 final class Loop {
-
-    /** What the reserve descriptor is open on: any file will do, this one always exists. */
-    private static final Path RESERVE = Path.of("/dev/null");
 
     /** Every socket of this loop. Opened by the constructor, closed when {@link #run} ends. */
     private final Selector selector;
@@ -97,15 +92,8 @@ final class Loop {
     private long acceptFailingSince;
 
     private int acceptFailures;
-    /**
-     * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
-     * and serving it costs one more, for the file: without a reserve the last connection accepted
-     * could only get a 503. With it, that file opens in the reserve's place, and accept(2) is what
-     * fails first: the server stops taking clients it could not serve. (libuv keeps a reserve
-     * descriptor for the same kind of reason.) Taken by the constructor, released when {@link #run}
-     * ends; null while spent.
-     */
-    private FileChannel reserve;
+    /** Taken by the constructor, released when {@link #run} ends; spent and taken again as files open and close. */
+    private final ReserveDescriptor reserve;
 
     /** Opens the selector, binds the listener and takes the reserve; {@link #start} starts the thread. */
     Loop(Config config, StaticFiles files) throws IOException {
@@ -130,7 +118,7 @@ final class Loop {
             selector.close();
             throw e;
         }
-        restoreReserve();
+        this.reserve = new ReserveDescriptor();
         this.thread = Thread.ofPlatform().name("stage02-loop").unstarted(this::run);
     }
 
@@ -181,37 +169,9 @@ final class Loop {
         connections--;
     }
 
-    /** Gives the reserve descriptor back to the process so that a file can open; false if it is spent. */
-    boolean releaseReserve() {
-        if (reserve == null) {
-            return false;
-        }
-        closeQuietly(reserve);
-        reserve = null;
-        return true;
-    }
-
-    /** Takes the reserve again once it is spent and a descriptor has come back (a file or a connection closed). */
-    void restoreReserve() {
-        if (reserve == null) {
-            try {
-                reserve = FileChannel.open(RESERVE);
-            } catch (IOException e) {
-                // still out of descriptors: the next one to come back will do
-            }
-        }
-    }
-
-    /**
-     * Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's
-     * text only.
-     */
-    static boolean isOutOfResources(IOException e) {
-        String m = e.getMessage();
-        return m != null
-                && (m.contains("Too many open files")
-                        || m.contains("No buffer space available")
-                        || m.contains("Cannot allocate memory"));
+    /** The descriptor this loop holds back for a file that would not open otherwise. */
+    ReserveDescriptor reserve() {
+        return reserve;
     }
 
     /** Accepted, or a response is out: the client has the idle timeout to begin its next request. */
@@ -284,7 +244,7 @@ final class Loop {
                             // overflow): this connection is closed, and its buffers with it; the loop,
                             // its listener and every other connection carry on.
                             c.close();
-                            unexpected(e);
+                            Failures.unexpected(e);
                         }
                     }
                 }
@@ -315,7 +275,7 @@ final class Loop {
                 } catch (IOException | RuntimeException | Error e) {
                     c.close();
                     if (!(e instanceof IOException)) {
-                        unexpected(e);
+                        Failures.unexpected(e);
                     }
                 }
             }
@@ -366,15 +326,15 @@ final class Loop {
             acceptSucceeded();
             try {
                 ch.configureBlocking(false);
-                // The head and the body go out in two writes; without TCP_NODELAY the second waits for
-                // the ACK of the first (Nagle + delayed ACK, ~40 ms). Stage 05 sends them in one write.
+                // A file's body can follow its head in a second write (sendfile); without TCP_NODELAY that write
+                // would wait for the ACK of the first (Nagle + delayed ACK, ~40 ms).
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
                 key.attach(new Connection(ch, key, this));
             } catch (IOException | RuntimeException | Error e) {
                 closeQuietly(ch); // the client reset in between, or an Error: that connection is lost, nothing else
                 if (!(e instanceof IOException)) {
-                    unexpected(e);
+                    Failures.unexpected(e);
                 }
             }
         }
@@ -474,19 +434,6 @@ final class Loop {
         }
     }
 
-    /**
-     * Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood
-     * the log.
-     */
-    private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Reports an error that closed one connection, the first time its kind occurs. */
-    static void unexpected(Throwable e) {
-        if (REPORTED.size() < 64 && REPORTED.add(e.getClass().getName())) {
-            System.err.println("stage02: closing a connection after an unexpected error (logged once per kind): " + e);
-        }
-    }
-
     private void closeEverything() {
         try {
             for (SelectionKey key : selector.keys()) {
@@ -496,7 +443,7 @@ final class Loop {
             }
             listener.close();
             selector.close();
-            releaseReserve();
+            reserve.release();
         } catch (IOException | ClosedSelectorException e) {
             // closing anyway
         }

@@ -5,16 +5,13 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,9 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * concurrent set); the JDK's scheduler and pollers are shared by design.
  */
 final class BlockingServer {
-
-    /** What the reserve descriptor is open on: any file will do, this one always exists. */
-    private static final Path RESERVE = Path.of("/dev/null");
 
     private final Config config;
     /** The document root's files: read-only, shared by every connection. */
@@ -85,11 +79,8 @@ final class BlockingServer {
      * Limits.KEPT_BYTES_BUDGET).
      */
     private final java.util.concurrent.atomic.AtomicLong grownBytes = new java.util.concurrent.atomic.AtomicLong();
-    /**
-     * Shared, mutable: the reserve descriptor (see Loop.reserve: the same semantics, one for the
-     * server). Any connection may spend it or take it back, so it is swapped atomically.
-     */
-    private final AtomicReference<FileChannel> reserve = new AtomicReference<>();
+    /** The server's one reserve descriptor, for every connection (see {@link ReserveDescriptor}). */
+    private final ReserveDescriptor reserve;
     /** Set once, by {@link #drain} or {@link #close}: connections end instead of waiting for another request. */
     private volatile boolean draining;
     /** Set once the acceptor has ended: from then on no connection is added, and an empty set means stopped. */
@@ -119,7 +110,7 @@ final class BlockingServer {
             listener.close();
             throw e;
         }
-        restoreReserve();
+        this.reserve = new ReserveDescriptor();
         this.writeTimeouts = new TimeoutManager("stage04-timeouts", config.idleTimeout());
         this.acceptor = Thread.ofVirtual().name("stage04-acceptor").unstarted(this::acceptLoop);
     }
@@ -204,7 +195,7 @@ final class BlockingServer {
                 acceptSucceeded();
                 BlockingConnection c;
                 try {
-                    // Stage 05 sends head and body in one write; until then Nagle would delay the second.
+                    // A file's body can follow its head in a second write (sendfile): Nagle would delay it.
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     c = new BlockingConnection(ch, this);
                 } catch (IOException e) {
@@ -248,7 +239,6 @@ final class BlockingServer {
         }
     }
 
-    /** A connection's thread is done with it: its descriptor is back, so the reserve can be taken again. */
     /** Whether a connection's buffer may grow by {@code bytes}; if so, they are counted until {@link #shrunk}. */
     boolean mayGrow(int bytes) {
         if (grownBytes.addAndGet(bytes) <= Limits.KEPT_BYTES_BUDGET) {
@@ -265,34 +255,15 @@ final class BlockingServer {
 
     void connectionClosed(BlockingConnection c) {
         connections.remove(c);
-        restoreReserve();
+        reserve.restore();
         if (acceptorDone && connections.isEmpty()) {
             stopped.countDown();
         }
     }
 
-    /** Gives the reserve descriptor back to the process so that a file can open; false if it is spent. */
-    boolean releaseReserve() {
-        FileChannel r = reserve.getAndSet(null);
-        if (r == null) {
-            return false;
-        }
-        closeQuietly(r);
-        return true;
-    }
-
-    /** Takes the reserve again once it is spent and a descriptor has come back. */
-    void restoreReserve() {
-        if (reserve.get() == null) {
-            try {
-                FileChannel r = FileChannel.open(RESERVE);
-                if (!reserve.compareAndSet(null, r)) {
-                    r.close(); // another connection took it back first
-                }
-            } catch (IOException e) {
-                // still out of descriptors: the next one to come back will do
-            }
-        }
+    /** The descriptor this server holds back for a file that would not open otherwise. */
+    ReserveDescriptor reserve() {
+        return reserve;
     }
 
     /**
@@ -329,7 +300,7 @@ final class BlockingServer {
             Thread.currentThread().interrupt();
         }
         fileCache.close(); // after the connections: no response sends from its descriptors any more
-        releaseReserve();
+        reserve.release();
     }
 
     private static void closeQuietly(Channel ch) {

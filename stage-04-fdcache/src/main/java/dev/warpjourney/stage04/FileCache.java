@@ -310,7 +310,7 @@ final class FileCache {
                 try {
                     e.channel = files.open(e);
                 } catch (IOException ex) {
-                    if (!Loop.isOutOfResources(ex) || !closeIdle()) {
+                    if (!Failures.isOutOfResources(ex) || !closeIdle()) {
                         throw ex;
                     }
                     e.channel = files.open(e);

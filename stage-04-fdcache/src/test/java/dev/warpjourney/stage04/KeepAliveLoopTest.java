@@ -47,7 +47,7 @@ class KeepAliveLoopTest {
         // started: its thread must not run beside this test (the deadline bookkeeping is that thread's
         // alone), and its files stay open (a stopped server closes the root's descriptor).
         Config config = new Config("127.0.0.1", 0, root, Duration.ofSeconds(10), Duration.ofSeconds(60));
-        loop = new Loop("keep-alive-test", config, new StaticFiles(root), null, null);
+        loop = new Loop("keep-alive-test", config, new StaticFiles(root), null);
     }
 
     /** A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. */

@@ -57,8 +57,8 @@ final class BlockingConnection implements Runnable {
     private int len;
     /** Bytes {@link #buf} grew by, counted in the server's budget until this connection closes. */
     private int grown;
-    /** The syntax of the head now being received, checked as its bytes come. */
-    private final HeadCheck headCheck = new HeadCheck();
+    /** Where the head now being received ends, or why it never will: the rules Connection follows too. */
+    private final HeadFraming framing = new HeadFraming();
     /** System.nanoTime() by which the head of the request being received must be complete; 0 before its first byte. */
     private long headDeadline;
     /** Allocated by a connection whose socket ever filled up (see {@link #sendFile}). */
@@ -100,7 +100,8 @@ final class BlockingConnection implements Runnable {
             // The client is gone (reset, broken pipe, the end of the stream or a timeout mid-body), or
             // the connection was closed under us, by a stop or by the timeout manager: close.
         } catch (RuntimeException | Error e) {
-            Loop.unexpected(e); // a bug, or an Error in this connection's work: this thread ends, the server does not
+            Failures.unexpected(
+                    e); // a bug, or an Error in this connection's work: this thread ends, the server does not
         } finally {
             close();
         }
@@ -136,73 +137,49 @@ final class BlockingConnection implements Runnable {
      * that gets an error response: 408 when it did not come in time, 414, 431, or the parser's.
      */
     private Request recvRequest() throws IOException, HttpException {
-        int emptyLines = 0; // before this request's line: at most Limits.MAX_EMPTY_LINES
-        headCheck.reset(); // the buffer's first bytes, after any empty lines, are this request's
+        framing.next(); // the buffer's first bytes, after any empty lines, are this request's
         while (true) {
-            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
-            while (skip < len
-                    && (buf[skip] == '\n' || (buf[skip] == '\r' && skip + 1 < len && buf[skip + 1] == '\n'))) {
-                skip += buf[skip] == '\r' ? 2 : 1;
-                emptyLines++;
-            }
+            int skip = framing.emptyLines(buf, len);
             if (skip > 0) {
                 consume(skip);
-                if (headDeadline == 0) {
-                    // An empty line is the first byte of a request: the head's deadline runs from it.
-                    headDeadline = System.nanoTime() + headerTimeoutNanos;
-                }
-                if (emptyLines > Limits.MAX_EMPTY_LINES) {
-                    throw new HttpException(
-                            400, "more than " + Limits.MAX_EMPTY_LINES + " empty lines before a request");
-                }
+                startRequest(); // an empty line is the first byte of a request: the head's deadline runs from it
             }
-            if (len == 0 && emptyLines > 0) {
+            if (len == 0 && framing.begun()) {
                 if (!readBefore(headDeadline)) {
                     return null; // the client gave up
                 }
-                continue;
+                continue; // only empty lines so far: the head's deadline runs on
             }
             if (len == 0) {
                 headDeadline = 0;
                 if (!awaitRequest()) {
-                    return null;
+                    return null; // the client closed or stayed idle, or the server is stopping
                 }
                 continue;
             }
-            if (headDeadline == 0) {
-                // The request's first byte: its whole head must follow within the header timeout.
-                headDeadline = System.nanoTime() + headerTimeoutNanos;
-            }
-            // A head that can never become valid is answered now, not when the header timeout ends.
-            int refused = headCheck.check(buf, len);
-            if (refused != 0) {
-                throw new HttpException(refused, "a head that cannot become valid");
-            }
-            // As in Connection: the bytes are searched where they lie, and parsed there.
-            int end = Connection.headEnd(buf, len);
-            int lineEnd = indexOf(buf, len, (byte) '\n');
-            int lineLength = lineEnd < 0 ? len : lineEnd;
-            if (lineLength > Limits.MAX_REQUEST_LINE + 1) {
-                throw new HttpException(414, "request line too long");
-            }
-            int fieldsLength = (end < 0 ? len : end) - lineLength;
-            if (lineEnd >= 0 && fieldsLength > Limits.MAX_HEADER_SECTION + 2) {
-                throw new HttpException(431, "header section too large");
-            }
-            if (end >= 0) {
+            startRequest();
+            int end = framing.headEnd(buf, len);
+            if (end != HeadFraming.INCOMPLETE) {
                 RequestParser.parse(buf, 0, end, request);
                 headLength = end; // consumed once the request is answered: it points into these bytes
                 return request;
             }
             if (len == buf.length) {
                 if (buf.length == Limits.READ_BUFFER_SIZE) {
-                    throw new HttpException(431, "head does not fit"); // cannot happen within the limits above
+                    throw new HttpException(431, "head does not fit"); // cannot happen within the framing's limits
                 }
                 grow(); // a long head: room for the longest we accept
             }
             if (!readBefore(headDeadline)) {
                 return null; // the client gave up mid-head
             }
+        }
+    }
+
+    /** The request's first byte has come: its whole head must follow within the header timeout. */
+    private void startRequest() {
+        if (headDeadline == 0) {
+            headDeadline = System.nanoTime() + headerTimeoutNanos;
         }
     }
 
@@ -320,16 +297,6 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
-    private static int indexOf(byte[] a, int length, byte b) {
-        for (int i = 0; i < length; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private void consume(int count) {
         System.arraycopy(buf, count, buf, 0, len - count);
         len -= count;
@@ -349,7 +316,7 @@ final class BlockingConnection implements Runnable {
                 try {
                     file = openFile(r.file);
                 } catch (IOException e) {
-                    if (Loop.isOutOfResources(e)) {
+                    if (Failures.isOutOfResources(e)) {
                         // Out of descriptors: the file is there and cannot be opened now. 503 says "try
                         // again", and closing this connection gives a descriptor back.
                         return send(Response.error(503), false, http10);
@@ -382,7 +349,7 @@ final class BlockingConnection implements Runnable {
         } finally {
             if (file != null) {
                 server.fileCache().release(r.file); // the cache may close it again
-                server.restoreReserve();
+                server.reserve().restore();
             }
         }
         return keepAlive;
@@ -435,7 +402,7 @@ final class BlockingConnection implements Runnable {
         try {
             return server.fileCache().acquire(file);
         } catch (IOException e) {
-            if (Loop.isOutOfResources(e) && server.releaseReserve()) {
+            if (Failures.isOutOfResources(e) && server.reserve().release()) {
                 return server.fileCache().acquire(file); // in the reserve descriptor's place
             }
             throw e;

@@ -49,10 +49,8 @@ final class Connection {
     private Request chunkedRequest;
     /** Whether the first byte of the request now being received has arrived (header timeout running). */
     private boolean requestStarted;
-    /** Empty lines received before the request now being received (at most Limits.MAX_EMPTY_LINES). */
-    private int emptyLines;
-    /** The syntax of the head now being received, checked as its bytes come. */
-    private final HeadCheck headCheck = new HeadCheck();
+    /** Where the head now being received ends, or why it never will: the rules BlockingConnection follows too. */
+    private final HeadFraming framing = new HeadFraming();
 
     /** The head being written: the loop's buffer while {@link #send} runs, a copy of what is left after. */
     private ByteBuffer outHead;
@@ -228,68 +226,31 @@ final class Connection {
                 }
                 continue;
             }
-            byte[] a = in.array();
-            int skip = 0; // RFC 9112 §2.2: ignore empty lines before a request-line, but only a few
-            while (skip < in.position()
-                    && (a[skip] == '\n' || (a[skip] == '\r' && skip + 1 < in.position() && a[skip + 1] == '\n'))) {
-                skip += a[skip] == '\r' ? 2 : 1;
-                emptyLines++;
-            }
-            if (skip > 0) {
-                consume(skip);
-                // An empty line is the first byte of a request: the head's deadline runs from it, so a
-                // client that sends one every few seconds cannot hold the connection for ever.
-                if (!requestStarted) {
-                    requestStarted = true;
-                    loop.awaitHead(this);
+            int end;
+            try {
+                int skip = framing.emptyLines(in.array(), in.position());
+                if (skip > 0) {
+                    consume(skip);
+                    // An empty line is the first byte of a request: the head's deadline runs from it, so a
+                    // client that sends one every few seconds cannot hold the connection for ever.
+                    startRequest();
                 }
-            }
-            if (emptyLines > Limits.MAX_EMPTY_LINES) {
-                send(Response.error(400), false, false);
-                return;
-            }
-            int length = in.position();
-            if (length == 0 && emptyLines > 0) {
-                return; // only empty lines so far: the head's deadline runs on
-            }
-            if (length == 0) {
-                requestStarted = false;
-                if (loop.isDraining()) {
-                    closeIdle(); // shutting down: the last response is out and nothing else has come
-                    return;
+                if (in.position() == 0) {
+                    if (!framing.begun()) {
+                        awaitNextRequest(); // nothing of a request yet: idle
+                    }
+                    return; // only empty lines so far: the head's deadline runs on
                 }
-                loop.awaitRequest(this);
+                startRequest();
+                end = framing.headEnd(in.array(), in.position());
+            } catch (HttpException e) {
+                send(Response.error(e.status), false, false);
                 return;
             }
-            if (!requestStarted) {
-                requestStarted = true;
-                loop.awaitHead(this);
-            }
-            // A head that can never become valid is answered now, not when the header timeout ends.
-            int refused = headCheck.check(a, length);
-            if (refused != 0) {
-                send(Response.error(refused), false, false);
-                return;
-            }
-            // The bytes are searched where they lie: stage 04 made a String of them at every wake-up.
-            int end = headEnd(a, length);
-            int lineEnd = indexOf(a, length, (byte) '\n');
-            int lineLength = lineEnd < 0 ? length : lineEnd;
-            if (lineLength > Limits.MAX_REQUEST_LINE + 1) {
-                send(Response.error(414), false, false);
-                return;
-            }
-            int fieldsLength = (end < 0 ? length : end) - lineLength;
-            if (lineEnd >= 0 && fieldsLength > Limits.MAX_HEADER_SECTION + 2) {
-                send(Response.error(431), false, false);
-                return;
-            }
-            if (end < 0) {
+            if (end == HeadFraming.INCOMPLETE) {
                 if (!in.hasRemaining()) {
-                    send(
-                            Response.error(431),
-                            false,
-                            false); // cannot happen within the limits above; never spin on a full buffer
+                    // Cannot happen within the framing's limits; never spin on a full buffer.
+                    send(Response.error(431), false, false);
                 } else if (!loop.mayKeep(in.position())) {
                     // Its bytes would be kept until the rest comes, and the loop already holds its budget
                     // of unfinished heads: a flood of half-sent heads cannot take the heap, only get 503.
@@ -298,12 +259,29 @@ final class Connection {
                 return; // incomplete: wait for more bytes
             }
             requestStarted = false;
-            emptyLines = 0;
-            headCheck.reset();
+            framing.next();
             handle(end);
         }
     }
     // end::process[]
+
+    /** A request's first byte has come: its whole head must follow within the header timeout (no Slowloris). */
+    private void startRequest() {
+        if (!requestStarted) {
+            requestStarted = true;
+            loop.awaitHead(this);
+        }
+    }
+
+    /** The buffer is empty between requests: wait, idle, for the next one, or close if the server is stopping. */
+    private void awaitNextRequest() {
+        requestStarted = false;
+        if (loop.isDraining()) {
+            closeIdle(); // shutting down: the last response is out and nothing else has come
+            return;
+        }
+        loop.awaitRequest(this);
+    }
 
     /**
      * Answers the request whose head is the buffer's first {@code end} bytes, then consumes them:
@@ -339,7 +317,7 @@ final class Connection {
         // tag::composer-pipeline[]
         // Another whole request already behind this one, and no body to read in between: its
         // response may wait in the write buffer and leave with the next one's.
-        boolean more = req.contentLength == 0 && headEnd(in.array(), end, in.position()) >= 0;
+        boolean more = req.contentLength == 0 && HeadFraming.headEnd(in.array(), end, in.position()) >= 0;
         if (!respond(req, more)) {
             return; // the responses before it wait for the socket: it is answered again from its head once they are out
         }
@@ -375,35 +353,6 @@ final class Connection {
         requestStarted = false;
         respond(req, false);
         return true;
-    }
-
-    /** Finds the end of the head: the index just past the empty line, or -1. A lone LF is accepted as a line end. */
-    static int headEnd(byte[] a, int length) {
-        return headEnd(a, 0, length);
-    }
-
-    /** The same, for a head that starts at {@code from}. */
-    static int headEnd(byte[] a, int from, int length) {
-        for (int i = from; i + 1 < length; i++) {
-            if (a[i] == '\n') {
-                if (a[i + 1] == '\n') {
-                    return i + 2;
-                }
-                if (a[i + 1] == '\r' && i + 2 < length && a[i + 2] == '\n') {
-                    return i + 3;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static int indexOf(byte[] a, int length, byte b) {
-        for (int i = 0; i < length; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void consume(int count) {
@@ -450,7 +399,7 @@ final class Connection {
                 outFile = openFile(r.file);
                 outEntry = r.file;
             } catch (IOException e) {
-                if (Loop.isOutOfResources(e)) {
+                if (Failures.isOutOfResources(e)) {
                     // Out of descriptors: the file is there and cannot be opened now. 503 says "try
                     // again", and closing this connection gives a descriptor back.
                     return send(Response.error(503), false, http10);
@@ -557,7 +506,7 @@ final class Connection {
         try {
             return loop.fileCache().acquire(file);
         } catch (IOException e) {
-            if (Loop.isOutOfResources(e) && loop.releaseReserve()) {
+            if (Failures.isOutOfResources(e) && loop.reserve().release()) {
                 return loop.fileCache().acquire(file); // in the reserve descriptor's place
             }
             throw e;
@@ -630,7 +579,7 @@ final class Connection {
             loop.fileCache().release(outEntry);
             outFile = null;
             outEntry = null;
-            loop.restoreReserve();
+            loop.reserve().restore();
         }
     }
     // end::fdcache-release[]
@@ -656,6 +605,6 @@ final class Connection {
         } catch (IOException ignored) {
             // already gone
         }
-        loop.restoreReserve();
+        loop.reserve().restore();
     }
 }

@@ -1,19 +1,14 @@
 package dev.warpjourney.stage05;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,10 +31,10 @@ import java.util.concurrent.TimeUnit;
  * What the loops share is read-only ({@link StaticFiles}, {@link Config}) or named where it is
  * declared: the listener in accept mode SHARED, the hand-off queue in mode HANDOFF.
  *
- * <p>Who accepts ({@link Config.Accept}): with REUSEPORT each loop owns a listener of its own on
- * the common port; with SHARED every loop registers the one listener in its own selector; with
- * HANDOFF one more Loop, the acceptor, owns the listener and serves nothing: it hands each
- * connection it accepts to the next loop ({@code handoffTargets}).
+ * <p>Who accepts ({@link Config.Accept}): with REUSEPORT each loop's {@link Acceptor} owns a
+ * listener of its own on the common port; with SHARED every loop's Acceptor registers the one
+ * listener in its own selector; with HANDOFF a {@link HandoffAcceptor}, a thread that serves
+ * nothing, owns the listener and hands each connection to the next loop ({@link #handOff}).
  *
  * <p>A connection tells its loop which phase it has entered, and the loop starts the timeout that
  * goes with it: {@link #awaitRequest}, {@link #awaitHead}, {@link #awaitProgress}, {@link #linger};
@@ -51,29 +46,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Loop {
 
-    /** What the reserve descriptor is open on: any file will do, this one always exists. */
-    private static final Path RESERVE = Path.of("/dev/null");
-
     /** Every socket of this loop. Opened by the constructor, closed when {@link #run} ends. */
     private final Selector selector;
-    /** This loop's name, and its thread's: stage05-loop-0, ..., or stage05-acceptor. */
+    /** This loop's name, and its thread's: stage05-loop-0, stage05-loop-1, ... */
     private final String name;
-    /**
-     * The listening socket and this loop's key for it; both null on a loop that only gets
-     * connections handed over. Bound by {@link #listen}; closed by {@link #drain} (a graceful stop
-     * takes no new connections) or when {@link #run} ends. The accept back-off takes OP_ACCEPT out of
-     * the key's interest set and puts it back. In accept mode SHARED the listener is shared by every
-     * loop, each with a key of its own in its own selector: a graceful stop closes it from every loop,
-     * which is safe. (A loop whose selector fails ends and closes it too, so the others stop taking
-     * connections; stage 02's one loop ended the server in that case as well.)
-     */
-    private final ServerSocketChannel listener;
-
-    private final SelectionKey listenerKey;
-    /** The acceptor's loops, which it hands each new connection to in turn; null on a loop that serves. */
-    private final Loop[] handoffTargets;
-
-    private int nextTarget;
+    /** Accepts for this loop; null on a loop that only gets connections handed over (accept mode HANDOFF). */
+    private final Acceptor acceptor;
     /**
      * Shared, mutable: the one queue between two threads. The acceptor adds connections it accepted
      * for this loop and wakes its selector; this loop registers them at its next wake-up. (A channel
@@ -143,31 +121,14 @@ final class Loop {
     private int connections;
     /** Connections this loop has served, in all: how the tests see that connections spread over the loops. */
     private long opened;
-    /** Accepting is paused after a failed accept(2) until {@link #acceptResumeAt} (System.nanoTime()). */
-    private boolean acceptPaused;
-
-    private long acceptResumeAt;
-    /** The current run of failed accepts: when it began (System.nanoTime()) and how many; 0 when none. */
-    private long acceptFailingSince;
-
-    private int acceptFailures;
-    /**
-     * One descriptor held in reserve. Under a descriptor limit every accepted connection costs one
-     * and serving it costs one more, for the file: without a reserve the last connection accepted
-     * could only get a 503. With it, that file opens in the reserve's place, and accept(2) is what
-     * fails first: the server stops taking clients it could not serve. (libuv keeps a reserve
-     * descriptor for the same kind of reason.) Taken by the constructor, released when {@link #run}
-     * ends; null while spent.
-     */
-    private FileChannel reserve;
+    /** Taken by the constructor, released when {@link #run} ends; spent and taken again as files open and close. */
+    private final ReserveDescriptor reserve;
 
     /**
      * Opens the selector, registers the listener (null: connections come by {@link #handOff}) and
-     * takes the reserve; {@link #start} starts the thread. With {@code handoffTargets}, this loop is
-     * the acceptor: it accepts for those loops and serves nothing (so it holds no reserve).
+     * takes the reserve; {@link #start} starts the thread.
      */
-    Loop(String name, Config config, StaticFiles files, ServerSocketChannel listener, Loop[] handoffTargets)
-            throws IOException {
+    Loop(String name, Config config, StaticFiles files, ServerSocketChannel listener) throws IOException {
         // tag::selector[]
         // Epoll is the JDK's default on Linux (sun.nio.ch.EPollSelectorProvider). Another provider,
         // chosen with -Djava.nio.channels.spi.SelectorProvider, is taken and named in the start-up
@@ -188,55 +149,22 @@ final class Loop {
                 Limits.BODY_CACHE_BYTES / config.loops());
         this.header = new TimeoutQueue(config.requestHeaderTimeout().toNanos());
         this.idle = new TimeoutQueue(config.idleTimeout().toNanos());
-        this.listener = listener;
-        this.handoffTargets = handoffTargets;
         try {
-            this.listenerKey = listener == null ? null : listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.acceptor = listener == null ? null : new Acceptor(name, listener, selector, this::adopt);
         } catch (IOException | RuntimeException e) {
             selector.close();
             throw e; // Server closes the listener it gave
         }
-        if (handoffTargets == null) {
-            restoreReserve();
-        }
+        this.reserve = new ReserveDescriptor();
         this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
     }
-
-    /**
-     * A bound, non-blocking listening socket on {@code port} of the configured host, from the
-     * selector provider the loops use (a channel registers only with a selector of its own provider).
-     */
-    // tag::reuseport[]
-    static ServerSocketChannel listen(Config config, int port, boolean reusePort) throws IOException {
-        ServerSocketChannel listener = SelectorProvider.provider().openServerSocketChannel();
-        try {
-            if (reusePort) {
-                // SO_REUSEPORT (Linux 3.9), set before bind: every socket with it, of the same user, may
-                // bind the same address and port, and each gets an accept queue of its own. The kernel
-                // spreads new connections over the queues by a hash of the addresses and ports, so one
-                // loop's accept never races another's: no loop is woken for a connection it will not
-                // get (compare SHARED), and no thread stands between the kernel and the loop (compare
-                // HANDOFF). N processes can share a port the same way: that is prefork. The price: a
-                // port held by another SO_REUSEPORT socket of the same user (another stage left running) is
-                // joined, not refused as "in use"; a socket without the option still makes bind fail.
-                listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            listener.bind(new InetSocketAddress(config.host(), port), Limits.LISTEN_BACKLOG);
-            listener.configureBlocking(false);
-            return listener;
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
-    }
-    // end::reuseport[]
 
     void start() {
         thread.start();
     }
 
     int port() {
-        return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
+        return acceptor.port();
     }
 
     /** Connections this loop has served in all. Written by the loop's thread: read it once the loop has stopped. */
@@ -300,37 +228,9 @@ final class Loop {
         connections--;
     }
 
-    /** Gives the reserve descriptor back to the process so that a file can open; false if it is spent. */
-    boolean releaseReserve() {
-        if (reserve == null) {
-            return false;
-        }
-        closeQuietly(reserve);
-        reserve = null;
-        return true;
-    }
-
-    /** Takes the reserve again once it is spent and a descriptor has come back (a file or a connection closed). */
-    void restoreReserve() {
-        if (reserve == null) {
-            try {
-                reserve = FileChannel.open(RESERVE);
-            } catch (IOException e) {
-                // still out of descriptors: the next one to come back will do
-            }
-        }
-    }
-
-    /**
-     * Out of descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS) or memory (ENOMEM): the JDK gives us strerror's
-     * text only.
-     */
-    static boolean isOutOfResources(IOException e) {
-        String m = e.getMessage();
-        return m != null
-                && (m.contains("Too many open files")
-                        || m.contains("No buffer space available")
-                        || m.contains("Cannot allocate memory"));
+    /** The descriptor this loop holds back for a file that would not open otherwise. */
+    ReserveDescriptor reserve() {
+        return reserve;
     }
 
     /** Accepted, or a response is out: the client has the idle timeout to begin its next request. */
@@ -386,8 +286,8 @@ final class Loop {
                     if (!key.isValid()) {
                         continue;
                     }
-                    if (key.isAcceptable()) {
-                        accept();
+                    if (key.attachment() instanceof Acceptor a) {
+                        a.accept();
                     } else {
                         Connection c = (Connection) key.attachment();
                         try {
@@ -404,7 +304,7 @@ final class Loop {
                             // overflow): this connection is closed, and its buffers with it; the loop,
                             // its listener and every other connection carry on.
                             c.close();
-                            unexpected(e);
+                            Failures.unexpected(e);
                         }
                     }
                 }
@@ -423,8 +323,8 @@ final class Loop {
     /** Looks at the head of each queue only: O(expired connections), not O(open connections). */
     private void expireDeadlines() {
         long now = System.nanoTime();
-        if (acceptPaused && now - acceptResumeAt >= 0) {
-            resumeAccepting();
+        if (acceptor != null) {
+            acceptor.resumeIfDue(now);
         }
         fileCache.reap(now); // Warp's reaper, on this loop's own timer: a no-op until its period is up
         for (TimeoutQueue q : new TimeoutQueue[] {header, idle, linger}) {
@@ -436,7 +336,7 @@ final class Loop {
                 } catch (IOException | RuntimeException | Error e) {
                     c.close();
                     if (!(e instanceof IOException)) {
-                        unexpected(e);
+                        Failures.unexpected(e);
                     }
                 }
             }
@@ -454,8 +354,8 @@ final class Loop {
         if (draining) {
             nearest = Math.min(nearest, drainDeadline - now);
         }
-        if (acceptPaused) {
-            nearest = Math.min(nearest, acceptResumeAt - now);
+        if (acceptor != null) {
+            nearest = Math.min(nearest, acceptor.nanosToResume(now));
         }
         nearest = Math.min(
                 nearest, fileCache.nanosToReap(now)); // an empty cache sets no timer: an idle server still sleeps
@@ -472,48 +372,6 @@ final class Loop {
         }
     }
 
-    // tag::accept[]
-    private void accept() {
-        while (true) {
-            SocketChannel ch;
-            try {
-                // Drain the backlog: after a burst of connects one wake-up accepts them all.
-                ch = listener.accept();
-            } catch (IOException e) {
-                acceptFailed(e);
-                return;
-            }
-            if (ch == null) {
-                // The queue is empty. In accept mode SHARED this is the thundering herd: the listener is
-                // in every loop's epoll set, so each new connection woke every loop, one of them took it
-                // and the others' accept(2) failed here with EAGAIN: N-1 wake-ups and N-1 system calls
-                // for nothing, and the CPU they cost is taken from the loops that have work. Kept as a
-                // design to measure (the chapter counts the failed accepts); REUSEPORT avoids it.
-                backlogEmptied();
-                return;
-            }
-            try {
-                ch.configureBlocking(false);
-                // A small file leaves with its head in one write, but a large one's body follows its head
-                // by sendfile, a second write: without TCP_NODELAY that one would wait for the ACK of the
-                // first (Nagle + delayed ACK, ~40 ms).
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                if (handoffTargets == null) {
-                    adopt(ch);
-                } else {
-                    // The acceptor serves nothing: round-robin, each loop gets every Nth connection.
-                    handoffTargets[nextTarget].handOff(ch);
-                    nextTarget = (nextTarget + 1) % handoffTargets.length;
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                closeQuietly(ch); // the client reset in between, or an Error: that connection is lost, nothing else
-                if (!(e instanceof IOException)) {
-                    unexpected(e);
-                }
-            }
-        }
-    }
-
     /** A new connection becomes this loop's: registered with its selector, counted, given a deadline. */
     private void adopt(SocketChannel ch) throws IOException {
         SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
@@ -523,48 +381,6 @@ final class Loop {
             c.closeIdle(); // came in as the stop began: a graceful stop takes no new connections
         }
     }
-
-    /**
-     * A failed accept(2) leaves the connection in the backlog and the listener readable: trying
-     * again at the next wake-up fails again at once, and the loop spins at 100% CPU. So the
-     * listener leaves the selector's interest set for {@link Limits#ACCEPT_BACKOFF}, and the
-     * deadline check puts it back; one line is logged when the failures begin, one when the
-     * backlog has been emptied again (not at the first accept that works: the file cache's reaper
-     * gives descriptors back one at a time, and each would end an episode and start the next, in
-     * two lines). Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
-     * buffers or memory the others. An accept that fails for one connection's sake costs a pause
-     * too, never a refusal: the JDK already retries ECONNABORTED (a client that reset while queued),
-     * and the clients in the backlog simply wait.
-     */
-    private void acceptFailed(IOException e) {
-        if (!listener.isOpen()) {
-            return; // closed on purpose: drain() stops accepting that way
-        }
-        long now = System.nanoTime();
-        if (acceptFailures++ == 0) {
-            acceptFailingSince = now;
-            System.err.println(name + ": accept failed (" + e.getMessage() + "), retrying every "
-                    + Limits.ACCEPT_BACKOFF.toMillis() + " ms until it works");
-        }
-        acceptPaused = true;
-        acceptResumeAt = now + Limits.ACCEPT_BACKOFF.toNanos();
-        setListenerInterest(0);
-    }
-
-    private void resumeAccepting() {
-        acceptPaused = false;
-        setListenerInterest(SelectionKey.OP_ACCEPT);
-    }
-
-    /** The backlog is empty: if accepts had been failing, that episode is over. */
-    private void backlogEmptied() {
-        if (acceptFailures > 0) {
-            System.err.println(name + ": accepting again after " + acceptFailures + " failed attempts in "
-                    + (System.nanoTime() - acceptFailingSince) / 1_000_000 + " ms");
-            acceptFailures = 0;
-        }
-    }
-    // end::accept[]
 
     /**
      * From the acceptor's thread (accept mode HANDOFF): queue a connection for this loop and wake
@@ -597,20 +413,12 @@ final class Loop {
             } catch (IOException | RuntimeException | Error e) {
                 closeQuietly(ch);
                 if (!(e instanceof IOException)) {
-                    unexpected(e);
+                    Failures.unexpected(e);
                 }
             }
         }
     }
     // end::handoff[]
-
-    private void setListenerInterest(int ops) {
-        try {
-            listenerKey.interestOps(ops);
-        } catch (CancelledKeyException e) {
-            // drain() has closed the listener: nothing to pause or resume
-        }
-    }
 
     private static void closeQuietly(Channel ch) {
         try {
@@ -628,15 +436,8 @@ final class Loop {
     void drain(long deadline) {
         drainDeadline = deadline;
         draining = true;
-        try {
-            // Stop accepting at once: closing from another thread is safe, the key is simply cancelled.
-            // The descriptor itself is released at the next select of every selector it is registered
-            // with (in accept mode SHARED, every loop's), which the wakeups bring.
-            if (listener != null) {
-                listener.close();
-            }
-        } catch (IOException ignored) {
-            // closing anyway
+        if (acceptor != null) {
+            acceptor.close(); // stop accepting at once (see Acceptor.close)
         }
         selector.wakeup();
     }
@@ -667,19 +468,6 @@ final class Loop {
         }
     }
 
-    /**
-     * Kinds of unexpected error already reported: each is logged once, so that a client that can cause one cannot flood
-     * the log.
-     */
-    private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Reports an error that closed one connection, the first time its kind occurs. */
-    static void unexpected(Throwable e) {
-        if (REPORTED.size() < 64 && REPORTED.add(e.getClass().getName())) {
-            System.err.println("stage05: closing a connection after an unexpected error (logged once per kind): " + e);
-        }
-    }
-
     private void closeEverything() {
         ended = true;
         try {
@@ -693,11 +481,11 @@ final class Loop {
                 closeQuietly(ch); // handed over, never served
             }
             fileCache.close(); // after the connections: no response sends from its descriptors any more
-            if (listener != null) {
-                listener.close();
+            if (acceptor != null) {
+                acceptor.close();
             }
             selector.close();
-            releaseReserve();
+            reserve.release();
         } catch (IOException | ClosedSelectorException e) {
             // closing anyway
         }

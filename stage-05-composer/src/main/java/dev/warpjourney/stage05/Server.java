@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The server as its users see it: start it with a {@link Config}, ask its port, stop it. The work
- * is done, in model LOOPS, by N event {@link Loop}s (and, in accept mode HANDOFF, one more that
- * accepts for them); in model VTHREADS by a {@link BlockingServer}, a virtual thread per connection.
+ * is done, in model LOOPS, by N event {@link Loop}s (and, in accept mode HANDOFF, a
+ * {@link HandoffAcceptor} that accepts for them); in model VTHREADS by a {@link BlockingServer}, a virtual thread per connection.
  */
 public final class Server implements AutoCloseable {
 
@@ -24,8 +24,8 @@ public final class Server implements AutoCloseable {
      * otherwise.
      */
     private final List<Loop> loops = new ArrayList<>();
-    /** Accept mode HANDOFF: the loop that accepts for the others; null otherwise. */
-    private Loop acceptor;
+    /** Accept mode HANDOFF: the thread that accepts for the loops; null otherwise. */
+    private HandoffAcceptor acceptor;
     /** Model VTHREADS: the acceptor and its connections' virtual threads; null otherwise. */
     private BlockingServer blocking;
 
@@ -54,34 +54,39 @@ public final class Server implements AutoCloseable {
         switch (config.accept()) {
             case REUSEPORT -> {
                 // The first loop binds the port asked for (0: any free one), the others the port it got.
-                loops.add(loop(loopName(0), Loop.listen(config, config.port(), true), null));
+                loops.add(loop(loopName(0), Acceptor.listen(config, config.port(), true)));
                 int port = loops.getFirst().port();
                 for (int i = 1; i < n; i++) {
-                    loops.add(loop(loopName(i), Loop.listen(config, port, true), null));
+                    loops.add(loop(loopName(i), Acceptor.listen(config, port, true)));
                 }
             }
             case SHARED -> {
                 // One listener, registered with every loop's selector (see Loop.accept: the herd).
-                ServerSocketChannel listener = Loop.listen(config, config.port(), false);
+                ServerSocketChannel listener = Acceptor.listen(config, config.port(), false);
                 for (int i = 0; i < n; i++) {
-                    loops.add(loop(loopName(i), listener, null));
+                    loops.add(loop(loopName(i), listener));
                 }
             }
             case HANDOFF -> {
                 for (int i = 0; i < n; i++) {
-                    loops.add(loop(loopName(i), null, null));
+                    loops.add(loop(loopName(i), null));
                 }
-                acceptor =
-                        loop("stage05-acceptor", Loop.listen(config, config.port(), false), loops.toArray(Loop[]::new));
+                ServerSocketChannel listener = Acceptor.listen(config, config.port(), false);
+                try {
+                    acceptor = new HandoffAcceptor("stage05-acceptor", listener, loops.toArray(Loop[]::new));
+                } catch (IOException | RuntimeException e) {
+                    listener.close();
+                    throw e;
+                }
             }
         }
     }
     // end::loops[]
 
     /** A new loop; if it cannot be made (out of descriptors for its selector), the listener it was given is closed. */
-    private Loop loop(String name, ServerSocketChannel listener, Loop[] handoffTargets) throws IOException {
+    private Loop loop(String name, ServerSocketChannel listener) throws IOException {
         try {
-            return new Loop(name, config, files, listener, handoffTargets);
+            return new Loop(name, config, files, listener);
         } catch (IOException | RuntimeException e) {
             if (listener != null) {
                 listener.close();
@@ -111,7 +116,7 @@ public final class Server implements AutoCloseable {
         if (blocking != null) {
             return blocking.port();
         }
-        return (acceptor != null ? acceptor : loops.getFirst()).port();
+        return acceptor != null ? acceptor.port() : loops.getFirst().port();
     }
 
     /** The model, loops, accept mode and selector, for the start-up line. */
@@ -153,7 +158,7 @@ public final class Server implements AutoCloseable {
         }
         if (acceptor != null) {
             // The acceptor first, and to its end: then nothing can be handed to a loop that has stopped.
-            acceptor.drain(deadline);
+            acceptor.drain();
             acceptor.awaitStopped(grace.toMillis() + 1000);
         }
         loops.forEach(loop -> loop.drain(deadline));
