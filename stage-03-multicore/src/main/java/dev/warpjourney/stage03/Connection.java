@@ -65,7 +65,7 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.loop = loop;
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
         loop.connectionOpened();
     }
 
@@ -187,7 +187,7 @@ final class Connection {
                         // few of its bytes does not move the deadline, or a client sending a byte a
                         // minute would hold the connection for ever.
                         skippingBody = true;
-                        loop.awaitHead(this);
+                        loop.deadlines().awaitHead(this);
                     }
                     return;
                 }
@@ -247,7 +247,7 @@ final class Connection {
     private void startRequest() {
         if (!requestStarted) {
             requestStarted = true;
-            loop.awaitHead(this);
+            loop.deadlines().awaitHead(this);
         }
     }
 
@@ -258,7 +258,7 @@ final class Connection {
             closeIdle(); // shutting down: the last response is out and nothing else has come
             return;
         }
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
     }
 
     private void handle(String head) throws IOException {
@@ -392,14 +392,14 @@ final class Connection {
         }
         state = State.READING;
         key.interestOps(SelectionKey.OP_READ);
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
         // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
     private void waitForWritable() {
         key.interestOps(SelectionKey.OP_WRITE);
-        loop.awaitProgress(this);
+        loop.deadlines().awaitProgress(this);
     }
 
     /**
@@ -411,7 +411,7 @@ final class Connection {
         state = State.LINGERING;
         channel.shutdownOutput();
         key.interestOps(SelectionKey.OP_READ);
-        loop.linger(this);
+        loop.deadlines().linger(this);
     }
 
     private void closeFile() {
@@ -433,7 +433,7 @@ final class Connection {
         state = State.CLOSED;
         loop.connectionClosed();
         closeFile();
-        loop.cancelDeadline(this);
+        loop.deadlines().cancel(this);
         if (leftover != null) {
             loop.keptBytes(-leftover.length);
         }

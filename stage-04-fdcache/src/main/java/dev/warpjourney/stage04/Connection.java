@@ -68,7 +68,7 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.loop = loop;
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
         loop.connectionOpened();
     }
 
@@ -190,7 +190,7 @@ final class Connection {
                         // few of its bytes does not move the deadline, or a client sending a byte a
                         // minute would hold the connection for ever.
                         skippingBody = true;
-                        loop.awaitHead(this);
+                        loop.deadlines().awaitHead(this);
                     }
                     return;
                 }
@@ -250,7 +250,7 @@ final class Connection {
     private void startRequest() {
         if (!requestStarted) {
             requestStarted = true;
-            loop.awaitHead(this);
+            loop.deadlines().awaitHead(this);
         }
     }
 
@@ -261,7 +261,7 @@ final class Connection {
             closeIdle(); // shutting down: the last response is out and nothing else has come
             return;
         }
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
     }
 
     private void handle(String head) throws IOException {
@@ -399,14 +399,14 @@ final class Connection {
         }
         state = State.READING;
         key.interestOps(SelectionKey.OP_READ);
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
         // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
     private void waitForWritable() {
         key.interestOps(SelectionKey.OP_WRITE);
-        loop.awaitProgress(this);
+        loop.deadlines().awaitProgress(this);
     }
 
     /**
@@ -418,7 +418,7 @@ final class Connection {
         state = State.LINGERING;
         channel.shutdownOutput();
         key.interestOps(SelectionKey.OP_READ);
-        loop.linger(this);
+        loop.deadlines().linger(this);
     }
 
     // tag::fdcache-release[]
@@ -440,7 +440,7 @@ final class Connection {
         state = State.CLOSED;
         loop.connectionClosed();
         closeFile();
-        loop.cancelDeadline(this);
+        loop.deadlines().cancel(this);
         if (leftover != null) {
             loop.keptBytes(-leftover.length);
         }

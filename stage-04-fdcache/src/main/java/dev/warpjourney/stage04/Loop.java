@@ -35,14 +35,6 @@ import java.util.concurrent.TimeUnit;
  * listener of its own on the common port; with SHARED every loop's Acceptor registers the one
  * listener in its own selector; with HANDOFF a {@link HandoffAcceptor}, a thread that serves
  * nothing, owns the listener and hands each connection to the next loop ({@link #handOff}).
- *
- * <p>A connection tells its loop which phase it has entered, and the loop starts the timeout that
- * goes with it: {@link #awaitRequest}, {@link #awaitHead}, {@link #awaitProgress}, {@link #linger};
- * {@link #cancelDeadline} when it closes. Warp's timeout manager hands each connection the same
- * kind of verbs: tickle (there was activity: restart the timer), pause and resume (no timer while
- * the application computes a response) and cancel. Ours restart the connection's one timer too, each
- * with its phase's timeout; none pauses it, as a response is computed on the loop's thread, where
- * no deadline can fire meanwhile.
  */
 final class Loop {
 
@@ -74,16 +66,8 @@ final class Loop {
     private final Thread thread;
     /** Counted down once {@link #run} has closed everything: what a stop waits for. */
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /**
-     * The connections waiting on each kind of deadline (request head, idle, lingering close), which
-     * the deadline verbs below move them between. Each lives as long as the loop.
-     */
-    // tag::deadlines[]
-    private final TimeoutQueue header;
-
-    private final TimeoutQueue idle;
-    private final TimeoutQueue linger = new TimeoutQueue(Limits.LINGER_TIMEOUT.toNanos());
-    // end::deadlines[]
+    /** The connections' deadlines, by kind: see {@link Deadlines}. */
+    private final Deadlines deadlines;
     /**
      * One read buffer for the whole loop: only the connection being served needs one, and borrows it for one wake-up.
      */
@@ -132,8 +116,7 @@ final class Loop {
                 Limits.FILE_CACHE_WINDOW,
                 Limits.FILE_CACHE_REAP_PERIOD,
                 null);
-        this.header = new TimeoutQueue(config.requestHeaderTimeout().toNanos());
-        this.idle = new TimeoutQueue(config.idleTimeout().toNanos());
+        this.deadlines = new Deadlines(config);
         try {
             this.acceptor = listener == null ? null : new Acceptor(name, listener, selector, this::adopt);
         } catch (IOException | RuntimeException e) {
@@ -163,6 +146,10 @@ final class Loop {
 
     StaticFiles files() {
         return files;
+    }
+
+    Deadlines deadlines() {
+        return deadlines;
     }
 
     FileCache fileCache() {
@@ -204,36 +191,6 @@ final class Loop {
     /** The descriptor this loop holds back for a file that would not open otherwise. */
     ReserveDescriptor reserve() {
         return reserve;
-    }
-
-    /** Accepted, or a response is out: the client has the idle timeout to begin its next request. */
-    void awaitRequest(Connection c) {
-        idle.add(c, System.nanoTime());
-    }
-
-    /** A request's first byte has come: its whole head must follow within the header timeout (no Slowloris). */
-    void awaitHead(Connection c) {
-        header.add(c, System.nanoTime());
-    }
-
-    /**
-     * Waiting on the client mid-exchange (body bytes to drop, room to write): each step restarts the idle timeout,
-     * Warp's tickle.
-     */
-    void awaitProgress(Connection c) {
-        idle.add(c, System.nanoTime());
-    }
-
-    /** Our FIN is out: what the client still sends is dropped until the lingering close times out. */
-    void linger(Connection c) {
-        linger.add(c, System.nanoTime());
-    }
-
-    /** The connection is closed: it must never time out. */
-    void cancelDeadline(Connection c) {
-        if (c.queue != null) {
-            c.queue.remove(c);
-        }
     }
 
     // tag::loop[]
@@ -293,37 +250,18 @@ final class Loop {
         }
     }
 
-    /** Looks at the head of each queue only: O(expired connections), not O(open connections). */
+    /** What is due at this wake-up: connections past their deadline, a paused accept, the cache's reaper. */
     private void expireDeadlines() {
         long now = System.nanoTime();
         if (acceptor != null) {
             acceptor.resumeIfDue(now);
         }
         fileCache.reap(now); // Warp's reaper, on this loop's own timer: a no-op until its period is up
-        for (TimeoutQueue q : new TimeoutQueue[] {header, idle, linger}) {
-            Connection c;
-            while ((c = q.first()) != null && now - c.deadline > 0) {
-                q.remove(c);
-                try {
-                    c.onTimeout();
-                } catch (IOException | RuntimeException | Error e) {
-                    c.close();
-                    if (!(e instanceof IOException)) {
-                        Failures.unexpected(e);
-                    }
-                }
-            }
-        }
+        deadlines.expire(now);
     }
 
     private long millisToNearestDeadline(long now) {
-        long nearest = Long.MAX_VALUE;
-        for (TimeoutQueue q : new TimeoutQueue[] {header, idle, linger}) {
-            Connection c = q.first();
-            if (c != null) {
-                nearest = Math.min(nearest, c.deadline - now);
-            }
-        }
+        long nearest = deadlines.nanosToNearest(now);
         if (draining) {
             nearest = Math.min(nearest, drainDeadline - now);
         }

@@ -85,7 +85,7 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.loop = loop;
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
         loop.connectionOpened();
     }
 
@@ -214,7 +214,7 @@ final class Connection {
                         // few of its bytes does not move the deadline, or a client sending a byte a
                         // minute would hold the connection for ever.
                         skippingBody = true;
-                        loop.awaitHead(this);
+                        loop.deadlines().awaitHead(this);
                     }
                     return;
                 }
@@ -269,7 +269,7 @@ final class Connection {
     private void startRequest() {
         if (!requestStarted) {
             requestStarted = true;
-            loop.awaitHead(this);
+            loop.deadlines().awaitHead(this);
         }
     }
 
@@ -280,7 +280,7 @@ final class Connection {
             closeIdle(); // shutting down: the last response is out and nothing else has come
             return;
         }
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
     }
 
     /**
@@ -550,14 +550,14 @@ final class Connection {
         }
         state = State.READING;
         key.interestOps(SelectionKey.OP_READ);
-        loop.awaitRequest(this);
+        loop.deadlines().awaitRequest(this);
         // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
     private void waitForWritable() {
         key.interestOps(SelectionKey.OP_WRITE);
-        loop.awaitProgress(this);
+        loop.deadlines().awaitProgress(this);
     }
 
     /**
@@ -569,7 +569,7 @@ final class Connection {
         state = State.LINGERING;
         channel.shutdownOutput();
         key.interestOps(SelectionKey.OP_READ);
-        loop.linger(this);
+        loop.deadlines().linger(this);
     }
 
     // tag::fdcache-release[]
@@ -592,7 +592,7 @@ final class Connection {
         batched = 0;
         loop.connectionClosed();
         closeFile();
-        loop.cancelDeadline(this);
+        loop.deadlines().cancel(this);
         if (leftover != null) {
             loop.keptBytes(-leftover.length);
         }
