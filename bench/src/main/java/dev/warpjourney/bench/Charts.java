@@ -69,8 +69,9 @@ final class Charts {
      * beside the line of linear scaling (N loops, N times the throughput). Null when no design has a gain.
      */
     static XYChart scaling(String scenario, List<Scaling.Row> rows) {
-        List<String> designs = new ArrayList<>(ServerName.DESIGNS);
-        designs.add("nginx");
+        List<String> designs =
+                new ArrayList<>(Design.MULTICORE.stream().map(Design::label).toList());
+        designs.add(Peer.NGINX.label());
         List<Scaling.Row> plotted = rows.stream()
                 .filter(r -> designs.contains(r.design()) && !Double.isNaN(r.gain()))
                 .toList();

@@ -167,19 +167,22 @@ public final class Journey {
     }
 
     private List<String> serversFor(Scenario s) {
-        List<String> all = options.servers().stream()
-                .filter(name -> !name.equals("floor") || s.floorApplies())
+        List<ServerName> all = options.servers().stream()
+                .map(ServerName::parse)
+                .filter(n -> n.peer() != Peer.FLOOR || s.floorApplies())
                 .toList();
         if (!s.headline()) {
-            return all;
+            return all.stream().map(ServerName::name).toList();
         }
         // The headline comparison at another budget: the newest stage as it ships, nginx and the floor.
-        String newest = all.stream()
-                .filter(n -> n.startsWith("stage-") && !n.contains("@"))
+        ServerName newest = all.stream()
+                .filter(n -> n.isStage() && n.design() == Design.AS_BUILT)
                 .reduce((a, b) -> b)
-                .orElse("");
+                .orElse(null);
         return all.stream()
-                .filter(n -> n.equals(newest) || n.equals("nginx") || n.equals("floor"))
+                .filter(n -> n.equals(newest)
+                        || n.design() == Design.AS_BUILT && (n.peer() == Peer.NGINX || n.peer() == Peer.FLOOR))
+                .map(ServerName::name)
                 .toList();
     }
 
@@ -211,11 +214,11 @@ public final class Journey {
                         * (options.slowlorisHold().toSeconds() + 3)
                         * serversFor(s).size();
             } else {
-                int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
+                int idles = s.idleCurve() ? options.idleCounts().size() : 1;
                 plannedSeconds += idles
                                 * (2 * options.warmup().toSeconds() + options.rounds() * d)
                                 * serversFor(s).size()
-                        + (name.equals("warp") && options.latencyRate() > 0
+                        + (s.latencyPass() && options.latencyRate() > 0
                                 ? Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
                                         * d
                                         * serversFor(s).size()
@@ -223,9 +226,7 @@ public final class Journey {
                         + (options.costs()
                                         ? options.warmup().toSeconds()
                                                 + options.straceRounds() * (d + 2)
-                                                + (options.flameGraphs() && (name.equals("warp") || name.equals("c10k"))
-                                                        ? d
-                                                        : 0)
+                                                + (options.flameGraphs() && s.flameGraph() ? d : 0)
                                         : 0)
                                 * costServersFor(s).size();
             }
@@ -253,7 +254,7 @@ public final class Journey {
                 System.out.println("journey: " + name + " skipped: it needs a CPU budget, and " + budget.why());
                 continue;
             }
-            List<Integer> idles = name.equals("c10k") ? options.idleCounts() : List.of(0);
+            List<Integer> idles = s.idleCurve() ? options.idleCounts() : List.of(0);
             for (int idle : idles) {
                 throughputPass(s, idle);
             }
@@ -337,7 +338,7 @@ public final class Journey {
                     }
                     progress(s, idle, server.name(), "round " + round + "/" + options.rounds());
                     try (IdleConnections held = idle > 0 ? IdleConnections.open(server.port(), idle, 120_000) : null) {
-                        if (s.name().equals("c10k")) {
+                        if (s.idleCurve()) {
                             recordMemory(server, idle, round);
                         }
                         // CPU time and TCP counters over the same window as wrk: utilization and tails per round.
@@ -394,7 +395,7 @@ public final class Journey {
                 }
             }
             // end::rounds[]
-            if (s.name().equals("warp") && idle == 0 && options.latencyRate() > 0) {
+            if (s.latencyPass() && idle == 0 && options.latencyRate() > 0) {
                 latencyPass(s, running);
             }
         } finally {
@@ -514,9 +515,7 @@ public final class Journey {
                     }
 
                     // Prefork's N JVMs are alike: the first one's profile stands for all.
-                    if (options.flameGraphs()
-                            && (s.name().equals("warp") || s.name().equals("c10k"))
-                            && server.java()) {
+                    if (options.flameGraphs() && s.flameGraph() && server.java()) {
                         progress(s, idle, name, "flame graph (async-profiler)");
                         Costs.Profiler profiler = new Costs.Profiler(work);
                         Path html = options.out().resolve("flame-" + s.name() + "-" + name + ".html");
@@ -600,8 +599,8 @@ public final class Journey {
     private static long allocated(Scenario s, Launcher.RunningServer server) {
         if (!server.java()
                 || server.pids().size() != 1
-                || server.name().contains("@vthreads")
-                || !(s.name().equals("warp") || s.name().equals("manyfiles"))) {
+                || server.server().design() == Design.VTHREADS
+                || !s.allocations()) {
             return -1;
         }
         try {

@@ -25,25 +25,25 @@ final class Scaling {
     static final Set<String> EPOLL_WAIT = Set.of("epoll_wait", "epoll_pwait", "epoll_pwait2");
 
     /** A server's place in the table: its design and how many loops, processes or workers it ran. */
-    record Design(String name, int loops) {
+    record Place(String name, int loops) {
 
         /**
          * stage 03's variants by their design; nginx by its workers (plain nginx: one per server CPU);
          * stages before 03 as a design of their own at one loop. Null for the other peers, whose
          * thread count is their own business (jwebserver, netty) or one by construction (floor).
          */
-        static Design of(String server, int serverCpus) {
+        static Place of(String server, int serverCpus) {
             ServerName n = ServerName.parse(server);
-            if (ServerName.DESIGNS.contains(n.design())) {
-                return new Design(n.design(), n.count());
+            if (n.design().multicore()) {
+                return new Place(n.design().label(), n.count());
             }
-            if (n.base().equals("nginx")) {
-                return new Design("nginx", n.count() > 0 ? n.count() : serverCpus);
+            if (n.peer() == Peer.NGINX) {
+                return new Place(Peer.NGINX.label(), n.count() > 0 ? n.count() : serverCpus);
             }
-            if (n.stage()) {
+            if (n.isStage()) {
                 // Stage 03 and later, unnamed, run their default: one loop per CPU they may use.
-                boolean multicore = Integer.parseInt(n.base().substring(6, 8)) >= ServerName.FIRST_MULTICORE_STAGE;
-                return new Design(server, multicore ? serverCpus : 1);
+                boolean multicore = n.stage() >= ServerName.FIRST_MULTICORE_STAGE;
+                return new Place(server, multicore ? serverCpus : 1);
             }
             return null;
         }
@@ -111,13 +111,13 @@ final class Scaling {
                 results.summaries().stream().filter(s -> s.idle() == 0).toList();
         Map<String, List<Row>> byDesign = new LinkedHashMap<>();
         for (Results.Summary s : summaries) {
-            Design d = Design.of(s.server(), s.serverCpus());
+            Place d = Place.of(s.server(), s.serverCpus());
             if (d == null) {
                 continue;
             }
-            Design one = new Design(d.name(), 1);
+            Place one = new Place(d.name(), 1);
             String base = summaries.stream()
-                    .filter(o -> o.scenario().equals(s.scenario()) && one.equals(Design.of(o.server(), o.serverCpus())))
+                    .filter(o -> o.scenario().equals(s.scenario()) && one.equals(Place.of(o.server(), o.serverCpus())))
                     .map(Results.Summary::server)
                     .findFirst()
                     .orElse(null);

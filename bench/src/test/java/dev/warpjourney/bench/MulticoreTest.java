@@ -49,17 +49,20 @@ class MulticoreTest {
 
     @Test
     void variantNamesParseOrSayWhatIsKnown() {
-        assertThat(ServerName.parse(MC + "@loops-4")).isEqualTo(new ServerName(MC + "@loops-4", MC, "loops", 4));
+        assertThat(ServerName.parse(MC + "@loops-4"))
+                .isEqualTo(new ServerName(MC + "@loops-4", MC, 3, null, Design.LOOPS, 4));
         assertThat(ServerName.parse(MC + "@prefork-8").processes()).isEqualTo(8);
         assertThat(ServerName.parse(MC + "@vthreads-2").processes()).isEqualTo(1);
-        assertThat(ServerName.parse("nginx@3")).isEqualTo(new ServerName("nginx@3", "nginx", "nginx", 3));
-        assertThat(ServerName.parse("nginx")).isEqualTo(new ServerName("nginx", "nginx", "", 0));
+        assertThat(ServerName.parse("nginx@3"))
+                .isEqualTo(new ServerName("nginx@3", "nginx", 0, Peer.NGINX, Design.NGINX, 3));
+        assertThat(ServerName.parse("nginx"))
+                .isEqualTo(new ServerName("nginx", "nginx", 0, Peer.NGINX, Design.AS_BUILT, 0));
         assertThat(ServerName.parse("nginx@3").java()).isFalse();
-        assertThat(ServerName.parse("stage-02-epoll@poll").design()).isEqualTo("poll");
+        assertThat(ServerName.parse("stage-02-epoll@poll").design()).isEqualTo(Design.POLL);
         assertThat(ServerName.parse("stage-05-composer@shared-2").design())
-                .isEqualTo("shared"); // later stages carry stage 03's flags
+                .isEqualTo(Design.SHARED); // later stages carry stage 03's flags
         assertThat(ServerName.parse("stage-05-composer@mapped"))
-                .isEqualTo(new ServerName("stage-05-composer@mapped", "stage-05-composer", "mapped", 0));
+                .isEqualTo(new ServerName("stage-05-composer@mapped", "stage-05-composer", 5, null, Design.MAPPED, 0));
         assertThatThrownBy(() -> ServerName.parse("stage-04-fdcache@mapped")).hasMessageContaining("needs stage 05");
 
         assertThatThrownBy(() -> ServerName.parse(MC + "@bogus-2"))
