@@ -34,9 +34,12 @@ public final class Journey {
      * Rounds of the passes that give no ratio to judge, only behaviour to show: the latency pass and
      * slowloris. More would add a quarter of an hour to the reference run and change no verdict.
      */
-    private static final int DESCRIPTIVE_ROUNDS = 3;
+    static final int DESCRIPTIVE_ROUNDS = 3;
 
     private final Options options;
+    /** The passes to run and their estimate, decided once from the options. */
+    private final Plan plan;
+
     private final Results results = new Results();
     private final Path corpus;
     private final Path work;
@@ -49,11 +52,11 @@ public final class Journey {
 
     private final Wrk wrk;
     private final Instant started = Instant.now();
-    private long plannedSeconds;
     private long doneSeconds;
 
     private Journey(Options options, Wrk wrk) throws IOException {
         this.options = options;
+        this.plan = Plan.of(options);
         this.wrk = wrk;
         // The corpus and the scratch files live under target/, whatever --out says: only results are kept.
         this.work = options.repoRoot().resolve("target/journey-work");
@@ -62,8 +65,7 @@ public final class Journey {
         boolean sharedCpus =
                 !Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty();
         this.budget = Double.isNaN(options.serverQuota())
-                        && options.scenarios().stream()
-                                .noneMatch(n -> Scenario.of(n).headline())
+                        && plan.passes().stream().noneMatch(p -> p.scenario().headline())
                 ? CpuBudget.none(
                         sharedCpus
                                 ? "the servers share their CPUs with wrk (--server-quota F sets one)"
@@ -166,26 +168,6 @@ public final class Journey {
         }
     }
 
-    private List<String> serversFor(Scenario s) {
-        List<ServerName> all = options.servers().stream()
-                .map(ServerName::parse)
-                .filter(n -> n.peer() != Peer.FLOOR || s.floorApplies())
-                .toList();
-        if (!s.headline()) {
-            return all.stream().map(ServerName::name).toList();
-        }
-        // The headline comparison at another budget: the newest stage as it ships, nginx and the floor.
-        ServerName newest = all.stream()
-                .filter(n -> n.isStage() && n.design() == Design.AS_BUILT)
-                .reduce((a, b) -> b)
-                .orElse(null);
-        return all.stream()
-                .filter(n -> n.equals(newest)
-                        || n.design() == Design.AS_BUILT && (n.peer() == Peer.NGINX || n.peer() == Peer.FLOOR))
-                .map(ServerName::name)
-                .toList();
-    }
-
     /**
      * The CPUs a server in this scenario may use per period: the scenario's budget or the journey's, of each server
      * CPU.
@@ -195,42 +177,7 @@ public final class Journey {
         return Double.isNaN(fraction) ? Double.NaN : fraction * Options.cpuCount(options.serverCpus());
     }
 
-    /**
-     * The servers of the cost pass: all of them, but in the multicore preset only those whose system calls tell designs
-     * apart.
-     */
-    private List<String> costServersFor(Scenario s) {
-        return serversFor(s).stream().filter(options.costServers()::contains).toList();
-    }
-
     private void measure() throws Exception {
-        // An estimate for the progress line: warm-up (about two runs) plus rounds plus cost passes, per server and idle
-        // count.
-        long d = options.duration().toSeconds();
-        for (String name : options.scenarios()) {
-            Scenario s = Scenario.of(name);
-            if (!s.wrk()) {
-                plannedSeconds += Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
-                        * (options.slowlorisHold().toSeconds() + 3)
-                        * serversFor(s).size();
-            } else {
-                int idles = s.idleCurve() ? options.idleCounts().size() : 1;
-                plannedSeconds += idles
-                                * (2 * options.warmup().toSeconds() + options.rounds() * d)
-                                * serversFor(s).size()
-                        + (s.latencyPass() && options.latencyRate() > 0
-                                ? Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
-                                        * d
-                                        * serversFor(s).size()
-                                : 0)
-                        + (options.costs()
-                                        ? options.warmup().toSeconds()
-                                                + options.straceRounds() * (d + 2)
-                                                + (options.flameGraphs() && s.flameGraph() ? d : 0)
-                                        : 0)
-                                * costServersFor(s).size();
-            }
-        }
         results.wrkCpus(options.wrkThreads(), Options.cpuCount(options.wrkCpus()));
         if (!Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty()) {
             results.sharedCpus(measuredCpus.size());
@@ -244,24 +191,16 @@ public final class Journey {
                                 + " (scaling.csv notes it on every row; give --server-cpus and --wrk-cpus apart on a larger machine)");
             }
         }
-        for (String name : options.scenarios()) {
-            Scenario s = Scenario.of(name);
-            if (!s.wrk()) {
-                slowlorisPass(s);
+        for (Plan.Pass pass : plan.passes()) {
+            Scenario s = pass.scenario();
+            if (s.headline() && !budget.available()) { // its one pass: the throughput rounds
+                System.out.println("journey: " + s.name() + " skipped: it needs a CPU budget, and " + budget.why());
                 continue;
             }
-            if (s.headline() && !budget.available()) {
-                System.out.println("journey: " + name + " skipped: it needs a CPU budget, and " + budget.why());
-                continue;
-            }
-            List<Integer> idles = s.idleCurve() ? options.idleCounts() : List.of(0);
-            for (int idle : idles) {
-                throughputPass(s, idle);
-            }
-            if (options.costs()
-                    && !costServersFor(s).isEmpty()
-                    && !s.headline()) { // a second budget changes no system call
-                costPass(s, idles.getLast());
+            switch (pass) {
+                case Plan.ThroughputPass p -> throughputPass(p);
+                case Plan.CostPass p -> costPass(p);
+                case Plan.SlowlorisPass p -> slowlorisPass(p);
             }
         }
     }
@@ -319,8 +258,10 @@ public final class Journey {
     }
     // end::warmup[]
 
-    private void throughputPass(Scenario s, int idle) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s);
+    private void throughputPass(Plan.ThroughputPass pass) throws InterruptedException {
+        Scenario s = pass.scenario();
+        int idle = pass.idle();
+        Map<String, Launcher.RunningServer> running = startAll(s, pass.servers());
         int cpus = Options.cpuCount(options.serverCpus());
         try {
             for (Launcher.RunningServer server : running.values()) {
@@ -395,7 +336,7 @@ public final class Journey {
                 }
             }
             // end::rounds[]
-            if (s.latencyPass() && idle == 0 && options.latencyRate() > 0) {
+            if (pass.latency()) {
                 latencyPass(s, running);
             }
         } finally {
@@ -456,8 +397,10 @@ public final class Journey {
      * System calls (strace, over rounds) and, for the JVM servers in warp and c10k, a flame graph.
      * CPU per request comes from the throughput rounds; strace slows a server too much to time it.
      */
-    private void costPass(Scenario s, int idle) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s, costServersFor(s));
+    private void costPass(Plan.CostPass pass) throws InterruptedException {
+        Scenario s = pass.scenario();
+        int idle = pass.idle();
+        Map<String, Launcher.RunningServer> running = startAll(s, pass.servers());
         Duration d = options.duration();
         try {
             for (Launcher.RunningServer server : running.values()) {
@@ -515,7 +458,7 @@ public final class Journey {
                     }
 
                     // Prefork's N JVMs are alike: the first one's profile stands for all.
-                    if (options.flameGraphs() && s.flameGraph() && server.java()) {
+                    if (pass.flameGraphs() && server.java()) {
                         progress(s, idle, name, "flame graph (async-profiler)");
                         Costs.Profiler profiler = new Costs.Profiler(work);
                         Path html = options.out().resolve("flame-" + s.name() + "-" + name + ".html");
@@ -539,8 +482,9 @@ public final class Journey {
 
     // tag::slowloris[]
     /** Slow connections trickle headers while a fresh client probes; rounds A B A B like the others. */
-    private void slowlorisPass(Scenario s) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s);
+    private void slowlorisPass(Plan.SlowlorisPass pass) throws InterruptedException {
+        Scenario s = pass.scenario();
+        Map<String, Launcher.RunningServer> running = startAll(s, pass.servers());
         int cpus = Options.cpuCount(options.serverCpus());
         Duration trickle = Duration.ofSeconds(2);
         int rounds = Math.min(options.rounds(), DESCRIPTIVE_ROUNDS);
@@ -630,17 +574,13 @@ public final class Journey {
         }
     }
 
-    private Map<String, Launcher.RunningServer> startAll(Scenario s) {
-        return startAll(s, serversFor(s));
-    }
-
-    private Map<String, Launcher.RunningServer> startAll(Scenario s, List<String> names) {
+    private Map<String, Launcher.RunningServer> startAll(Scenario s, List<ServerName> servers) {
         Map<String, Launcher.RunningServer> running = new LinkedHashMap<>();
-        for (String name : names) {
+        for (ServerName server : servers) {
             try {
-                running.put(name, launcher.start(name, s.close(), s.depth() > 1, quotaFor(s)));
+                running.put(server.name(), launcher.start(server, s.close(), s.depth() > 1, quotaFor(s)));
             } catch (Exception e) {
-                fail(s.name() + "/" + name + "/start", e);
+                fail(s.name() + "/" + server.name() + "/start", e);
             }
         }
         return running;
@@ -665,7 +605,8 @@ public final class Journey {
 
     private void progress(Scenario s, int idle, String server, String step) {
         long elapsed = Duration.between(started, Instant.now()).toSeconds();
-        long left = Math.max(0, plannedSeconds - doneSeconds);
+        // The plan's estimate (warm-up, rounds and cost passes, per server and idle count), less what has run.
+        long left = Math.max(0, plan.seconds() - doneSeconds);
         System.out.printf(
                 Locale.ROOT,
                 "[%s%s] %-16s %-40s elapsed %s, about %s left%n",
