@@ -28,7 +28,7 @@ final class Charts {
         for (String scenario : scenarios) {
             int idle = results.maxIdle(scenario);
             List<Results.Summary> rows = summaries.stream()
-                    .filter(s -> s.scenario().equals(scenario) && s.idle() == (scenario.equals("c10k") ? idle : 0))
+                    .filter(s -> s.scenario().equals(scenario) && s.idle() == (idleCurve(scenario) ? idle : 0))
                     .toList();
             if (rows.isEmpty()) {
                 continue;
@@ -48,7 +48,7 @@ final class Charts {
                 written.add(save(cpu(scenario, timed), dir.resolve("cpu-" + scenario + ".svg")));
             }
         }
-        if (summaries.stream().anyMatch(s -> s.scenario().equals("c10k"))) {
+        if (summaries.stream().anyMatch(s -> idleCurve(s.scenario()))) {
             written.add(save(c10k(summaries), dir.resolve("c10k.svg")));
         }
         List<Scaling.Row> scaling = results.scalingRows();
@@ -104,6 +104,11 @@ final class Charts {
         return c;
     }
 
+    /** Whether the scenario is c10k's curve, whose charts show its largest idle count. */
+    private static boolean idleCurve(String scenario) {
+        return Scenario.of(scenario).idleCurve();
+    }
+
     /** A server's label on an axis: marked with * when its row is not ranked (see summary.csv's unranked_reason). */
     static String label(Results.Summary row) {
         return row.ranked() ? row.server() : row.server() + " *";
@@ -112,8 +117,7 @@ final class Charts {
     private static CategoryChart throughput(String scenario, int idle, List<Results.Summary> rows) {
         boolean any = rows.stream().anyMatch(r -> !r.ranked());
         CategoryChart c = base(
-                "Throughput, " + scenario + (scenario.equals("c10k") ? " (" + idle + " idle)" : "")
-                        + ": median of rounds",
+                "Throughput, " + scenario + (idleCurve(scenario) ? " (" + idle + " idle)" : "") + ": median of rounds",
                 any ? "server (* not ranked: errors, not the bottleneck, or not steady)" : "server",
                 "requests per second");
         List<String> servers = rows.stream().map(Charts::label).toList();
@@ -121,7 +125,7 @@ final class Charts {
                 "median req/s",
                 servers,
                 rows.stream().map(r -> (Number) r.median()).toList());
-        for (String peer : List.of("nginx", "floor")) {
+        for (String peer : List.of(Results.NGINX, Results.FLOOR)) {
             rows.stream().filter(r -> r.server().equals(peer)).findFirst().ifPresent(p -> {
                 CategorySeries line =
                         c.addSeries(peer, servers, Collections.nCopies(servers.size(), (Number) p.median()));
@@ -151,10 +155,7 @@ final class Charts {
                 names.stream()
                         .map(server -> (Number) Math.max(
                                 1,
-                                Results.median(results.runs.stream()
-                                        .filter(r -> r.scenario().equals(scenario)
-                                                && r.server().equals(server)
-                                                && r.idle() == (scenario.equals("c10k") ? idle : 0))
+                                Results.median(results.runsOf(scenario, idleCurve(scenario) ? idle : 0, server).stream()
                                         .map(r -> (double) f.applyAsLong(r.wrk()))
                                         .toList())))
                         .toList()));
@@ -239,13 +240,12 @@ final class Charts {
         style(c.getStyler());
         c.getStyler().setYAxisMin(0.0);
         summaries.stream()
-                .filter(s -> s.scenario().equals("c10k"))
+                .filter(s -> idleCurve(s.scenario()))
                 .map(Results.Summary::server)
                 .distinct()
                 .forEach(server -> {
                     List<Results.Summary> mine = summaries.stream()
-                            .filter(s ->
-                                    s.scenario().equals("c10k") && s.server().equals(server))
+                            .filter(s -> idleCurve(s.scenario()) && s.server().equals(server))
                             .toList();
                     double base = mine.stream()
                             .filter(s -> s.idle() == 0)

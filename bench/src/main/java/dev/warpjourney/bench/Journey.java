@@ -231,7 +231,7 @@ public final class Journey {
                         "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
                 WrkResult r = wrk.run(s, server.port(), each, scripts);
                 seen.add(r.requestsPerSecond());
-                results.warmups.add(new Results.WarmUp(
+                results.add(new Results.WarmUp(
                         s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
                 doneSeconds += run <= 2 ? each.toSeconds() : 0;
             }
@@ -274,7 +274,7 @@ public final class Journey {
             // tag::rounds[]
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Launcher.RunningServer server : running.values()) { // A B A B: the same order every round
-                    if (results.failures.containsKey(key(s, server.name(), idle))) { // failed in an earlier round
+                    if (results.failed(key(s, server.name(), idle))) { // failed in an earlier round
                         continue;
                     }
                     progress(s, idle, server.name(), "round " + round + "/" + options.rounds());
@@ -299,7 +299,7 @@ public final class Journey {
                         Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
                         long alloc1 = allocated(s, server); // after the CPU window: jcmd's own work is not counted
                         if (alloc0 >= 0 && alloc1 >= 0) {
-                            results.allocations.add(new Results.Allocation(
+                            results.add(new Results.Allocation(
                                     s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
                         }
                         int alive = held == null ? 0 : held.stillOpen();
@@ -368,7 +368,7 @@ public final class Journey {
         int rounds = Math.min(options.rounds(), DESCRIPTIVE_ROUNDS);
         for (int round = 1; round <= rounds; round++) {
             for (Launcher.RunningServer server : running.values()) {
-                if (results.failures.containsKey(s.name() + "/" + server.name() + "/latency")) {
+                if (results.failed(s.name() + "/" + server.name() + "/latency")) {
                     continue;
                 }
                 progress(
@@ -382,7 +382,7 @@ public final class Journey {
                     long t0 = System.nanoTime();
                     WrkResult r = wrk.run(paced, server.port(), options.duration(), scripts);
                     double utilization = (Costs.cpuMicros(pids) - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
-                    results.latencies.add(new Results.LatencyRun(
+                    results.add(new Results.LatencyRun(
                             s.name(), server.name(), round, options.latencyRate(), r, utilization));
                 } catch (Exception e) {
                     fail(s.name() + "/" + server.name() + "/latency", e);
@@ -438,7 +438,7 @@ public final class Journey {
                             calls = strace.stop(); // detach even when wrk failed: a traced server crawls
                         }
                         if (sysRun.requests() >= MIN_TRACED_REQUESTS) {
-                            results.costs.add(new Results.Cost(
+                            results.add(new Results.Cost(
                                     s.name(), idle, name, round, traced.connections(), sysRun.requests(), calls));
                         } else {
                             // A handful of requests cannot carry the start-up calls of a run: per request they would be
@@ -492,7 +492,7 @@ public final class Journey {
             for (int round = 1; round <= rounds; round++) {
                 for (Launcher.RunningServer server : running.values()) {
                     String what = s.name() + "/" + server.name();
-                    if (results.failures.containsKey(what)) {
+                    if (results.failed(what)) {
                         continue;
                     }
                     progress(
@@ -517,7 +517,7 @@ public final class Journey {
                         if (why != null) {
                             throw new IllegalStateException(why);
                         }
-                        results.slowloris.add(r.withUtilization(cpuSeconds / wall));
+                        results.add(r.withUtilization(cpuSeconds / wall));
                         // Let the server see the slow connections go before the next one's round.
                         Thread.sleep(1000);
                         if (!Launcher.answers(server.port())) {
@@ -568,7 +568,7 @@ public final class Journey {
                     heap = one < 0 || heap < 0 ? -1 : heap + one;
                 }
             }
-            results.memory.add(new Results.Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
+            results.add(new Results.Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
         } catch (IOException | InterruptedException e) {
             fail("memory/" + server.name(), e);
         }
@@ -598,7 +598,7 @@ public final class Journey {
 
     private void fail(String what, Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        results.failures.put(what, message);
+        results.fail(what, message);
         System.out.println(
                 "    FAILED " + what + ": " + message.lines().findFirst().orElse(""));
     }
@@ -642,7 +642,7 @@ public final class Journey {
                             + "\nratios are printed only for servers that settled, were the bottleneck and had no errors, and are rough.");
         }
         System.out.println("\nresults, charts and flame graphs: " + out);
-        return results.failures.isEmpty() ? 0 : 1;
+        return results.failures().isEmpty() ? 0 : 1;
     }
 
     private static String resource(String name) throws IOException {

@@ -208,15 +208,9 @@ final class Scaling {
      */
     static Results.Ratio perRound(Results results, String scenario, String server, String other, boolean cpu) {
         List<Double> ratios = new ArrayList<>();
-        for (Results.Run r : results.runs) {
-            if (!r.scenario().equals(scenario) || r.idle() != 0 || !r.server().equals(server)) {
-                continue;
-            }
-            results.runs.stream()
-                    .filter(o -> o.scenario().equals(scenario)
-                            && o.idle() == 0
-                            && o.server().equals(other)
-                            && o.round() == r.round())
+        for (Results.Run r : results.runsOf(scenario, 0, server)) {
+            results.runsOf(scenario, 0, other).stream()
+                    .filter(o -> o.round() == r.round())
                     .findFirst()
                     .ifPresent(o -> ratios.add(
                             cpu

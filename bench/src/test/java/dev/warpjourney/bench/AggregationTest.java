@@ -89,7 +89,7 @@ class AggregationTest {
 
         Results r = new Results();
         assertThatThrownBy(() -> r.add(run("netty", 1, 1000, 1.5, 0.5, 0))).hasMessageContaining("impossible reading");
-        assertThat(r.runs).isEmpty();
+        assertThat(r.runs()).isEmpty();
         assertThat(r.summaries()).isEmpty();
     }
 
@@ -306,11 +306,11 @@ class AggregationTest {
         assertThat(Results.steady(List.of(0.0, 0.0, 0.0))).isFalse();
 
         Results r = new Results();
-        r.warmups.add(new Results.WarmUp("warp", 0, "stage", 1, 2, 11_700));
-        r.warmups.add(new Results.WarmUp("warp", 0, "stage", 2, 2, 25_000));
-        r.warmups.add(new Results.WarmUp("warp", 0, "nginx", 1, 2, 70_000));
-        r.warmups.add(new Results.WarmUp("warp", 0, "nginx", 2, 2, 71_000));
-        r.warmups.add(new Results.WarmUp("warp", 0, "nginx", 3, 2, 69_000));
+        r.add(new Results.WarmUp("warp", 0, "stage", 1, 2, 11_700));
+        r.add(new Results.WarmUp("warp", 0, "stage", 2, 2, 25_000));
+        r.add(new Results.WarmUp("warp", 0, "nginx", 1, 2, 70_000));
+        r.add(new Results.WarmUp("warp", 0, "nginx", 2, 2, 71_000));
+        r.add(new Results.WarmUp("warp", 0, "nginx", 3, 2, 69_000));
         r.add(run("stage", 1, 30_000, 0.98, 0.6, 0));
         r.add(run("nginx", 1, 70_000, 0.98, 0.6, 0));
         Results.Summary stage = row(r, "stage");
@@ -326,7 +326,7 @@ class AggregationTest {
     void syscallFiguresAreMediansOverStraceRoundsWithTimePerCall(@TempDir Path dir) throws Exception {
         Results r = new Results();
         r.add(run("stage", 1, 30_000, 0.98, 0.6, 0));
-        r.costs.add(new Results.Cost(
+        r.add(new Results.Cost(
                 "warp",
                 0,
                 "stage",
@@ -334,9 +334,8 @@ class AggregationTest {
                 50,
                 1000,
                 Map.of("poll", new Results.Syscall(1000, 0, 0.010), "read", new Results.Syscall(2000, 1000, 0.002))));
-        r.costs.add(
-                new Results.Cost("warp", 0, "stage", 2, 50, 2000, Map.of("poll", new Results.Syscall(2000, 0, 0.030))));
-        r.costs.add(new Results.Cost(
+        r.add(new Results.Cost("warp", 0, "stage", 2, 50, 2000, Map.of("poll", new Results.Syscall(2000, 0, 0.030))));
+        r.add(new Results.Cost(
                 "warp",
                 0,
                 "stage",
@@ -380,8 +379,8 @@ class AggregationTest {
         Results r = new Results();
         long[] rss = {200_000, 210_000, 190_000};
         for (int round = 1; round <= 3; round++) {
-            r.memory.add(new Results.Memory("stage", 0, round, rss[round - 1], 2000));
-            r.memory.add(new Results.Memory("stage", 100, round, rss[round - 1] + 1000 * round, 2000 + 100 * round));
+            r.add(new Results.Memory("stage", 0, round, rss[round - 1], 2000));
+            r.add(new Results.Memory("stage", 100, round, rss[round - 1] + 1000 * round, 2000 + 100 * round));
         }
         r.write(dir);
         assertThat(csvRow(dir.resolve("memory.csv"), "stage,100,"))

@@ -285,7 +285,7 @@ class MulticoreTest {
             r.add(run("nginx@2", round, 45_000, 1.8));
             r.add(run("floor", round, 50_000, 1.0)); // not a design: no row
         }
-        r.costs.add(new Results.Cost(
+        r.add(new Results.Cost(
                 "warp",
                 0,
                 MC + "@shared-2",

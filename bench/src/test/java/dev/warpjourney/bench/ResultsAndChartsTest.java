@@ -28,12 +28,12 @@ class ResultsAndChartsTest {
             r.add(new Results.Run("warp", 0, "nginx", round, wrk(40_000, 300), 0, 0.9, 1.0, 1, Map.of()));
             r.add(new Results.Run("warp", 0, "floor", round, wrk(50_000, 0), 0, 0.97, 1.0, 1, Map.of()));
             for (int idle : new int[] {0, 100}) {
-                r.runs.add(new Results.Run(
+                r.add(new Results.Run(
                         "c10k", idle, "stage-01-naive", round, wrk(idle == 0 ? 20_000 : 10_000, 100), idle));
-                r.runs.add(new Results.Run("c10k", idle, "nginx", round, wrk(40_000, 50), idle));
+                r.add(new Results.Run("c10k", idle, "nginx", round, wrk(40_000, 50), idle));
             }
         }
-        r.costs.add(new Results.Cost(
+        r.add(new Results.Cost(
                 "warp",
                 0,
                 "stage-01-naive",
@@ -41,8 +41,7 @@ class ResultsAndChartsTest {
                 50,
                 1000,
                 Map.of("read", call(1000), "write", call(2000), "sendfile", call(1000))));
-        r.costs.add(new Results.Cost(
-                "warp", 0, "nginx", 1, 50, 1000, Map.of("recvfrom", call(1000), "writev", call(1000))));
+        r.add(new Results.Cost("warp", 0, "nginx", 1, 50, 1000, Map.of("recvfrom", call(1000), "writev", call(1000))));
         return r;
     }
 
