@@ -22,12 +22,12 @@ final class Charts {
 
     static List<Path> write(Results results, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
-        List<Results.Summary> summaries = results.summaries();
+        List<Summary> summaries = results.summaries();
         List<String> scenarios =
-                summaries.stream().map(Results.Summary::scenario).distinct().toList();
+                summaries.stream().map(Summary::scenario).distinct().toList();
         for (String scenario : scenarios) {
             int idle = results.maxIdle(scenario);
-            List<Results.Summary> rows = summaries.stream()
+            List<Summary> rows = summaries.stream()
                     .filter(s -> s.scenario().equals(scenario) && s.idle() == (idleCurve(scenario) ? idle : 0))
                     .toList();
             if (rows.isEmpty()) {
@@ -35,13 +35,13 @@ final class Charts {
             }
             written.add(save(throughput(scenario, idle, rows), dir.resolve("throughput-" + scenario + ".svg")));
             written.add(save(latency(scenario, results, rows), dir.resolve("latency-" + scenario + ".svg")));
-            List<Results.Summary> traced = rows.stream()
+            List<Summary> traced = rows.stream()
                     .filter(r -> !results.costs(scenario, r.server()).isEmpty())
                     .toList();
             if (!traced.isEmpty()) {
                 written.add(save(syscalls(scenario, results, traced), dir.resolve("syscalls-" + scenario + ".svg")));
             }
-            List<Results.Summary> timed = rows.stream()
+            List<Summary> timed = rows.stream()
                     .filter(r -> !Double.isNaN(r.cpuMicrosPerRequest().median()))
                     .toList();
             if (!timed.isEmpty()) {
@@ -110,11 +110,11 @@ final class Charts {
     }
 
     /** A server's label on an axis: marked with * when its row is not ranked (see summary.csv's unranked_reason). */
-    static String label(Results.Summary row) {
+    static String label(Summary row) {
         return row.ranked() ? row.server() : row.server() + " *";
     }
 
-    private static CategoryChart throughput(String scenario, int idle, List<Results.Summary> rows) {
+    private static CategoryChart throughput(String scenario, int idle, List<Summary> rows) {
         boolean any = rows.stream().anyMatch(r -> !r.ranked());
         CategoryChart c = base(
                 "Throughput, " + scenario + (idleCurve(scenario) ? " (" + idle + " idle)" : "") + ": median of rounds",
@@ -135,13 +135,13 @@ final class Charts {
         return c;
     }
 
-    private static CategoryChart latency(String scenario, Results results, List<Results.Summary> rows) {
+    private static CategoryChart latency(String scenario, Results results, List<Summary> rows) {
         CategoryChart c =
                 base("Latency percentiles, " + scenario + " (median of rounds)", "server", "microseconds (log)");
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setOverlapped(false);
         c.getStyler().setYAxisMin(1.0); // bars start from the axis minimum, which a log axis cannot put at zero
-        List<String> names = rows.stream().map(Results.Summary::server).toList();
+        List<String> names = rows.stream().map(Summary::server).toList();
         List<String> servers = rows.stream().map(Charts::label).toList();
         Map<String, java.util.function.ToLongFunction<WrkResult>> percentiles = new LinkedHashMap<>();
         percentiles.put("p50", WrkResult::p50);
@@ -166,7 +166,7 @@ final class Charts {
      * Stacked by system call name (medians over the strace rounds): the eight most frequent overall, the rest as
      * "other".
      */
-    private static CategoryChart syscalls(String scenario, Results results, List<Results.Summary> rows) {
+    private static CategoryChart syscalls(String scenario, Results results, List<Summary> rows) {
         int connections =
                 results.costs(scenario, rows.getFirst().server()).getFirst().connections();
         CategoryChart c = base(
@@ -177,9 +177,9 @@ final class Charts {
         c.getStyler().setStacked(true);
         Map<String, Map<String, Double>> perServer = new LinkedHashMap<>();
         Map<String, Double> total = new LinkedHashMap<>();
-        for (Results.Summary row : rows) {
+        for (Summary row : rows) {
             Map<String, Double> mine = new LinkedHashMap<>();
-            for (Results.SyscallStat st : results.syscallStats(scenario, row.server())) {
+            for (SyscallStat st : results.syscallStats(scenario, row.server())) {
                 mine.put(st.name(), st.perRequest().median());
                 total.merge(st.name(), st.perRequest().median(), Double::sum);
             }
@@ -212,7 +212,7 @@ final class Charts {
     }
 
     /** CPU per request from the throughput rounds, with the rounds' min-max as error bars. */
-    private static CategoryChart cpu(String scenario, List<Results.Summary> rows) {
+    private static CategoryChart cpu(String scenario, List<Summary> rows) {
         CategoryChart c = base(
                 "Server CPU time per request, " + scenario + " (utime + stime, median of rounds, min-max)",
                 "server",
@@ -229,7 +229,7 @@ final class Charts {
         return c;
     }
 
-    private static XYChart c10k(List<Results.Summary> summaries) {
+    private static XYChart c10k(List<Summary> summaries) {
         XYChart c = new XYChartBuilder()
                 .width(800)
                 .height(480)
@@ -241,15 +241,15 @@ final class Charts {
         c.getStyler().setYAxisMin(0.0);
         summaries.stream()
                 .filter(s -> idleCurve(s.scenario()))
-                .map(Results.Summary::server)
+                .map(Summary::server)
                 .distinct()
                 .forEach(server -> {
-                    List<Results.Summary> mine = summaries.stream()
+                    List<Summary> mine = summaries.stream()
                             .filter(s -> idleCurve(s.scenario()) && s.server().equals(server))
                             .toList();
                     double base = mine.stream()
                             .filter(s -> s.idle() == 0)
-                            .mapToDouble(Results.Summary::median)
+                            .mapToDouble(Summary::median)
                             .findFirst()
                             .orElse(Double.NaN);
                     if (!Double.isNaN(base) && base > 0) {

@@ -2,8 +2,6 @@ package dev.warpjourney.bench;
 
 import static dev.warpjourney.bench.Results.fmt;
 
-import dev.warpjourney.bench.Results.LatencyRun;
-import dev.warpjourney.bench.Results.Spread;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

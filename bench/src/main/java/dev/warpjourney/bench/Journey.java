@@ -231,8 +231,7 @@ public final class Journey {
                         "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
                 WrkResult r = wrk.run(s, server.port(), each, scripts);
                 seen.add(r.requestsPerSecond());
-                results.add(new Results.WarmUp(
-                        s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
+                results.add(new WarmUp(s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
                 doneSeconds += run <= 2 ? each.toSeconds() : 0;
             }
         } finally {
@@ -299,11 +298,10 @@ public final class Journey {
                         Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
                         long alloc1 = allocated(s, server); // after the CPU window: jcmd's own work is not counted
                         if (alloc0 >= 0 && alloc1 >= 0) {
-                            results.add(new Results.Allocation(
-                                    s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
+                            results.add(new Allocation(s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
                         }
                         int alive = held == null ? 0 : held.stillOpen();
-                        results.add(new Results.Run(
+                        results.add(new Run(
                                 s.name(),
                                 idle,
                                 server.name(),
@@ -382,8 +380,7 @@ public final class Journey {
                     long t0 = System.nanoTime();
                     WrkResult r = wrk.run(paced, server.port(), options.duration(), scripts);
                     double utilization = (Costs.cpuMicros(pids) - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
-                    results.add(new Results.LatencyRun(
-                            s.name(), server.name(), round, options.latencyRate(), r, utilization));
+                    results.add(new LatencyRun(s.name(), server.name(), round, options.latencyRate(), r, utilization));
                 } catch (Exception e) {
                     fail(s.name() + "/" + server.name() + "/latency", e);
                 }
@@ -431,14 +428,14 @@ public final class Journey {
                         Costs.waitUntilIdle(server.pids(), 10_000); // the previous run's connections closed first
                         Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
                         WrkResult sysRun;
-                        Map<String, Results.Syscall> calls;
+                        Map<String, Syscall> calls;
                         try {
                             sysRun = wrk.run(traced, server.port(), traceFor, scripts);
                         } finally {
                             calls = strace.stop(); // detach even when wrk failed: a traced server crawls
                         }
                         if (sysRun.requests() >= MIN_TRACED_REQUESTS) {
-                            results.add(new Results.Cost(
+                            results.add(new Cost(
                                     s.name(), idle, name, round, traced.connections(), sysRun.requests(), calls));
                         } else {
                             // A handful of requests cannot carry the start-up calls of a run: per request they would be
@@ -568,7 +565,7 @@ public final class Journey {
                     heap = one < 0 || heap < 0 ? -1 : heap + one;
                 }
             }
-            results.add(new Results.Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
+            results.add(new Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
         } catch (IOException | InterruptedException e) {
             fail("memory/" + server.name(), e);
         }

@@ -5,13 +5,7 @@ import static dev.warpjourney.bench.Results.fmt;
 import static dev.warpjourney.bench.Results.quota;
 import static dev.warpjourney.bench.Results.text;
 
-import dev.warpjourney.bench.Results.Cost;
 import dev.warpjourney.bench.Results.Ratio;
-import dev.warpjourney.bench.Results.Run;
-import dev.warpjourney.bench.Results.Spread;
-import dev.warpjourney.bench.Results.Summary;
-import dev.warpjourney.bench.Results.SyscallStat;
-import dev.warpjourney.bench.Results.WarmUp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,9 +8,6 @@ import static dev.warpjourney.bench.Results.STEADY;
 import static dev.warpjourney.bench.Results.fmt;
 import static dev.warpjourney.bench.Results.interval;
 
-import dev.warpjourney.bench.Results.Run;
-import dev.warpjourney.bench.Results.Spread;
-import dev.warpjourney.bench.Results.Summary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

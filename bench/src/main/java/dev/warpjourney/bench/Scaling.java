@@ -76,10 +76,10 @@ final class Scaling {
             String bound,
             String note,
             double wrkUtilization,
-            Results.Spread syscallsPerRequest,
-            Results.Spread acceptPerRequest,
-            Results.Spread acceptErrorsPerRequest,
-            Results.Spread epollWaitPerRequest,
+            Spread syscallsPerRequest,
+            Spread acceptPerRequest,
+            Spread acceptErrorsPerRequest,
+            Spread epollWaitPerRequest,
             int straceConnections) {
 
         double gain() {
@@ -107,10 +107,10 @@ final class Scaling {
      * @param sharedCpus CPUs both the servers and wrk ran on, taskset syntax; "" when apart
      */
     static List<Row> rows(Results results, String sharedCpus) {
-        List<Results.Summary> summaries =
+        List<Summary> summaries =
                 results.summaries().stream().filter(s -> s.idle() == 0).toList();
         Map<String, List<Row>> byDesign = new LinkedHashMap<>();
-        for (Results.Summary s : summaries) {
+        for (Summary s : summaries) {
             Place d = Place.of(s.server(), s.serverCpus());
             if (d == null) {
                 continue;
@@ -118,7 +118,7 @@ final class Scaling {
             Place one = new Place(d.name(), 1);
             String base = summaries.stream()
                     .filter(o -> o.scenario().equals(s.scenario()) && one.equals(Place.of(o.server(), o.serverCpus())))
-                    .map(Results.Summary::server)
+                    .map(Summary::server)
                     .findFirst()
                     .orElse(null);
             Results.Ratio gain =
@@ -150,7 +150,7 @@ final class Scaling {
             if (base == null) {
                 notes.add("no " + d.name() + " row at 1 loop: no gain");
             }
-            List<Results.Cost> traced = results.costs(s.scenario(), s.server());
+            List<Cost> traced = results.costs(s.scenario(), s.server());
             byDesign.computeIfAbsent(s.scenario() + "\t" + d.name(), k -> new ArrayList<>())
                     .add(new Row(
                             s.scenario(),
@@ -187,8 +187,8 @@ final class Scaling {
      * Calls (or failed calls: strace's errors column, EAGAIN for an accept that found the queue
      * empty) of these names per request, over the strace rounds; every call when names is null.
      */
-    static Results.Spread calls(List<Results.Cost> rounds, Set<String> names, boolean errors) {
-        return Results.Spread.of(rounds.stream()
+    static Spread calls(List<Cost> rounds, Set<String> names, boolean errors) {
+        return Spread.of(rounds.stream()
                 .map(c -> {
                     long n = c.syscalls().entrySet().stream()
                             .filter(e -> names == null || names.contains(e.getKey()))
@@ -208,7 +208,7 @@ final class Scaling {
      */
     static Results.Ratio perRound(Results results, String scenario, String server, String other, boolean cpu) {
         List<Double> ratios = new ArrayList<>();
-        for (Results.Run r : results.runsOf(scenario, 0, server)) {
+        for (Run r : results.runsOf(scenario, 0, server)) {
             results.runsOf(scenario, 0, other).stream()
                     .filter(o -> o.round() == r.round())
                     .findFirst()

@@ -265,9 +265,9 @@ class MulticoreTest {
     // ------------------------------------------------------------------ scaling.csv
 
     /** One round of one second on a two-CPU set. */
-    private static Results.Run run(String server, int round, long requests, double serverCpu) {
+    private static Run run(String server, int round, long requests, double serverCpu) {
         WrkResult w = new WrkResult(requests, 1_000_000, requests * 300, 0, 0, 100, 200, 400, 800, 100, 0.5);
-        return new Results.Run("warp", 0, server, round, w, 0, serverCpu, 1.0, 2, Map.of());
+        return new Run("warp", 0, server, round, w, 0, serverCpu, 1.0, 2, Map.of());
     }
 
     private static Results synthetic() {
@@ -285,7 +285,7 @@ class MulticoreTest {
             r.add(run("nginx@2", round, 45_000, 1.8));
             r.add(run("floor", round, 50_000, 1.0)); // not a design: no row
         }
-        r.add(new Results.Cost(
+        r.add(new Cost(
                 "warp",
                 0,
                 MC + "@shared-2",
@@ -294,11 +294,11 @@ class MulticoreTest {
                 1000,
                 Map.of(
                         "accept",
-                        new Results.Syscall(100, 50, 0.001),
+                        new Syscall(100, 50, 0.001),
                         "epoll_wait",
-                        new Results.Syscall(3000, 0, 0.01),
+                        new Syscall(3000, 0, 0.01),
                         "read",
-                        new Results.Syscall(1000, 0, 0.001))));
+                        new Syscall(1000, 0, 0.001))));
         return r;
     }
 
