@@ -22,33 +22,33 @@ final class Charts {
 
     static List<Path> write(Results results, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
-        List<Results.Summary> summaries = results.summaries();
+        List<Summary> summaries = results.summaries();
         List<String> scenarios =
-                summaries.stream().map(Results.Summary::scenario).distinct().toList();
+                summaries.stream().map(Summary::scenario).distinct().toList();
         for (String scenario : scenarios) {
             int idle = results.maxIdle(scenario);
-            List<Results.Summary> rows = summaries.stream()
-                    .filter(s -> s.scenario().equals(scenario) && s.idle() == (scenario.equals("c10k") ? idle : 0))
+            List<Summary> rows = summaries.stream()
+                    .filter(s -> s.scenario().equals(scenario) && s.idle() == (idleCurve(scenario) ? idle : 0))
                     .toList();
             if (rows.isEmpty()) {
                 continue;
             }
             written.add(save(throughput(scenario, idle, rows), dir.resolve("throughput-" + scenario + ".svg")));
             written.add(save(latency(scenario, results, rows), dir.resolve("latency-" + scenario + ".svg")));
-            List<Results.Summary> traced = rows.stream()
+            List<Summary> traced = rows.stream()
                     .filter(r -> !results.costs(scenario, r.server()).isEmpty())
                     .toList();
             if (!traced.isEmpty()) {
                 written.add(save(syscalls(scenario, results, traced), dir.resolve("syscalls-" + scenario + ".svg")));
             }
-            List<Results.Summary> timed = rows.stream()
+            List<Summary> timed = rows.stream()
                     .filter(r -> !Double.isNaN(r.cpuMicrosPerRequest().median()))
                     .toList();
             if (!timed.isEmpty()) {
                 written.add(save(cpu(scenario, timed), dir.resolve("cpu-" + scenario + ".svg")));
             }
         }
-        if (summaries.stream().anyMatch(s -> s.scenario().equals("c10k"))) {
+        if (summaries.stream().anyMatch(s -> idleCurve(s.scenario()))) {
             written.add(save(c10k(summaries), dir.resolve("c10k.svg")));
         }
         List<Scaling.Row> scaling = results.scalingRows();
@@ -69,8 +69,9 @@ final class Charts {
      * beside the line of linear scaling (N loops, N times the throughput). Null when no design has a gain.
      */
     static XYChart scaling(String scenario, List<Scaling.Row> rows) {
-        List<String> designs = new ArrayList<>(ServerName.DESIGNS);
-        designs.add("nginx");
+        List<String> designs =
+                new ArrayList<>(Design.MULTICORE.stream().map(Design::label).toList());
+        designs.add(Peer.NGINX.label());
         List<Scaling.Row> plotted = rows.stream()
                 .filter(r -> designs.contains(r.design()) && !Double.isNaN(r.gain()))
                 .toList();
@@ -103,16 +104,20 @@ final class Charts {
         return c;
     }
 
+    /** Whether the scenario is c10k's curve, whose charts show its largest idle count. */
+    private static boolean idleCurve(String scenario) {
+        return Scenario.of(scenario).idleCurve();
+    }
+
     /** A server's label on an axis: marked with * when its row is not ranked (see summary.csv's unranked_reason). */
-    static String label(Results.Summary row) {
+    static String label(Summary row) {
         return row.ranked() ? row.server() : row.server() + " *";
     }
 
-    private static CategoryChart throughput(String scenario, int idle, List<Results.Summary> rows) {
+    private static CategoryChart throughput(String scenario, int idle, List<Summary> rows) {
         boolean any = rows.stream().anyMatch(r -> !r.ranked());
         CategoryChart c = base(
-                "Throughput, " + scenario + (scenario.equals("c10k") ? " (" + idle + " idle)" : "")
-                        + ": median of rounds",
+                "Throughput, " + scenario + (idleCurve(scenario) ? " (" + idle + " idle)" : "") + ": median of rounds",
                 any ? "server (* not ranked: errors, not the bottleneck, or not steady)" : "server",
                 "requests per second");
         List<String> servers = rows.stream().map(Charts::label).toList();
@@ -120,7 +125,7 @@ final class Charts {
                 "median req/s",
                 servers,
                 rows.stream().map(r -> (Number) r.median()).toList());
-        for (String peer : List.of("nginx", "floor")) {
+        for (String peer : List.of(Results.NGINX, Results.FLOOR)) {
             rows.stream().filter(r -> r.server().equals(peer)).findFirst().ifPresent(p -> {
                 CategorySeries line =
                         c.addSeries(peer, servers, Collections.nCopies(servers.size(), (Number) p.median()));
@@ -130,13 +135,13 @@ final class Charts {
         return c;
     }
 
-    private static CategoryChart latency(String scenario, Results results, List<Results.Summary> rows) {
+    private static CategoryChart latency(String scenario, Results results, List<Summary> rows) {
         CategoryChart c =
                 base("Latency percentiles, " + scenario + " (median of rounds)", "server", "microseconds (log)");
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setOverlapped(false);
         c.getStyler().setYAxisMin(1.0); // bars start from the axis minimum, which a log axis cannot put at zero
-        List<String> names = rows.stream().map(Results.Summary::server).toList();
+        List<String> names = rows.stream().map(Summary::server).toList();
         List<String> servers = rows.stream().map(Charts::label).toList();
         Map<String, java.util.function.ToLongFunction<WrkResult>> percentiles = new LinkedHashMap<>();
         percentiles.put("p50", WrkResult::p50);
@@ -150,10 +155,7 @@ final class Charts {
                 names.stream()
                         .map(server -> (Number) Math.max(
                                 1,
-                                Results.median(results.runs.stream()
-                                        .filter(r -> r.scenario().equals(scenario)
-                                                && r.server().equals(server)
-                                                && r.idle() == (scenario.equals("c10k") ? idle : 0))
+                                Results.median(results.runsOf(scenario, idleCurve(scenario) ? idle : 0, server).stream()
                                         .map(r -> (double) f.applyAsLong(r.wrk()))
                                         .toList())))
                         .toList()));
@@ -164,7 +166,7 @@ final class Charts {
      * Stacked by system call name (medians over the strace rounds): the eight most frequent overall, the rest as
      * "other".
      */
-    private static CategoryChart syscalls(String scenario, Results results, List<Results.Summary> rows) {
+    private static CategoryChart syscalls(String scenario, Results results, List<Summary> rows) {
         int connections =
                 results.costs(scenario, rows.getFirst().server()).getFirst().connections();
         CategoryChart c = base(
@@ -175,9 +177,9 @@ final class Charts {
         c.getStyler().setStacked(true);
         Map<String, Map<String, Double>> perServer = new LinkedHashMap<>();
         Map<String, Double> total = new LinkedHashMap<>();
-        for (Results.Summary row : rows) {
+        for (Summary row : rows) {
             Map<String, Double> mine = new LinkedHashMap<>();
-            for (Results.SyscallStat st : results.syscallStats(scenario, row.server())) {
+            for (SyscallStat st : results.syscallStats(scenario, row.server())) {
                 mine.put(st.name(), st.perRequest().median());
                 total.merge(st.name(), st.perRequest().median(), Double::sum);
             }
@@ -210,7 +212,7 @@ final class Charts {
     }
 
     /** CPU per request from the throughput rounds, with the rounds' min-max as error bars. */
-    private static CategoryChart cpu(String scenario, List<Results.Summary> rows) {
+    private static CategoryChart cpu(String scenario, List<Summary> rows) {
         CategoryChart c = base(
                 "Server CPU time per request, " + scenario + " (utime + stime, median of rounds, min-max)",
                 "server",
@@ -227,7 +229,7 @@ final class Charts {
         return c;
     }
 
-    private static XYChart c10k(List<Results.Summary> summaries) {
+    private static XYChart c10k(List<Summary> summaries) {
         XYChart c = new XYChartBuilder()
                 .width(800)
                 .height(480)
@@ -238,17 +240,16 @@ final class Charts {
         style(c.getStyler());
         c.getStyler().setYAxisMin(0.0);
         summaries.stream()
-                .filter(s -> s.scenario().equals("c10k"))
-                .map(Results.Summary::server)
+                .filter(s -> idleCurve(s.scenario()))
+                .map(Summary::server)
                 .distinct()
                 .forEach(server -> {
-                    List<Results.Summary> mine = summaries.stream()
-                            .filter(s ->
-                                    s.scenario().equals("c10k") && s.server().equals(server))
+                    List<Summary> mine = summaries.stream()
+                            .filter(s -> idleCurve(s.scenario()) && s.server().equals(server))
                             .toList();
                     double base = mine.stream()
                             .filter(s -> s.idle() == 0)
-                            .mapToDouble(Results.Summary::median)
+                            .mapToDouble(Summary::median)
                             .findFirst()
                             .orElse(Double.NaN);
                     if (!Double.isNaN(base) && base > 0) {

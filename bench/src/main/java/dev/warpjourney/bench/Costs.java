@@ -166,7 +166,7 @@ final class Costs {
         }
 
         /** Detaches and returns the calls by name. */
-        Map<String, Results.Syscall> stop() throws IOException, InterruptedException {
+        Map<String, Syscall> stop() throws IOException, InterruptedException {
             process.destroy(); // SIGTERM: strace detaches and writes its summary
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -179,20 +179,20 @@ final class Costs {
          * column blank when none failed. "seconds" is the system (kernel CPU) time strace measured
          * in the call, itself inflated by tracing: compare it between servers, not with wall time.
          */
-        static Map<String, Results.Syscall> parse(String table) {
-            Map<String, Results.Syscall> calls = new LinkedHashMap<>();
+        static Map<String, Syscall> parse(String table) {
+            Map<String, Syscall> calls = new LinkedHashMap<>();
             for (String line : table.split("\n")) {
                 String[] t = line.trim().split("\\s+");
                 if (t.length < 5 || !t[0].matches("[0-9.]+") || t[t.length - 1].equals("total")) {
                     continue;
                 }
-                Results.Syscall one = new Results.Syscall(
+                Syscall one = new Syscall(
                         Long.parseLong(t[3]), t.length >= 6 ? Long.parseLong(t[4]) : 0, Double.parseDouble(t[1]));
                 calls.merge(
                         t[t.length - 1],
                         one,
-                        (a, b) -> new Results.Syscall(
-                                a.calls() + b.calls(), a.errors() + b.errors(), a.seconds() + b.seconds()));
+                        (a, b) ->
+                                new Syscall(a.calls() + b.calls(), a.errors() + b.errors(), a.seconds() + b.seconds()));
             }
             return calls;
         }

@@ -34,9 +34,12 @@ public final class Journey {
      * Rounds of the passes that give no ratio to judge, only behaviour to show: the latency pass and
      * slowloris. More would add a quarter of an hour to the reference run and change no verdict.
      */
-    private static final int DESCRIPTIVE_ROUNDS = 3;
+    static final int DESCRIPTIVE_ROUNDS = 3;
 
     private final Options options;
+    /** The passes to run and their estimate, decided once from the options. */
+    private final Plan plan;
+
     private final Results results = new Results();
     private final Path corpus;
     private final Path work;
@@ -49,11 +52,11 @@ public final class Journey {
 
     private final Wrk wrk;
     private final Instant started = Instant.now();
-    private long plannedSeconds;
     private long doneSeconds;
 
     private Journey(Options options, Wrk wrk) throws IOException {
         this.options = options;
+        this.plan = Plan.of(options);
         this.wrk = wrk;
         // The corpus and the scratch files live under target/, whatever --out says: only results are kept.
         this.work = options.repoRoot().resolve("target/journey-work");
@@ -62,8 +65,7 @@ public final class Journey {
         boolean sharedCpus =
                 !Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty();
         this.budget = Double.isNaN(options.serverQuota())
-                        && options.scenarios().stream()
-                                .noneMatch(n -> Scenario.of(n).headline())
+                        && plan.passes().stream().noneMatch(p -> p.scenario().headline())
                 ? CpuBudget.none(
                         sharedCpus
                                 ? "the servers share their CPUs with wrk (--server-quota F sets one)"
@@ -166,23 +168,6 @@ public final class Journey {
         }
     }
 
-    private List<String> serversFor(Scenario s) {
-        List<String> all = options.servers().stream()
-                .filter(name -> !name.equals("floor") || s.floorApplies())
-                .toList();
-        if (!s.headline()) {
-            return all;
-        }
-        // The headline comparison at another budget: the newest stage as it ships, nginx and the floor.
-        String newest = all.stream()
-                .filter(n -> n.startsWith("stage-") && !n.contains("@"))
-                .reduce((a, b) -> b)
-                .orElse("");
-        return all.stream()
-                .filter(n -> n.equals(newest) || n.equals("nginx") || n.equals("floor"))
-                .toList();
-    }
-
     /**
      * The CPUs a server in this scenario may use per period: the scenario's budget or the journey's, of each server
      * CPU.
@@ -192,44 +177,7 @@ public final class Journey {
         return Double.isNaN(fraction) ? Double.NaN : fraction * Options.cpuCount(options.serverCpus());
     }
 
-    /**
-     * The servers of the cost pass: all of them, but in the multicore preset only those whose system calls tell designs
-     * apart.
-     */
-    private List<String> costServersFor(Scenario s) {
-        return serversFor(s).stream().filter(options.costServers()::contains).toList();
-    }
-
     private void measure() throws Exception {
-        // An estimate for the progress line: warm-up (about two runs) plus rounds plus cost passes, per server and idle
-        // count.
-        long d = options.duration().toSeconds();
-        for (String name : options.scenarios()) {
-            Scenario s = Scenario.of(name);
-            if (!s.wrk()) {
-                plannedSeconds += Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
-                        * (options.slowlorisHold().toSeconds() + 3)
-                        * serversFor(s).size();
-            } else {
-                int idles = name.equals("c10k") ? options.idleCounts().size() : 1;
-                plannedSeconds += idles
-                                * (2 * options.warmup().toSeconds() + options.rounds() * d)
-                                * serversFor(s).size()
-                        + (name.equals("warp") && options.latencyRate() > 0
-                                ? Math.min(options.rounds(), DESCRIPTIVE_ROUNDS)
-                                        * d
-                                        * serversFor(s).size()
-                                : 0)
-                        + (options.costs()
-                                        ? options.warmup().toSeconds()
-                                                + options.straceRounds() * (d + 2)
-                                                + (options.flameGraphs() && (name.equals("warp") || name.equals("c10k"))
-                                                        ? d
-                                                        : 0)
-                                        : 0)
-                                * costServersFor(s).size();
-            }
-        }
         results.wrkCpus(options.wrkThreads(), Options.cpuCount(options.wrkCpus()));
         if (!Options.sharedCpus(options.serverCpus(), options.wrkCpus()).isEmpty()) {
             results.sharedCpus(measuredCpus.size());
@@ -243,24 +191,16 @@ public final class Journey {
                                 + " (scaling.csv notes it on every row; give --server-cpus and --wrk-cpus apart on a larger machine)");
             }
         }
-        for (String name : options.scenarios()) {
-            Scenario s = Scenario.of(name);
-            if (!s.wrk()) {
-                slowlorisPass(s);
+        for (Plan.Pass pass : plan.passes()) {
+            Scenario s = pass.scenario();
+            if (s.headline() && !budget.available()) { // its one pass: the throughput rounds
+                System.out.println("journey: " + s.name() + " skipped: it needs a CPU budget, and " + budget.why());
                 continue;
             }
-            if (s.headline() && !budget.available()) {
-                System.out.println("journey: " + name + " skipped: it needs a CPU budget, and " + budget.why());
-                continue;
-            }
-            List<Integer> idles = name.equals("c10k") ? options.idleCounts() : List.of(0);
-            for (int idle : idles) {
-                throughputPass(s, idle);
-            }
-            if (options.costs()
-                    && !costServersFor(s).isEmpty()
-                    && !s.headline()) { // a second budget changes no system call
-                costPass(s, idles.getLast());
+            switch (pass) {
+                case Plan.ThroughputPass p -> throughputPass(p);
+                case Plan.CostPass p -> costPass(p);
+                case Plan.SlowlorisPass p -> slowlorisPass(p);
             }
         }
     }
@@ -291,8 +231,7 @@ public final class Journey {
                         "warm-up " + run + " (until steady, at most " + options.warmupRuns() + ")");
                 WrkResult r = wrk.run(s, server.port(), each, scripts);
                 seen.add(r.requestsPerSecond());
-                results.warmups.add(new Results.WarmUp(
-                        s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
+                results.add(new WarmUp(s.name(), idle, server.name(), run, each.toSeconds(), r.requestsPerSecond()));
                 doneSeconds += run <= 2 ? each.toSeconds() : 0;
             }
         } finally {
@@ -318,8 +257,10 @@ public final class Journey {
     }
     // end::warmup[]
 
-    private void throughputPass(Scenario s, int idle) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s);
+    private void throughputPass(Plan.ThroughputPass pass) throws InterruptedException {
+        Scenario s = pass.scenario();
+        int idle = pass.idle();
+        Map<String, Launcher.RunningServer> running = startAll(s, pass.servers());
         int cpus = Options.cpuCount(options.serverCpus());
         try {
             for (Launcher.RunningServer server : running.values()) {
@@ -332,12 +273,12 @@ public final class Journey {
             // tag::rounds[]
             for (int round = 1; round <= options.rounds(); round++) {
                 for (Launcher.RunningServer server : running.values()) { // A B A B: the same order every round
-                    if (results.failures.containsKey(key(s, server.name(), idle))) { // failed in an earlier round
+                    if (results.failed(key(s, server.name(), idle))) { // failed in an earlier round
                         continue;
                     }
                     progress(s, idle, server.name(), "round " + round + "/" + options.rounds());
                     try (IdleConnections held = idle > 0 ? IdleConnections.open(server.port(), idle, 120_000) : null) {
-                        if (s.name().equals("c10k")) {
+                        if (s.idleCurve()) {
                             recordMemory(server, idle, round);
                         }
                         // CPU time and TCP counters over the same window as wrk: utilization and tails per round.
@@ -357,11 +298,10 @@ public final class Journey {
                         Map<String, Long> net = NetCounters.delta(net0, NetCounters.read());
                         long alloc1 = allocated(s, server); // after the CPU window: jcmd's own work is not counted
                         if (alloc0 >= 0 && alloc1 >= 0) {
-                            results.allocations.add(new Results.Allocation(
-                                    s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
+                            results.add(new Allocation(s.name(), server.name(), round, r.requests(), alloc1 - alloc0));
                         }
                         int alive = held == null ? 0 : held.stillOpen();
-                        results.add(new Results.Run(
+                        results.add(new Run(
                                 s.name(),
                                 idle,
                                 server.name(),
@@ -394,7 +334,7 @@ public final class Journey {
                 }
             }
             // end::rounds[]
-            if (s.name().equals("warp") && idle == 0 && options.latencyRate() > 0) {
+            if (pass.latency()) {
                 latencyPass(s, running);
             }
         } finally {
@@ -426,7 +366,7 @@ public final class Journey {
         int rounds = Math.min(options.rounds(), DESCRIPTIVE_ROUNDS);
         for (int round = 1; round <= rounds; round++) {
             for (Launcher.RunningServer server : running.values()) {
-                if (results.failures.containsKey(s.name() + "/" + server.name() + "/latency")) {
+                if (results.failed(s.name() + "/" + server.name() + "/latency")) {
                     continue;
                 }
                 progress(
@@ -440,8 +380,7 @@ public final class Journey {
                     long t0 = System.nanoTime();
                     WrkResult r = wrk.run(paced, server.port(), options.duration(), scripts);
                     double utilization = (Costs.cpuMicros(pids) - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
-                    results.latencies.add(new Results.LatencyRun(
-                            s.name(), server.name(), round, options.latencyRate(), r, utilization));
+                    results.add(new LatencyRun(s.name(), server.name(), round, options.latencyRate(), r, utilization));
                 } catch (Exception e) {
                     fail(s.name() + "/" + server.name() + "/latency", e);
                 }
@@ -455,8 +394,10 @@ public final class Journey {
      * System calls (strace, over rounds) and, for the JVM servers in warp and c10k, a flame graph.
      * CPU per request comes from the throughput rounds; strace slows a server too much to time it.
      */
-    private void costPass(Scenario s, int idle) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s, costServersFor(s));
+    private void costPass(Plan.CostPass pass) throws InterruptedException {
+        Scenario s = pass.scenario();
+        int idle = pass.idle();
+        Map<String, Launcher.RunningServer> running = startAll(s, pass.servers());
         Duration d = options.duration();
         try {
             for (Launcher.RunningServer server : running.values()) {
@@ -487,14 +428,14 @@ public final class Journey {
                         Costs.waitUntilIdle(server.pids(), 10_000); // the previous run's connections closed first
                         Costs.Strace strace = new Costs.Strace(server.workerPids(), straceOut);
                         WrkResult sysRun;
-                        Map<String, Results.Syscall> calls;
+                        Map<String, Syscall> calls;
                         try {
                             sysRun = wrk.run(traced, server.port(), traceFor, scripts);
                         } finally {
                             calls = strace.stop(); // detach even when wrk failed: a traced server crawls
                         }
                         if (sysRun.requests() >= MIN_TRACED_REQUESTS) {
-                            results.costs.add(new Results.Cost(
+                            results.add(new Cost(
                                     s.name(), idle, name, round, traced.connections(), sysRun.requests(), calls));
                         } else {
                             // A handful of requests cannot carry the start-up calls of a run: per request they would be
@@ -514,9 +455,7 @@ public final class Journey {
                     }
 
                     // Prefork's N JVMs are alike: the first one's profile stands for all.
-                    if (options.flameGraphs()
-                            && (s.name().equals("warp") || s.name().equals("c10k"))
-                            && server.java()) {
+                    if (pass.flameGraphs() && server.java()) {
                         progress(s, idle, name, "flame graph (async-profiler)");
                         Costs.Profiler profiler = new Costs.Profiler(work);
                         Path html = options.out().resolve("flame-" + s.name() + "-" + name + ".html");
@@ -540,8 +479,9 @@ public final class Journey {
 
     // tag::slowloris[]
     /** Slow connections trickle headers while a fresh client probes; rounds A B A B like the others. */
-    private void slowlorisPass(Scenario s) throws InterruptedException {
-        Map<String, Launcher.RunningServer> running = startAll(s);
+    private void slowlorisPass(Plan.SlowlorisPass pass) throws InterruptedException {
+        Scenario s = pass.scenario();
+        Map<String, Launcher.RunningServer> running = startAll(s, pass.servers());
         int cpus = Options.cpuCount(options.serverCpus());
         Duration trickle = Duration.ofSeconds(2);
         int rounds = Math.min(options.rounds(), DESCRIPTIVE_ROUNDS);
@@ -549,7 +489,7 @@ public final class Journey {
             for (int round = 1; round <= rounds; round++) {
                 for (Launcher.RunningServer server : running.values()) {
                     String what = s.name() + "/" + server.name();
-                    if (results.failures.containsKey(what)) {
+                    if (results.failed(what)) {
                         continue;
                     }
                     progress(
@@ -574,7 +514,7 @@ public final class Journey {
                         if (why != null) {
                             throw new IllegalStateException(why);
                         }
-                        results.slowloris.add(r.withUtilization(cpuSeconds / wall));
+                        results.add(r.withUtilization(cpuSeconds / wall));
                         // Let the server see the slow connections go before the next one's round.
                         Thread.sleep(1000);
                         if (!Launcher.answers(server.port())) {
@@ -600,8 +540,8 @@ public final class Journey {
     private static long allocated(Scenario s, Launcher.RunningServer server) {
         if (!server.java()
                 || server.pids().size() != 1
-                || server.name().contains("@vthreads")
-                || !(s.name().equals("warp") || s.name().equals("manyfiles"))) {
+                || server.server().design() == Design.VTHREADS
+                || !s.allocations()) {
             return -1;
         }
         try {
@@ -625,23 +565,19 @@ public final class Journey {
                     heap = one < 0 || heap < 0 ? -1 : heap + one;
                 }
             }
-            results.memory.add(new Results.Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
+            results.add(new Memory(server.name(), idle, round, Costs.rssKib(server.pids()), heap));
         } catch (IOException | InterruptedException e) {
             fail("memory/" + server.name(), e);
         }
     }
 
-    private Map<String, Launcher.RunningServer> startAll(Scenario s) {
-        return startAll(s, serversFor(s));
-    }
-
-    private Map<String, Launcher.RunningServer> startAll(Scenario s, List<String> names) {
+    private Map<String, Launcher.RunningServer> startAll(Scenario s, List<ServerName> servers) {
         Map<String, Launcher.RunningServer> running = new LinkedHashMap<>();
-        for (String name : names) {
+        for (ServerName server : servers) {
             try {
-                running.put(name, launcher.start(name, s.close(), s.depth() > 1, quotaFor(s)));
+                running.put(server.name(), launcher.start(server, s.close(), s.depth() > 1, quotaFor(s)));
             } catch (Exception e) {
-                fail(s.name() + "/" + name + "/start", e);
+                fail(s.name() + "/" + server.name() + "/start", e);
             }
         }
         return running;
@@ -659,14 +595,15 @@ public final class Journey {
 
     private void fail(String what, Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        results.failures.put(what, message);
+        results.fail(what, message);
         System.out.println(
                 "    FAILED " + what + ": " + message.lines().findFirst().orElse(""));
     }
 
     private void progress(Scenario s, int idle, String server, String step) {
         long elapsed = Duration.between(started, Instant.now()).toSeconds();
-        long left = Math.max(0, plannedSeconds - doneSeconds);
+        // The plan's estimate (warm-up, rounds and cost passes, per server and idle count), less what has run.
+        long left = Math.max(0, plan.seconds() - doneSeconds);
         System.out.printf(
                 Locale.ROOT,
                 "[%s%s] %-16s %-40s elapsed %s, about %s left%n",
@@ -702,7 +639,7 @@ public final class Journey {
                             + "\nratios are printed only for servers that settled, were the bottleneck and had no errors, and are rough.");
         }
         System.out.println("\nresults, charts and flame graphs: " + out);
-        return results.failures.isEmpty() ? 0 : 1;
+        return results.failures().isEmpty() ? 0 : 1;
     }
 
     private static String resource(String name) throws IOException {

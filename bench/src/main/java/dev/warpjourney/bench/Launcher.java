@@ -59,9 +59,7 @@ final class Launcher {
                     .filter(n ->
                             Files.exists(repoRoot.resolve(n).resolve("target").resolve(n + ".jar")))
                     .sorted()
-                    .flatMap(n -> n.equals(EPOLL_STAGE)
-                            ? Stream.of(n, n + "@poll")
-                            : n.equals(COMPOSER_STAGE) ? Stream.of(n, n + "@mapped") : Stream.of(n))
+                    .flatMap(n -> Stream.concat(Stream.of(n), Design.chapterVariants(n)))
                     .toList();
         } catch (IOException e) {
             return List.of();
@@ -87,9 +85,21 @@ final class Launcher {
      */
     RunningServer start(String name, boolean close, boolean pipelined, double quotaCpus)
             throws IOException, InterruptedException {
+        ServerName server;
+        try {
+            server = ServerName.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
+        return start(server, close, pipelined, quotaCpus);
+    }
+
+    /** The same, for a server name already parsed (the journey's plan holds them). */
+    RunningServer start(ServerName server, boolean close, boolean pipelined, double quotaCpus)
+            throws IOException, InterruptedException {
+        String name = server.name();
         int port = freePort();
-        List<List<String>> commands = commands(name, port, close, pipelined);
-        ServerName server = ServerName.parse(name);
+        List<List<String>> commands = commands(server, port, close, pipelined);
         CpuBudget.Group group = Double.isNaN(quotaCpus) || !budget.available() ? null : budget.create(name, quotaCpus);
         Path logs = work.resolve("logs");
         Files.createDirectories(logs);
@@ -107,8 +117,7 @@ final class Launcher {
                     .redirectOutput(log.toFile())
                     .start());
         }
-        RunningServer running =
-                new RunningServer(name, port, List.copyOf(processes), logFiles.getFirst(), server.java(), group);
+        RunningServer running = new RunningServer(server, port, List.copyOf(processes), logFiles.getFirst(), group);
         // Prefork: the port answers as soon as the first JVM has bound it, but all N must be
         // listening (N SO_REUSEPORT sockets on the port) before a measurement may start.
         int listeners = server.processes();
@@ -142,65 +151,51 @@ final class Launcher {
     }
 
     List<List<String>> commands(String name, int port, boolean close, boolean pipelined) throws IOException {
-        ServerName server;
         try {
-            server = ServerName.parse(name);
+            return commands(ServerName.parse(name), port, close, pipelined);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
+    }
+
+    private List<List<String>> commands(ServerName server, int port, boolean close, boolean pipelined)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path root = options.repoRoot();
-        String benchClasspath = root.resolve("bench/target/bench.jar") + ":" + root.resolve("bench/target/lib") + "/*";
         // Every JVM server gets the same flags: a fixed heap, and permission for the profiler to attach later.
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-XX:+EnableDynamicAgentLoading"));
-        if (server.stage()) {
+        if (server.isStage()) {
             String module = server.base();
-            Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
+            Path jar = options.repoRoot().resolve(module).resolve("target").resolve(module + ".jar");
             if (!Files.exists(jar)) {
                 throw new IOException("no " + jar + ": build it with ./mvnw package -DskipTests");
             }
-            String n = String.valueOf(server.count());
-            List<String> flags = switch (server.design()) {
-                case "" -> List.of();
-                case "poll" -> {
-                    // Stage 02 on the JDK's poll(2) selector: the same server with epoll alone taken away.
-                    cmd.add("-Djava.nio.channels.spi.SelectorProvider=" + POLL_SELECTOR);
-                    yield List.of();
-                }
-                // Stage 05 with its small files' bytes mapped from the file (mmap) instead of read into memory.
-                case "mapped" -> List.of("--bodies", "mapped");
-                // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
-                // listener (the kernel spreads connections over N accept queues), all N on one listener
-                // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.
-                case "loops" -> List.of("--model", "loops", "--loops", n, "--accept", "reuseport");
-                case "shared", "handoff" -> List.of("--model", "loops", "--loops", n, "--accept", server.design());
-                case "vthreads" -> {
-                    // The JDK's own IO manager, sized to N: N carrier threads, and N read pollers rounded down to
-                    // a power of two (JDK 25's sun.nio.ch.Poller refuses any other count; by default it takes one
-                    // per CPU the JVM may run on, whatever N is). jdk.pollerMode keeps its Linux default, which
-                    // runs the read pollers as virtual threads on those same N carriers.
-                    cmd.add("-Djdk.virtualThreadScheduler.parallelism=" + n);
-                    cmd.add("-Djdk.readPollers=" + Integer.highestOneBit(server.count()));
-                    yield List.of("--model", "vthreads", "--loops", n);
-                }
-                // N processes of one loop each, on one port: each binds its own SO_REUSEPORT listener.
-                case "prefork" -> List.of("--model", "loops", "--loops", "1", "--accept", "reuseport");
-                default -> throw new IOException("unknown variant of " + name);
-            };
+            // The design says what it adds: JVM flags before -jar, arguments for the stage after it.
+            cmd.addAll(server.design().jvmFlags(server.count()));
             cmd.addAll(List.of("-jar", jar.toString()));
-            cmd.addAll(flags);
+            cmd.addAll(server.design().stageArgs(server.count()));
             cmd.addAll(List.of("--port", String.valueOf(port), "--root", corpus.toString()));
             return Collections.nCopies(server.processes(), List.copyOf(cmd));
         }
-        List<String> one = switch (server.base()) {
-            case "floor" -> {
+        if (server.peer() == null) {
+            throw new IOException("unknown server " + server.name());
+        }
+        return List.of(peerCommand(server, cmd, port, close, pipelined));
+    }
+
+    /** A peer's one command line; {@code cmd} holds the java command and the flags every JVM server gets. */
+    private List<String> peerCommand(ServerName server, List<String> cmd, int port, boolean close, boolean pipelined)
+            throws IOException {
+        Path root = options.repoRoot();
+        String benchClasspath = root.resolve("bench/target/bench.jar") + ":" + root.resolve("bench/target/lib") + "/*";
+        return switch (server.peer()) {
+            case FLOOR -> {
                 cmd.addAll(List.of("-cp", benchClasspath, "dev.warpjourney.bench.FloorServer", String.valueOf(port)));
                 if (close) {
                     cmd.add("--close"); // the floor parses nothing, so it is told to close after each response
                 }
                 yield cmd;
             }
-            case "netty" -> {
+            case NETTY -> {
                 cmd.addAll(List.of(
                         "-cp",
                         benchClasspath,
@@ -209,7 +204,7 @@ final class Launcher {
                         corpus.toString()));
                 yield cmd;
             }
-            case "jwebserver" -> {
+            case JWEBSERVER -> {
                 // jwebserver is `java -m jdk.httpserver`; run that way so that the idle interval can be raised
                 // (its default closes idle connections after 30 s, which would empty the c10k scenario).
                 cmd.addAll(List.of(
@@ -227,7 +222,7 @@ final class Launcher {
                         "none"));
                 yield cmd;
             }
-            case "nginx" -> {
+            case NGINX -> {
                 if (!Wrk.onPath("nginx") && !Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
                     throw new IOException("nginx is not installed (Debian: apt-get install nginx-light)");
                 }
@@ -235,13 +230,15 @@ final class Launcher {
                 // since nginx@1 and nginx@4 run side by side in one pass.
                 int workers = server.count() > 0 ? server.count() : Options.cpuCount(options.serverCpus());
                 Path conf = NginxConfig.write(
-                        work.resolve("nginx").resolve(name.replace('@', '-')), port, corpus, workers, pipelined);
+                        work.resolve("nginx").resolve(server.name().replace('@', '-')),
+                        port,
+                        corpus,
+                        workers,
+                        pipelined);
                 String nginx = Wrk.onPath("nginx") ? "nginx" : "/usr/sbin/nginx";
                 yield List.of(nginx, "-p", conf.getParent().toString(), "-c", conf.toString(), "-e", "stderr");
             }
-            default -> throw new IOException("unknown server " + name);
         };
-        return List.of(one);
     }
 
     /**
@@ -313,13 +310,19 @@ final class Launcher {
      * descendants are nginx's workers), port and first log. Every reading (CPU, memory, strace)
      * and the stop cover all of them.
      *
-     * @param group its CPU budget's control group; null when it runs without one
+     * @param server its name, parsed
+     * @param group  its CPU budget's control group; null when it runs without one
      */
-    record RunningServer(
-            String name, int port, List<Process> processes, Path log, boolean java, CpuBudget.Group group) {
+    record RunningServer(ServerName server, int port, List<Process> processes, Path log, CpuBudget.Group group) {
 
-        RunningServer(String name, int port, List<Process> processes, Path log, boolean java) {
-            this(name, port, processes, log, java, null);
+        /** Its whole name, as result files show it. */
+        String name() {
+            return server.name();
+        }
+
+        /** Whether it is a JVM (the profiler, jcmd and the heap readings need one). */
+        boolean java() {
+            return server.java();
         }
 
         /** Its quota in CPUs; NaN when it runs without one. */

@@ -65,7 +65,7 @@ record Options(
     /** The latency pass's offered load by default: well below every stage's throughput at its quota. */
     static final int DEFAULT_LATENCY_RATE = 5_000;
 
-    static final List<String> PEERS = List.of("nginx", "jwebserver", "floor", "netty");
+    static final List<String> PEERS = Peer.NAMES;
 
     static final String USAGE = """
             usage: ./journey [options]
@@ -229,11 +229,7 @@ record Options(
             try {
                 Scenario.of(s);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(
-                        s.contains("@")
-                                ? e.getMessage()
-                                : "unknown scenario " + s + " (known: " + ALL_SCENARIOS + " and " + MORE_SCENARIOS
-                                        + ")");
+                throw new UsageException(e.getMessage());
             }
         }
         // Servers that share CPUs with wrk cannot be held to a budget that leaves wrk a CPU of its own.
@@ -254,7 +250,7 @@ record Options(
                 throw new UsageException(e.getMessage());
             }
             // A stage not built yet is let through: starting it says how to build it.
-            if (!known.contains(name.base()) && !name.stage()) {
+            if (!known.contains(name.base()) && !name.isStage()) {
                 throw new UsageException("unknown server " + s + " (known: " + known + ")");
             }
         }
@@ -292,8 +288,8 @@ record Options(
      */
     static List<String> multicoreServers(List<Integer> loops) {
         List<String> servers = new ArrayList<>();
-        for (String design : ServerName.DESIGNS) {
-            loops.forEach(n -> servers.add(Launcher.MULTICORE_STAGE + "@" + design + "-" + n));
+        for (Design design : Design.MULTICORE) {
+            loops.forEach(n -> servers.add(Launcher.MULTICORE_STAGE + "@" + design.label() + "-" + n));
         }
         loops.forEach(n -> servers.add("nginx@" + n));
         servers.add(Launcher.EPOLL_STAGE);

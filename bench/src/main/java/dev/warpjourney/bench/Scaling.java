@@ -25,25 +25,25 @@ final class Scaling {
     static final Set<String> EPOLL_WAIT = Set.of("epoll_wait", "epoll_pwait", "epoll_pwait2");
 
     /** A server's place in the table: its design and how many loops, processes or workers it ran. */
-    record Design(String name, int loops) {
+    record Place(String name, int loops) {
 
         /**
          * stage 03's variants by their design; nginx by its workers (plain nginx: one per server CPU);
          * stages before 03 as a design of their own at one loop. Null for the other peers, whose
          * thread count is their own business (jwebserver, netty) or one by construction (floor).
          */
-        static Design of(String server, int serverCpus) {
+        static Place of(String server, int serverCpus) {
             ServerName n = ServerName.parse(server);
-            if (ServerName.DESIGNS.contains(n.design())) {
-                return new Design(n.design(), n.count());
+            if (n.design().multicore()) {
+                return new Place(n.design().label(), n.count());
             }
-            if (n.base().equals("nginx")) {
-                return new Design("nginx", n.count() > 0 ? n.count() : serverCpus);
+            if (n.peer() == Peer.NGINX) {
+                return new Place(Peer.NGINX.label(), n.count() > 0 ? n.count() : serverCpus);
             }
-            if (n.stage()) {
+            if (n.isStage()) {
                 // Stage 03 and later, unnamed, run their default: one loop per CPU they may use.
-                boolean multicore = Integer.parseInt(n.base().substring(6, 8)) >= ServerName.FIRST_MULTICORE_STAGE;
-                return new Design(server, multicore ? serverCpus : 1);
+                boolean multicore = n.stage() >= ServerName.FIRST_MULTICORE_STAGE;
+                return new Place(server, multicore ? serverCpus : 1);
             }
             return null;
         }
@@ -76,10 +76,10 @@ final class Scaling {
             String bound,
             String note,
             double wrkUtilization,
-            Results.Spread syscallsPerRequest,
-            Results.Spread acceptPerRequest,
-            Results.Spread acceptErrorsPerRequest,
-            Results.Spread epollWaitPerRequest,
+            Spread syscallsPerRequest,
+            Spread acceptPerRequest,
+            Spread acceptErrorsPerRequest,
+            Spread epollWaitPerRequest,
             int straceConnections) {
 
         double gain() {
@@ -107,18 +107,18 @@ final class Scaling {
      * @param sharedCpus CPUs both the servers and wrk ran on, taskset syntax; "" when apart
      */
     static List<Row> rows(Results results, String sharedCpus) {
-        List<Results.Summary> summaries =
+        List<Summary> summaries =
                 results.summaries().stream().filter(s -> s.idle() == 0).toList();
         Map<String, List<Row>> byDesign = new LinkedHashMap<>();
-        for (Results.Summary s : summaries) {
-            Design d = Design.of(s.server(), s.serverCpus());
+        for (Summary s : summaries) {
+            Place d = Place.of(s.server(), s.serverCpus());
             if (d == null) {
                 continue;
             }
-            Design one = new Design(d.name(), 1);
+            Place one = new Place(d.name(), 1);
             String base = summaries.stream()
-                    .filter(o -> o.scenario().equals(s.scenario()) && one.equals(Design.of(o.server(), o.serverCpus())))
-                    .map(Results.Summary::server)
+                    .filter(o -> o.scenario().equals(s.scenario()) && one.equals(Place.of(o.server(), o.serverCpus())))
+                    .map(Summary::server)
                     .findFirst()
                     .orElse(null);
             Results.Ratio gain =
@@ -150,7 +150,7 @@ final class Scaling {
             if (base == null) {
                 notes.add("no " + d.name() + " row at 1 loop: no gain");
             }
-            List<Results.Cost> traced = results.costs(s.scenario(), s.server());
+            List<Cost> traced = results.costs(s.scenario(), s.server());
             byDesign.computeIfAbsent(s.scenario() + "\t" + d.name(), k -> new ArrayList<>())
                     .add(new Row(
                             s.scenario(),
@@ -187,8 +187,8 @@ final class Scaling {
      * Calls (or failed calls: strace's errors column, EAGAIN for an accept that found the queue
      * empty) of these names per request, over the strace rounds; every call when names is null.
      */
-    static Results.Spread calls(List<Results.Cost> rounds, Set<String> names, boolean errors) {
-        return Results.Spread.of(rounds.stream()
+    static Spread calls(List<Cost> rounds, Set<String> names, boolean errors) {
+        return Spread.of(rounds.stream()
                 .map(c -> {
                     long n = c.syscalls().entrySet().stream()
                             .filter(e -> names == null || names.contains(e.getKey()))
@@ -208,15 +208,9 @@ final class Scaling {
      */
     static Results.Ratio perRound(Results results, String scenario, String server, String other, boolean cpu) {
         List<Double> ratios = new ArrayList<>();
-        for (Results.Run r : results.runs) {
-            if (!r.scenario().equals(scenario) || r.idle() != 0 || !r.server().equals(server)) {
-                continue;
-            }
-            results.runs.stream()
-                    .filter(o -> o.scenario().equals(scenario)
-                            && o.idle() == 0
-                            && o.server().equals(other)
-                            && o.round() == r.round())
+        for (Run r : results.runsOf(scenario, 0, server)) {
+            results.runsOf(scenario, 0, other).stream()
+                    .filter(o -> o.round() == r.round())
                     .findFirst()
                     .ifPresent(o -> ratios.add(
                             cpu

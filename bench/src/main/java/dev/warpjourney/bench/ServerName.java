@@ -1,6 +1,7 @@
 package dev.warpjourney.bench;
 
-import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A server as the journey names it: a stage module or a peer, and after an {@code @} how it runs.
@@ -9,7 +10,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code stage-02-epoll@poll}: the stage on the JDK's poll(2) selector (epoll taken away).</li>
  *   <li>{@code stage-05-composer@mapped}: small files' bytes mapped from the file, not read into memory.</li>
- *   <li>{@code stage-03-multicore@loops-N}, {@code @shared-N}, {@code @handoff-N}, {@code @vthreads-N}:
+ *   <li>{@code stage-03-multicore@loops-N}, {@code @shared-N}, {@code @handoff-N}, {@code @vthreads-N}
+ *       ({@link Design}):
  *       one JVM, N loops of the named design.</li>
  *   <li>{@code stage-03-multicore@prefork-N}: N JVMs of one loop each on one port (SO_REUSEPORT).</li>
  *   <li>{@code nginx@N}: nginx with N workers ({@code nginx} alone: one per server CPU).</li>
@@ -17,14 +19,12 @@ import java.util.List;
  *
  * @param name   the whole name
  * @param base   the stage module or peer, before the {@code @}
- * @param design {@code poll}, {@code mapped}, one of {@link #DESIGNS}, {@code nginx} for {@code nginx@N}, or "" for the
- * base as it is
+ * @param stage  the stage's number (stage-05-composer: 5); 0 for a peer
+ * @param peer   the peer; null for a stage (and for a name that is neither, which Options refuses)
+ * @param design how it runs: {@link Design#AS_BUILT} for the base as it is, {@link Design#NGINX} for nginx@N
  * @param count  loops, processes or workers the name asks for; 0 when it asks for none
  */
-record ServerName(String name, String base, String design, int count) {
-
-    /** The multicore designs of stage 03, in the order the multicore preset runs them. */
-    static final List<String> DESIGNS = List.of("loops", "handoff", "shared", "vthreads", "prefork");
+record ServerName(String name, String base, int stage, Peer peer, Design design, int count) {
 
     /** The first stage that serves on more than one core, and so the first with the multicore variants. */
     static final int FIRST_MULTICORE_STAGE = 3;
@@ -36,50 +36,61 @@ record ServerName(String name, String base, String design, int count) {
     /** The first stage that keeps small files' bytes, and so the first with {@code @mapped}. */
     static final int FIRST_COMPOSER_STAGE = 5;
 
-    /** Parses a name; throws IllegalArgumentException with what is wrong and what is known. */
+    /** A stage module's name: its two-digit number, then what it is. */
+    private static final Pattern STAGE = Pattern.compile("stage-(\\d\\d)-.+");
+
+    /** Parses a name once; throws IllegalArgumentException with what is wrong and what is known. */
     static ServerName parse(String name) {
         int at = name.indexOf('@');
         String base = at < 0 ? name : name.substring(0, at);
         String variant = at < 0 ? "" : name.substring(at + 1);
+        Matcher module = STAGE.matcher(base);
+        int stage = module.matches() ? Integer.parseInt(module.group(1)) : 0;
+        Peer peer = stage > 0 ? null : Peer.named(base);
         if (at < 0) {
-            return new ServerName(name, base, "", 0);
+            return new ServerName(name, base, stage, peer, Design.AS_BUILT, 0);
         }
-        if (base.equals("nginx")) {
+        if (peer == Peer.NGINX) {
             return new ServerName(
-                    name, base, "nginx", count(name, variant, "nginx@N takes a worker count, e.g. nginx@4"));
+                    name,
+                    base,
+                    stage,
+                    peer,
+                    Design.NGINX,
+                    count(name, variant, "nginx@N takes a worker count, e.g. nginx@4"));
         }
-        if (!base.matches("stage-\\d\\d-.+")) {
+        if (!module.matches()) {
             throw new IllegalArgumentException(
                     name + ": " + base + " has no variants (only the stages and nginx@N have)");
         }
-        if (variant.equals("poll")) {
-            return new ServerName(name, base, "poll", 0);
-        }
-        if (variant.equals("mapped")) {
-            if (Integer.parseInt(base.substring(6, 8)) < FIRST_COMPOSER_STAGE) {
+        Design exact = Design.named(variant);
+        if (exact != null && !exact.multicore()) { // @poll, @mapped: no count; only @mapped has a first stage
+            if (stage < exact.firstStage()) {
                 throw new IllegalArgumentException(name + ": " + base + " keeps no file bytes; @mapped needs stage 05"
                         + " (stage-05-composer) or a later stage");
             }
-            return new ServerName(name, base, "mapped", 0);
+            return new ServerName(name, base, stage, null, exact, 0);
         }
         int dash = variant.lastIndexOf('-');
-        String design = dash < 0 ? variant : variant.substring(0, dash);
-        if (!DESIGNS.contains(design)) {
+        Design design = Design.named(dash < 0 ? variant : variant.substring(0, dash));
+        if (design == null || !design.multicore()) {
             throw new IllegalArgumentException(
                     "unknown variant @" + variant + " of " + base + " (known: " + KNOWN + ")");
         }
-        if (Integer.parseInt(base.substring(6, 8)) < FIRST_MULTICORE_STAGE) {
-            throw new IllegalArgumentException(name + ": " + base + " runs one loop; @" + design
+        if (stage < design.firstStage()) {
+            throw new IllegalArgumentException(name + ": " + base + " runs one loop; @" + design.label()
                     + "-N needs stage 03 (stage-03-multicore) or a later stage");
         }
         return new ServerName(
                 name,
                 base,
+                stage,
+                null,
                 design,
                 count(
                         name,
                         dash < 0 ? "" : variant.substring(dash + 1),
-                        "@" + design + "-N takes a count, e.g. " + base + "@" + design + "-4"));
+                        "@" + design.label() + "-N takes a count, e.g. " + base + "@" + design.label() + "-4"));
     }
 
     private static int count(String name, String s, String usage) {
@@ -89,17 +100,18 @@ record ServerName(String name, String base, String design, int count) {
         return Integer.parseInt(s);
     }
 
-    boolean stage() {
-        return base.startsWith("stage-");
+    /** Whether it is a stage module (stage-NN-...), built by this repository. */
+    boolean isStage() {
+        return stage > 0;
     }
 
-    /** nginx is the only peer that is not a JVM. */
+    /** Every server is a JVM but nginx. */
     boolean java() {
-        return !base.equals("nginx");
+        return peer == null || peer.java();
     }
 
     /** JVM processes the server runs as: prefork's N, one for every other JVM (nginx: its master, counted apart). */
     int processes() {
-        return design.equals("prefork") ? count : 1;
+        return design.processes(count);
     }
 }

@@ -76,9 +76,8 @@ final class Slowloris {
             return probes == 0 ? Double.NaN : probeOk / (double) probes;
         }
 
-        Results.Spread closedAfter() {
-            return Results.Spread.of(
-                    closedAfterMillis.stream().map(Long::doubleValue).toList());
+        Spread closedAfter() {
+            return Spread.of(closedAfterMillis.stream().map(Long::doubleValue).toList());
         }
 
         Result withUtilization(double utilization) {
@@ -371,7 +370,7 @@ final class Slowloris {
                         + "probe_success,probe_p50_us,probe_p99_us,probe_max_us,slow_closed_by_server,closed_after_min_ms,"
                         + "closed_after_p50_ms,closed_after_max_ms,slow_still_open,slow_answered,server_utilization\n");
         for (Result r : results) {
-            Results.Spread c = r.closedAfter();
+            Spread c = r.closedAfter();
             b.append(String.join(
                             ",",
                             r.server(),
@@ -407,8 +406,8 @@ final class Slowloris {
         for (String server : results.stream().map(Result::server).distinct().toList()) {
             List<Result> mine =
                     results.stream().filter(r -> r.server().equals(server)).toList();
-            Results.Spread success = spread(mine, Result::probeSuccess);
-            Results.Spread p99 = spread(mine, r -> r.probeP99Micros());
+            Spread success = spread(mine, Result::probeSuccess);
+            Spread p99 = spread(mine, r -> r.probeP99Micros());
             b.append(String.join(
                             ",",
                             server,
@@ -431,8 +430,8 @@ final class Slowloris {
         return b.toString();
     }
 
-    private static Results.Spread spread(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-        return Results.Spread.of(rs.stream().map(r -> f.applyAsDouble(r)).toList());
+    private static Spread spread(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
+        return Spread.of(rs.stream().map(r -> f.applyAsDouble(r)).toList());
     }
 
     static String table(List<Result> results) {

@@ -20,12 +20,11 @@ class AggregationTest {
     }
 
     /** A run of one second on a one-CPU set. */
-    private static Results.Run run(
-            String server, int round, long requests, double serverCpu, double wrkCpu, long errors) {
-        return new Results.Run("warp", 0, server, round, wrk(requests, errors, wrkCpu), 0, serverCpu, 1.0, 1, Map.of());
+    private static Run run(String server, int round, long requests, double serverCpu, double wrkCpu, long errors) {
+        return new Run("warp", 0, server, round, wrk(requests, errors, wrkCpu), 0, serverCpu, 1.0, 1, Map.of());
     }
 
-    private static Results.Summary row(Results r, String server) {
+    private static Summary row(Results r, String server) {
         return r.summaries().stream()
                 .filter(s -> s.server().equals(server))
                 .findFirst()
@@ -50,12 +49,12 @@ class AggregationTest {
 
     @Test
     void spreadIsMedianMinMaxIgnoringMissingReadings() {
-        Results.Spread odd = Results.Spread.of(Arrays.asList(5.0, 1.0, Double.NaN, 3.0));
-        assertThat(odd).isEqualTo(new Results.Spread(3.0, 1.0, 5.0, 3));
-        Results.Spread even = Results.Spread.of(List.of(4.0, 1.0, 3.0, 2.0));
+        Spread odd = Spread.of(Arrays.asList(5.0, 1.0, Double.NaN, 3.0));
+        assertThat(odd).isEqualTo(new Spread(3.0, 1.0, 5.0, 3));
+        Spread even = Spread.of(List.of(4.0, 1.0, 3.0, 2.0));
         assertThat(even.median()).isEqualTo(2.5);
-        assertThat(Results.Spread.of(List.of(Double.NaN)).n()).isZero();
-        assertThat(Results.Spread.of(List.of()).median()).isNaN();
+        assertThat(Spread.of(List.of(Double.NaN)).n()).isZero();
+        assertThat(Spread.of(List.of()).median()).isNaN();
     }
 
     @Test
@@ -64,7 +63,7 @@ class AggregationTest {
         r.add(run("stage", 1, 10_000, 0.90, 0.5, 0));
         r.add(run("stage", 2, 10_000, 1.00, 0.5, 0));
         r.add(run("stage", 3, 20_000, 0.95, 0.5, 0));
-        Results.Summary s = row(r, "stage");
+        Summary s = row(r, "stage");
         assertThat(s.utilization().median()).isCloseTo(0.95, within(1e-9));
         assertThat(s.utilization().min()).isCloseTo(0.90, within(1e-9));
         assertThat(s.utilization().max()).isCloseTo(1.00, within(1e-9));
@@ -89,14 +88,14 @@ class AggregationTest {
 
         Results r = new Results();
         assertThatThrownBy(() -> r.add(run("netty", 1, 1000, 1.5, 0.5, 0))).hasMessageContaining("impossible reading");
-        assertThat(r.runs).isEmpty();
+        assertThat(r.runs()).isEmpty();
         assertThat(r.summaries()).isEmpty();
     }
 
     /** A run of one second on a one-CPU set, held to half a core and throttled in this share of its periods. */
-    private static Results.Run quotaRun(
+    private static Run quotaRun(
             String server, int round, long requests, double throttledShare, double wrkCpu, double steal) {
-        return new Results.Run(
+        return new Run(
                 "warp",
                 0,
                 server,
@@ -147,7 +146,7 @@ class AggregationTest {
                     "floor", round, 50_000, 1.0, 0.95, 0)); // throttled every period, and wrk saturated all the same
         }
         for (String server : List.of("nginx", "floor")) {
-            Results.Summary s = row(r, server);
+            Summary s = row(r, server);
             assertThat(s.bound()).isEqualTo("load-generator");
             assertThat(s.serverBoundRounds()).isZero();
             assertThat(s.ranked()).isFalse();
@@ -155,7 +154,7 @@ class AggregationTest {
             assertThat(s.vsNginx()).isNaN();
         }
         // Nothing is ranked against them either: no round had both servers at their limit.
-        Results.Summary stage = row(r, "stage");
+        Summary stage = row(r, "stage");
         assertThat(stage.ranked()).isTrue();
         assertThat(stage.vsNginx()).isNaN();
         assertThat(stage.ratioNote())
@@ -197,7 +196,7 @@ class AggregationTest {
             r.add(quotaRun(
                     "nginx", round, (long) nginx[round - 1], round == 5 ? 0.1 : 0.96, 0.5, round == 3 ? 0.08 : 0.001));
         }
-        Results.Summary s = row(r, "stage");
+        Summary s = row(r, "stage");
         // Rounds 1-4: 1.50, 1.77, 1.45, 2.00; the median 1.64, the interval their min-max (fewer than 7 rounds).
         assertThat(s.nginx().rounds()).isEqualTo(4);
         assertThat(s.vsNginx()).isCloseTo((62_000 / 35_000.0 + 1.5) / 2, within(1e-9));
@@ -249,10 +248,10 @@ class AggregationTest {
         for (int round = 1; round <= 3; round++) {
             // Idle 0 ran in a slow minute of the machine, idle 10,000 in a fast one: both servers look faster with
             // 10,000 held.
-            r.add(new Results.Run("c10k", 0, "stage", round, wrk(30_000, 0, 0.5), 0, 0.98, 1.0, 1, Map.of()));
-            r.add(new Results.Run("c10k", 0, "nginx", round, wrk(30_000, 0, 0.5), 0, 0.98, 1.0, 1, Map.of()));
-            r.add(new Results.Run("c10k", 10_000, "stage", round, wrk(33_000, 0, 0.5), 10_000, 0.98, 1.0, 1, Map.of()));
-            r.add(new Results.Run("c10k", 10_000, "nginx", round, wrk(40_000, 0, 0.5), 10_000, 0.98, 1.0, 1, Map.of()));
+            r.add(new Run("c10k", 0, "stage", round, wrk(30_000, 0, 0.5), 0, 0.98, 1.0, 1, Map.of()));
+            r.add(new Run("c10k", 0, "nginx", round, wrk(30_000, 0, 0.5), 0, 0.98, 1.0, 1, Map.of()));
+            r.add(new Run("c10k", 10_000, "stage", round, wrk(33_000, 0, 0.5), 10_000, 0.98, 1.0, 1, Map.of()));
+            r.add(new Run("c10k", 10_000, "nginx", round, wrk(40_000, 0, 0.5), 10_000, 0.98, 1.0, 1, Map.of()));
         }
         r.write(dir);
         Map<String, String> stage = csvRow(dir.resolve("c10k.csv"), "stage,10000,");
@@ -269,7 +268,7 @@ class AggregationTest {
             r.add(run("jwebserver", round, 20_000, 0.99, 0.6, round == 2 ? 1 : 0)); // one socket error in one round
             r.add(run("nginx", round, 40_000, 0.97, 0.6, 0));
         }
-        Results.Summary jws = row(r, "jwebserver");
+        Summary jws = row(r, "jwebserver");
         assertThat(jws.errors()).isEqualTo(1);
         assertThat(jws.ranked()).isFalse();
         assertThat(jws.unranked()).isEqualTo("1 errors");
@@ -306,14 +305,14 @@ class AggregationTest {
         assertThat(Results.steady(List.of(0.0, 0.0, 0.0))).isFalse();
 
         Results r = new Results();
-        r.warmups.add(new Results.WarmUp("warp", 0, "stage", 1, 2, 11_700));
-        r.warmups.add(new Results.WarmUp("warp", 0, "stage", 2, 2, 25_000));
-        r.warmups.add(new Results.WarmUp("warp", 0, "nginx", 1, 2, 70_000));
-        r.warmups.add(new Results.WarmUp("warp", 0, "nginx", 2, 2, 71_000));
-        r.warmups.add(new Results.WarmUp("warp", 0, "nginx", 3, 2, 69_000));
+        r.add(new WarmUp("warp", 0, "stage", 1, 2, 11_700));
+        r.add(new WarmUp("warp", 0, "stage", 2, 2, 25_000));
+        r.add(new WarmUp("warp", 0, "nginx", 1, 2, 70_000));
+        r.add(new WarmUp("warp", 0, "nginx", 2, 2, 71_000));
+        r.add(new WarmUp("warp", 0, "nginx", 3, 2, 69_000));
         r.add(run("stage", 1, 30_000, 0.98, 0.6, 0));
         r.add(run("nginx", 1, 70_000, 0.98, 0.6, 0));
-        Results.Summary stage = row(r, "stage");
+        Summary stage = row(r, "stage");
         assertThat(stage.steady()).isFalse();
         assertThat(stage.warmupRuns()).isEqualTo(2);
         assertThat(stage.unranked()).isEqualTo("warm-up not steady after 2 runs");
@@ -326,25 +325,24 @@ class AggregationTest {
     void syscallFiguresAreMediansOverStraceRoundsWithTimePerCall(@TempDir Path dir) throws Exception {
         Results r = new Results();
         r.add(run("stage", 1, 30_000, 0.98, 0.6, 0));
-        r.costs.add(new Results.Cost(
+        r.add(new Cost(
                 "warp",
                 0,
                 "stage",
                 1,
                 50,
                 1000,
-                Map.of("poll", new Results.Syscall(1000, 0, 0.010), "read", new Results.Syscall(2000, 1000, 0.002))));
-        r.costs.add(
-                new Results.Cost("warp", 0, "stage", 2, 50, 2000, Map.of("poll", new Results.Syscall(2000, 0, 0.030))));
-        r.costs.add(new Results.Cost(
+                Map.of("poll", new Syscall(1000, 0, 0.010), "read", new Syscall(2000, 1000, 0.002))));
+        r.add(new Cost("warp", 0, "stage", 2, 50, 2000, Map.of("poll", new Syscall(2000, 0, 0.030))));
+        r.add(new Cost(
                 "warp",
                 0,
                 "stage",
                 3,
                 50,
                 1000,
-                Map.of("poll", new Results.Syscall(1200, 0, 0.024), "read", new Results.Syscall(1000, 0, 0.001))));
-        Results.SyscallStat poll = r.syscallStats("warp", "stage").stream()
+                Map.of("poll", new Syscall(1200, 0, 0.024), "read", new Syscall(1000, 0, 0.001))));
+        SyscallStat poll = r.syscallStats("warp", "stage").stream()
                 .filter(s -> s.name().equals("poll"))
                 .findFirst()
                 .orElseThrow();
@@ -352,7 +350,7 @@ class AggregationTest {
         assertThat(poll.usecsPerCall().median()).isCloseTo(15.0, within(1e-9)); // 10, 15, 20
         assertThat(poll.usecsPerCall().min()).isCloseTo(10.0, within(1e-9));
         assertThat(poll.usecsPerCall().max()).isCloseTo(20.0, within(1e-9));
-        Results.SyscallStat read = r.syscallStats("warp", "stage").stream()
+        SyscallStat read = r.syscallStats("warp", "stage").stream()
                 .filter(s -> s.name().equals("read"))
                 .findFirst()
                 .orElseThrow();
@@ -380,8 +378,8 @@ class AggregationTest {
         Results r = new Results();
         long[] rss = {200_000, 210_000, 190_000};
         for (int round = 1; round <= 3; round++) {
-            r.memory.add(new Results.Memory("stage", 0, round, rss[round - 1], 2000));
-            r.memory.add(new Results.Memory("stage", 100, round, rss[round - 1] + 1000 * round, 2000 + 100 * round));
+            r.add(new Memory("stage", 0, round, rss[round - 1], 2000));
+            r.add(new Memory("stage", 100, round, rss[round - 1] + 1000 * round, 2000 + 100 * round));
         }
         r.write(dir);
         assertThat(csvRow(dir.resolve("memory.csv"), "stage,100,"))
@@ -416,8 +414,8 @@ class AggregationTest {
         assertThat(NetCounters.read()).containsKeys("TcpExtListenOverflows", "TcpRetransSegs"); // Linux
 
         Results r = new Results();
-        r.add(new Results.Run("warp", 0, "stage", 1, wrk(1000, 0, 0.5), 0, 0.9, 1.0, 1, delta));
-        r.add(new Results.Run("warp", 0, "stage", 2, wrk(1000, 0, 0.5), 0, 0.9, 1.0, 1, delta));
+        r.add(new Run("warp", 0, "stage", 1, wrk(1000, 0, 0.5), 0, 0.9, 1.0, 1, delta));
+        r.add(new Run("warp", 0, "stage", 2, wrk(1000, 0, 0.5), 0, 0.9, 1.0, 1, delta));
         r.write(dir);
         assertThat(csvRow(dir.resolve("summary.csv"), "warp,0,stage,"))
                 .containsEntry("listen_overflows", "24")

@@ -49,17 +49,20 @@ class MulticoreTest {
 
     @Test
     void variantNamesParseOrSayWhatIsKnown() {
-        assertThat(ServerName.parse(MC + "@loops-4")).isEqualTo(new ServerName(MC + "@loops-4", MC, "loops", 4));
+        assertThat(ServerName.parse(MC + "@loops-4"))
+                .isEqualTo(new ServerName(MC + "@loops-4", MC, 3, null, Design.LOOPS, 4));
         assertThat(ServerName.parse(MC + "@prefork-8").processes()).isEqualTo(8);
         assertThat(ServerName.parse(MC + "@vthreads-2").processes()).isEqualTo(1);
-        assertThat(ServerName.parse("nginx@3")).isEqualTo(new ServerName("nginx@3", "nginx", "nginx", 3));
-        assertThat(ServerName.parse("nginx")).isEqualTo(new ServerName("nginx", "nginx", "", 0));
+        assertThat(ServerName.parse("nginx@3"))
+                .isEqualTo(new ServerName("nginx@3", "nginx", 0, Peer.NGINX, Design.NGINX, 3));
+        assertThat(ServerName.parse("nginx"))
+                .isEqualTo(new ServerName("nginx", "nginx", 0, Peer.NGINX, Design.AS_BUILT, 0));
         assertThat(ServerName.parse("nginx@3").java()).isFalse();
-        assertThat(ServerName.parse("stage-02-epoll@poll").design()).isEqualTo("poll");
+        assertThat(ServerName.parse("stage-02-epoll@poll").design()).isEqualTo(Design.POLL);
         assertThat(ServerName.parse("stage-05-composer@shared-2").design())
-                .isEqualTo("shared"); // later stages carry stage 03's flags
+                .isEqualTo(Design.SHARED); // later stages carry stage 03's flags
         assertThat(ServerName.parse("stage-05-composer@mapped"))
-                .isEqualTo(new ServerName("stage-05-composer@mapped", "stage-05-composer", "mapped", 0));
+                .isEqualTo(new ServerName("stage-05-composer@mapped", "stage-05-composer", 5, null, Design.MAPPED, 0));
         assertThatThrownBy(() -> ServerName.parse("stage-04-fdcache@mapped")).hasMessageContaining("needs stage 05");
 
         assertThatThrownBy(() -> ServerName.parse(MC + "@bogus-2"))
@@ -262,9 +265,9 @@ class MulticoreTest {
     // ------------------------------------------------------------------ scaling.csv
 
     /** One round of one second on a two-CPU set. */
-    private static Results.Run run(String server, int round, long requests, double serverCpu) {
+    private static Run run(String server, int round, long requests, double serverCpu) {
         WrkResult w = new WrkResult(requests, 1_000_000, requests * 300, 0, 0, 100, 200, 400, 800, 100, 0.5);
-        return new Results.Run("warp", 0, server, round, w, 0, serverCpu, 1.0, 2, Map.of());
+        return new Run("warp", 0, server, round, w, 0, serverCpu, 1.0, 2, Map.of());
     }
 
     private static Results synthetic() {
@@ -282,7 +285,7 @@ class MulticoreTest {
             r.add(run("nginx@2", round, 45_000, 1.8));
             r.add(run("floor", round, 50_000, 1.0)); // not a design: no row
         }
-        r.costs.add(new Results.Cost(
+        r.add(new Cost(
                 "warp",
                 0,
                 MC + "@shared-2",
@@ -291,11 +294,11 @@ class MulticoreTest {
                 1000,
                 Map.of(
                         "accept",
-                        new Results.Syscall(100, 50, 0.001),
+                        new Syscall(100, 50, 0.001),
                         "epoll_wait",
-                        new Results.Syscall(3000, 0, 0.01),
+                        new Syscall(3000, 0, 0.01),
                         "read",
-                        new Results.Syscall(1000, 0, 0.001))));
+                        new Syscall(1000, 0, 0.001))));
         return r;
     }
 

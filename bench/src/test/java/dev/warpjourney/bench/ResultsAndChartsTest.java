@@ -15,25 +15,24 @@ class ResultsAndChartsTest {
         return new WrkResult(requests, 1_000_000, requests * 300, 0, 0, p50, p50 * 2, p50 * 4, p50 * 8, p50);
     }
 
-    private static Results.Syscall call(long n) {
-        return new Results.Syscall(n, 0, n * 2e-6);
+    private static Syscall call(long n) {
+        return new Syscall(n, 0, n * 2e-6);
     }
 
     private static Results sample() {
         Results r = new Results();
         int[] rounds = {1, 2, 3};
         for (int round : rounds) {
-            r.add(new Results.Run(
+            r.add(new Run(
                     "warp", 0, "stage-01-naive", round, wrk(10_000 + round * 1000, 900), 0, 0.95, 1.0, 1, Map.of()));
-            r.add(new Results.Run("warp", 0, "nginx", round, wrk(40_000, 300), 0, 0.9, 1.0, 1, Map.of()));
-            r.add(new Results.Run("warp", 0, "floor", round, wrk(50_000, 0), 0, 0.97, 1.0, 1, Map.of()));
+            r.add(new Run("warp", 0, "nginx", round, wrk(40_000, 300), 0, 0.9, 1.0, 1, Map.of()));
+            r.add(new Run("warp", 0, "floor", round, wrk(50_000, 0), 0, 0.97, 1.0, 1, Map.of()));
             for (int idle : new int[] {0, 100}) {
-                r.runs.add(new Results.Run(
-                        "c10k", idle, "stage-01-naive", round, wrk(idle == 0 ? 20_000 : 10_000, 100), idle));
-                r.runs.add(new Results.Run("c10k", idle, "nginx", round, wrk(40_000, 50), idle));
+                r.add(new Run("c10k", idle, "stage-01-naive", round, wrk(idle == 0 ? 20_000 : 10_000, 100), idle));
+                r.add(new Run("c10k", idle, "nginx", round, wrk(40_000, 50), idle));
             }
         }
-        r.costs.add(new Results.Cost(
+        r.add(new Cost(
                 "warp",
                 0,
                 "stage-01-naive",
@@ -41,15 +40,14 @@ class ResultsAndChartsTest {
                 50,
                 1000,
                 Map.of("read", call(1000), "write", call(2000), "sendfile", call(1000))));
-        r.costs.add(new Results.Cost(
-                "warp", 0, "nginx", 1, 50, 1000, Map.of("recvfrom", call(1000), "writev", call(1000))));
+        r.add(new Cost("warp", 0, "nginx", 1, 50, 1000, Map.of("recvfrom", call(1000), "writev", call(1000))));
         return r;
     }
 
     @Test
     void mediansAndPerRoundRatios() {
         Results r = sample();
-        Results.Summary stage = r.summaries().stream()
+        Summary stage = r.summaries().stream()
                 .filter(s -> s.scenario().equals("warp") && s.server().equals("stage-01-naive"))
                 .findFirst()
                 .orElseThrow();
@@ -89,7 +87,7 @@ class ResultsAndChartsTest {
         assertThat(w.requestsPerSecond()).isEqualTo(500.0);
         assertThat(w.socketErrors()).isEqualTo(7);
         assertThat(w.nonSuccess()).isEqualTo(3);
-        Map<String, Results.Syscall> calls = Costs.Strace.parse("""
+        Map<String, Syscall> calls = Costs.Strace.parse("""
                 % time     seconds  usecs/call     calls    errors syscall
                 ------ ----------- ----------- --------- --------- ----------------
                  60.00    0.060000           6     10000           write
@@ -99,8 +97,8 @@ class ResultsAndChartsTest {
                 """);
         assertThat(calls)
                 .containsExactly(
-                        Map.entry("write", new Results.Syscall(10000, 0, 0.06)),
-                        Map.entry("read", new Results.Syscall(10000, 9999, 0.04)));
+                        Map.entry("write", new Syscall(10000, 0, 0.06)),
+                        Map.entry("read", new Syscall(10000, 9999, 0.04)));
         assertThat(calls.get("read").usecsPerCall()).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 

@@ -1,0 +1,140 @@
+package dev.warpjourney.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * How a server runs, as its name says after the {@code @} (see {@link ServerName}): a stage as built, one of the
+ * variants the chapters compare, or nginx with N workers. Each design carries what it adds to a stage's command line,
+ * so that the launcher asks the design instead of switching on its name.
+ */
+enum Design {
+    /** The stage, or the peer, as it is: no {@code @}. */
+    AS_BUILT("", 0, null),
+    /** Stage 02 on the JDK's poll(2) selector: the same server with epoll alone taken away. */
+    POLL("poll", 0, Launcher.EPOLL_STAGE) {
+        @Override
+        List<String> jvmFlags(int n) {
+            return List.of("-Djava.nio.channels.spi.SelectorProvider=" + Launcher.POLL_SELECTOR);
+        }
+    },
+    /** Stage 05 with its small files' bytes mapped from the file (mmap) instead of read into memory. */
+    MAPPED("mapped", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--bodies", "mapped");
+        }
+    },
+    // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
+    // listener (the kernel spreads connections over N accept queues), all N on one listener
+    // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.
+    LOOPS("loops", ServerName.FIRST_MULTICORE_STAGE, null) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--model", "loops", "--loops", String.valueOf(n), "--accept", "reuseport");
+        }
+    },
+    HANDOFF("handoff", ServerName.FIRST_MULTICORE_STAGE, null) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--model", "loops", "--loops", String.valueOf(n), "--accept", label());
+        }
+    },
+    SHARED("shared", ServerName.FIRST_MULTICORE_STAGE, null) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--model", "loops", "--loops", String.valueOf(n), "--accept", label());
+        }
+    },
+    VTHREADS("vthreads", ServerName.FIRST_MULTICORE_STAGE, null) {
+        // The JDK's own IO manager, sized to N: N carrier threads, and N read pollers rounded down to
+        // a power of two (JDK 25's sun.nio.ch.Poller refuses any other count; by default it takes one
+        // per CPU the JVM may run on, whatever N is). jdk.pollerMode keeps its Linux default, which
+        // runs the read pollers as virtual threads on those same N carriers.
+        @Override
+        List<String> jvmFlags(int n) {
+            return List.of(
+                    "-Djdk.virtualThreadScheduler.parallelism=" + n, "-Djdk.readPollers=" + Integer.highestOneBit(n));
+        }
+
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--model", "vthreads", "--loops", String.valueOf(n));
+        }
+    },
+    /** N processes of one loop each, on one port: each binds its own SO_REUSEPORT listener. */
+    PREFORK("prefork", ServerName.FIRST_MULTICORE_STAGE, null) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--model", "loops", "--loops", "1", "--accept", "reuseport");
+        }
+
+        @Override
+        int processes(int n) {
+            return n;
+        }
+    },
+    /** nginx@N: nginx with N workers (its command is the peer's, see {@link Peer#NGINX}). */
+    NGINX("nginx", 0, null);
+
+    /** The multicore designs of stage 03, in the order the multicore preset runs them (and the charts draw them). */
+    static final List<Design> MULTICORE = List.of(LOOPS, HANDOFF, SHARED, VTHREADS, PREFORK);
+
+    private final String label;
+    /** The first stage that has this variant; 0: any stage. */
+    private final int firstStage;
+    /**
+     * The stage whose chapter this variant belongs to, which a journey runs with it by default (stage-02-epoll@poll);
+     * null for a variant run only when asked for.
+     */
+    private final String chapter;
+
+    Design(String label, int firstStage, String chapter) {
+        this.label = label;
+        this.firstStage = firstStage;
+        this.chapter = chapter;
+    }
+
+    /** Its name after the {@code @} (without the {@code -N}), and in scaling.csv's design column. */
+    String label() {
+        return label;
+    }
+
+    int firstStage() {
+        return firstStage;
+    }
+
+    /** One of stage 03's designs, which run N loops ({@code @loops-N}) and are compared in scaling.csv. */
+    boolean multicore() {
+        return MULTICORE.contains(this);
+    }
+
+    /** The JVM flags this design adds before {@code -jar}, for N loops. */
+    List<String> jvmFlags(int n) {
+        return List.of();
+    }
+
+    /** The arguments this design gives the stage's main, for N loops. */
+    List<String> stageArgs(int n) {
+        return List.of();
+    }
+
+    /** JVM processes it runs as: prefork's N, one for every other design. */
+    int processes(int n) {
+        return 1;
+    }
+
+    /** The variants a journey runs beside this stage module by default: its chapter's (stage-02-epoll@poll). */
+    static Stream<String> chapterVariants(String module) {
+        return Arrays.stream(values()).filter(d -> module.equals(d.chapter)).map(d -> module + "@" + d.label);
+    }
+
+    /** The stage design of this label; null for none. */
+    static Design named(String label) {
+        return Arrays.stream(values())
+                .filter(d -> d != AS_BUILT && d != NGINX && d.label.equals(label))
+                .findFirst()
+                .orElse(null);
+    }
+}
