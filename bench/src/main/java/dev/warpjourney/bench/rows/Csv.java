@@ -18,7 +18,7 @@ import java.util.function.Function;
 public final class Csv {
     private Csv() {}
 
-    /** Every line of file as a row record, each parsed once from its cells: e.g. {@code Csv.read(f, SummaryRow::of)}. */
+    /** Every line of file as a row record, each parsed once from its cells: {@code Csv.read(f, SummaryRow::of)}. */
     public static <T> List<T> read(Path file, Function<Cells, T> row) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> header = split(lines.getFirst());
