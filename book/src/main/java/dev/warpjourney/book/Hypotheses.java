@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * </pre>
  *
  * <p>A measured figure comes with its interval where the run gives one (a ratio's interval over
- * the rounds, a median's min-max: see BookData's intervals), and so may a threshold that names
+ * the rounds, a median's min-max: see Run's intervals), and so may a threshold that names
  * another metric. The verdict is decided by the whole interval:
  * <ul>
  *   <li>{@code confirmed}: every value in the measured interval satisfies the comparison against
@@ -83,7 +83,7 @@ final class Hypotheses {
         /** Whether both instruments measured it and disagree. */
         boolean changed() {
             return previous != null
-                    && !verdict.equals(BookData.NOT_MEASURED)
+                    && !verdict.equals(Format.NOT_MEASURED)
                     && !previous.verdict().equals(verdict);
         }
     }
@@ -100,15 +100,15 @@ final class Hypotheses {
                 a.put(
                         key + "-measured",
                         v.measured() == null
-                                ? BookData.NOT_MEASURED
+                                ? Format.NOT_MEASURED
                                 : format(v.measured().value(), v.format()));
                 a.put(
                         key + "-interval",
-                        v.measured() == null ? BookData.NOT_MEASURED : interval(v.measured(), v.format()));
+                        v.measured() == null ? Format.NOT_MEASURED : interval(v.measured(), v.format()));
                 a.put(
                         key + "-threshold",
                         v.limit() == null
-                                ? BookData.NOT_MEASURED
+                                ? Format.NOT_MEASURED
                                 : format(v.limit().value(), v.format()));
                 a.put(key, sentence(v));
                 if (v.previous() != null) {
@@ -137,11 +137,11 @@ final class Hypotheses {
                         .append(v.metric())
                         .append("`#")
                         .append(" | ")
-                        .append(v.measured() == null ? BookData.NOT_MEASURED : withInterval(v.measured(), v.format()))
+                        .append(v.measured() == null ? Format.NOT_MEASURED : withInterval(v.measured(), v.format()))
                         .append(" | ")
                         .append(symbol(v.comparison()))
                         .append(' ')
-                        .append(v.limit() == null ? BookData.NOT_MEASURED : withInterval(v.limit(), v.format()))
+                        .append(v.limit() == null ? Format.NOT_MEASURED : withInterval(v.limit(), v.format()))
                         .append(v.threshold().matches("[-0-9.]+") ? "" : " [.small]#(`" + v.threshold() + "`)#")
                         .append(" | *")
                         .append(v.verdict())
@@ -232,7 +232,7 @@ final class Hypotheses {
                 limit = limit.times(factor);
             }
             String verdict =
-                    measured == null || limit == null ? BookData.NOT_MEASURED : verdict(measured, comparison, limit);
+                    measured == null || limit == null ? Format.NOT_MEASURED : verdict(measured, comparison, limit);
             list.add(new Verdict(
                     id,
                     required(data, id + ".claim"),
@@ -354,7 +354,7 @@ final class Hypotheses {
 
     static String sentence(Verdict v) {
         if (v.measured() == null || v.limit() == null) {
-            return v.claim() + " Verdict: " + BookData.NOT_MEASURED + ".";
+            return v.claim() + " Verdict: " + Format.NOT_MEASURED + ".";
         }
         return v.claim() + " Measured " + withInterval(v.measured(), v.format()) + " against a threshold of "
                 + symbol(v.comparison()) + " " + withInterval(v.limit(), v.format()) + ": " + v.verdict() + ".";

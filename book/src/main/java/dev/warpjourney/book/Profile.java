@@ -42,7 +42,7 @@ final class Profile {
     }
 
     static Profile load(Path file) throws IOException {
-        return new Profile(BookData.properties(file));
+        return new Profile(RepoFiles.properties(file));
     }
 
     /** Group names in the order the tables show them: the file's order, then other. */

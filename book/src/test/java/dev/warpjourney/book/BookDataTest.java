@@ -2,6 +2,7 @@ package dev.warpjourney.book;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warpjourney.bench.rows.MemoryRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,19 +87,19 @@ class BookDataTest {
                 .isEmpty();
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
         assertThat(attrs)
-                .containsEntry("warp-stage-02-epoll-median", BookData.NOT_MEASURED)
-                .containsEntry("c10k-stage-02-epoll-10000-percent", BookData.NOT_MEASURED)
-                .containsEntry("profile-warp-stage-01-naive-syscalls", BookData.NOT_MEASURED)
-                .containsEntry("hypothesis-stage-02-h1-verdict", BookData.NOT_MEASURED)
+                .containsEntry("warp-stage-02-epoll-median", Format.NOT_MEASURED)
+                .containsEntry("c10k-stage-02-epoll-10000-percent", Format.NOT_MEASURED)
+                .containsEntry("profile-warp-stage-01-naive-syscalls", Format.NOT_MEASURED)
+                .containsEntry("hypothesis-stage-02-h1-verdict", Format.NOT_MEASURED)
                 .containsEntry("run", "your own run");
-        assertThat(attrs.get("warp-stage-01-naive-median")).isNotEqualTo(BookData.NOT_MEASURED);
-        assertThat(Files.readString(tmp.resolve("out/table-c10k.adoc"))).contains(BookData.NOT_MEASURED);
+        assertThat(attrs.get("warp-stage-01-naive-median")).isNotEqualTo(Format.NOT_MEASURED);
+        assertThat(Files.readString(tmp.resolve("out/table-c10k.adoc"))).contains(Format.NOT_MEASURED);
         // No charts or flame graphs in this run: no image or link to a file that is not there.
         assertThat(Files.readString(tmp.resolve("out/chart-c10k.adoc")))
                 .doesNotContain("image::")
-                .contains(BookData.NOT_MEASURED);
+                .contains(Format.NOT_MEASURED);
         assertThat(Files.readString(tmp.resolve("out/flame-graphs.adoc"))).doesNotContain("link:");
-        assertThat(attrs).containsEntry("flame-warp-stage-01-naive", BookData.NOT_MEASURED);
+        assertThat(attrs).containsEntry("flame-warp-stage-01-naive", Format.NOT_MEASURED);
         assertThat(stamps(REFERENCE))
                 .as("the reference run is read, never written")
                 .isEqualTo(before);
@@ -140,26 +141,21 @@ class BookDataTest {
 
     @Test
     void anRssDifferenceInsideTheRoundsSpreadIsPrintedAsNoise() {
-        Map<String, String> none = Map.of("server", "s", "idle", "0", "rss_min_kib", "1000", "rss_max_kib", "1500");
-        Map<String, String> held = new HashMap<>(Map.of(
-                "server",
-                "s",
-                "idle",
-                "1000",
-                "rss_bytes_per_idle_connection",
-                "-688",
-                "rss_min_kib",
-                "2000",
-                "rss_max_kib",
-                "3000"));
+        MemoryRow none = memory(0, null, 1000.0, 1500.0);
+        MemoryRow held = memory(1000, -688.0, 2000.0, 3000.0);
         // spread (1,000 + 500) KiB over 1,000 connections: 1,536 bytes each
-        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
-        held.put("rss_bytes_per_idle_connection", "1536");
-        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
-        held.put("rss_bytes_per_idle_connection", "1537");
-        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("1,537");
-        held.remove("rss_max_kib"); // a run from before the harness kept the spread
-        assertThat(BookData.rssPerConnection(held, List.of(none, held))).isEqualTo("1,537");
+        assertThat(RunTables.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
+        held = memory(1000, 1536.0, 2000.0, 3000.0);
+        assertThat(RunTables.rssPerConnection(held, List.of(none, held))).isEqualTo("noise (±1,536)");
+        held = memory(1000, 1537.0, 2000.0, 3000.0);
+        assertThat(RunTables.rssPerConnection(held, List.of(none, held))).isEqualTo("1,537");
+        held = memory(1000, 1537.0, 2000.0, null); // a run from before the harness kept the spread
+        assertThat(RunTables.rssPerConnection(held, List.of(none, held))).isEqualTo("1,537");
+    }
+
+    /** A memory.csv row of server s: what rssPerConnection reads. */
+    private static MemoryRow memory(int idle, Double rssPerConnection, Double rssMinKib, Double rssMaxKib) {
+        return new MemoryRow("s", idle, null, null, rssPerConnection, null, rssMinKib, rssMaxKib, Map.of());
     }
 
     @Test

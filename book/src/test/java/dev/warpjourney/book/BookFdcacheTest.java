@@ -2,6 +2,8 @@ package dev.warpjourney.book;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warpjourney.bench.rows.Csv;
+import dev.warpjourney.bench.rows.RatioRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,35 +54,35 @@ class BookFdcacheTest {
                 .allMatch(BookFdcacheTest::chapter04, "only chapter 04 disagrees: its verdicts are the real run\'s");
         Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
         assertThat(attrs)
-                .containsEntry("fdcache-warp-stage-04-fdcache-median", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-warp-stage-04-fdcache-cpu", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-warp-stage-04-fdcache-vthreads-1-vs-nginx", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-syscalls-warp-nginx-openat-us", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-c10k-stage-04-fdcache-10000-percent", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-warp-cpu-ratio", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-manyfiles-throughput-ratio", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-warp-stage-03-multicore-file-calls", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-manyfiles-stage-04-fdcache-fd-hit-rate", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-manyfiles-stage-04-fdcache-vthreads-1-lookup-hit-rate", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-profile-warp-stage-04-fdcache-syscalls", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-env-cpu", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-env-kernel", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-strace-method", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-run-dir", BookData.NOT_MEASURED);
+                .containsEntry("fdcache-warp-stage-04-fdcache-median", Format.NOT_MEASURED)
+                .containsEntry("fdcache-warp-stage-04-fdcache-cpu", Format.NOT_MEASURED)
+                .containsEntry("fdcache-warp-stage-04-fdcache-vthreads-1-vs-nginx", Format.NOT_MEASURED)
+                .containsEntry("fdcache-syscalls-warp-nginx-openat-us", Format.NOT_MEASURED)
+                .containsEntry("fdcache-c10k-stage-04-fdcache-10000-percent", Format.NOT_MEASURED)
+                .containsEntry("fdcache-warp-cpu-ratio", Format.NOT_MEASURED)
+                .containsEntry("fdcache-manyfiles-throughput-ratio", Format.NOT_MEASURED)
+                .containsEntry("fdcache-warp-stage-03-multicore-file-calls", Format.NOT_MEASURED)
+                .containsEntry("fdcache-manyfiles-stage-04-fdcache-fd-hit-rate", Format.NOT_MEASURED)
+                .containsEntry("fdcache-manyfiles-stage-04-fdcache-vthreads-1-lookup-hit-rate", Format.NOT_MEASURED)
+                .containsEntry("fdcache-profile-warp-stage-04-fdcache-syscalls", Format.NOT_MEASURED)
+                .containsEntry("fdcache-env-cpu", Format.NOT_MEASURED)
+                .containsEntry("fdcache-env-kernel", Format.NOT_MEASURED)
+                .containsEntry("fdcache-strace-method", Format.NOT_MEASURED)
+                .containsEntry("fdcache-run-dir", Format.NOT_MEASURED);
         assertThat(attrs.entrySet().stream()
                         .filter(e -> e.getKey().startsWith("fdcache-"))
                         .map(Map.Entry::getValue)
                         .distinct())
                 .as("no figure of a run that is not there")
-                .containsExactly(BookData.NOT_MEASURED);
+                .containsExactly(Format.NOT_MEASURED);
         for (String table :
                 List.of("table-warp", "table-manyfiles", "table-c10k", "syscalls-all-warp", "syscalls-all-manyfiles")) {
             assertThat(Files.readString(tmp.resolve("out/fdcache-" + table + ".adoc")))
                     .as(table)
-                    .contains(BookData.NOT_MEASURED);
+                    .contains(Format.NOT_MEASURED);
         }
         // The main run's figures are the main run's: none is prefixed, none changed by the fdcache run's absence.
-        assertThat(attrs.get("warp-stage-02-epoll-median")).isNotEqualTo(BookData.NOT_MEASURED);
+        assertThat(attrs.get("warp-stage-02-epoll-median")).isNotEqualTo(Format.NOT_MEASURED);
         assertThat(Files.readString(tmp.resolve("out/table-warp.adoc"))).contains("| stage-02-epoll");
     }
 
@@ -128,7 +130,7 @@ class BookFdcacheTest {
                 .containsEntry("fdcache-syscalls-warp-nginx-close-us", attrs.get("syscalls-warp-nginx-close-us"))
                 .containsEntry(
                         "fdcache-syscalls-warp-nginx-openat-us",
-                        BookData.NOT_MEASURED) // nginx opened nothing under strace
+                        Format.NOT_MEASURED) // nginx opened nothing under strace
                 .containsEntry(
                         "fdcache-c10k-stage-04-fdcache-10000-percent", attrs.get("c10k-stage-02-epoll-10000-percent"))
                 .containsEntry(
@@ -146,23 +148,26 @@ class BookFdcacheTest {
                 .matches("\\d+%");
         // Derived: stage 04 against stage 03, the harness's paired ratios (per round, both at their budget) from
         // ratios.csv.
-        Map<String, Map<String, String>> pairs = Csv.read(REFERENCE.resolve("ratios.csv")).stream()
-                .filter(r -> r.get("idle").equals("0")
-                        && r.get("server").equals("stage-02-epoll")
-                        && r.get("peer").equals("stage-01-naive"))
-                .collect(Collectors.toMap(r -> r.get("scenario"), r -> r));
+        Map<String, RatioRow> pairs = Csv.read(REFERENCE.resolve("ratios.csv"), RatioRow::of).stream()
+                .filter(r -> r.idle() == 0
+                        && r.server().equals("stage-02-epoll")
+                        && r.peer().equals("stage-01-naive"))
+                .collect(Collectors.toMap(RatioRow::scenario, r -> r));
         for (String scenario : List.of("warp", "manyfiles")) {
-            Map<String, String> pair = pairs.get(scenario);
+            RatioRow pair = pairs.get(scenario);
             // cpu_vs is the peer's CPU per request over the server's; the chapter's cpu-ratio is stage 04's over stage
             // 03's.
             assertThat(attrs)
                     .containsEntry(
                             "fdcache-" + scenario + "-cpu-ratio",
-                            String.format(Locale.ROOT, "%.2f", 1 / Double.parseDouble(pair.get("cpu_vs"))));
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.2f",
+                                    1 / pair.cpuVs().value().value()));
             assertThat(attrs)
                     .containsEntry(
                             "fdcache-" + scenario + "-throughput-ratio",
-                            String.format(Locale.ROOT, "%.2f", Double.parseDouble(pair.get("vs"))));
+                            String.format(Locale.ROOT, "%.2f", pair.vs().value().value()));
         }
         // Stage 02 has no cache: one open and one access per request in manyfiles, so neither cache hits.
         assertThat(attrs)
@@ -176,7 +181,7 @@ class BookFdcacheTest {
                     .as(table)
                     .contains("| stage-04-fdcache")
                     .doesNotContain("stage-02-epoll")
-                    .doesNotContain(BookData.NOT_MEASURED);
+                    .doesNotContain(Format.NOT_MEASURED);
         }
         String all = Files.readString(tmp.resolve("out/fdcache-syscalls-all-manyfiles.adoc"));
         assertThat(all)
@@ -201,7 +206,7 @@ class BookFdcacheTest {
                 repo.resolve("book/src/data/profile-groups.properties"));
         // The methodology's figures ({method-*}) are read from the harness's constants.
         Path harness = Files.createDirectories(repo.resolve("bench/src/main/java/dev/warpjourney/bench"));
-        for (String source : BookData.METHOD_SOURCES) {
+        for (String source : Methodology.METHOD_SOURCES) {
             Files.copy(
                     REPO.resolve("bench/src/main/java/dev/warpjourney/bench").resolve(source), harness.resolve(source));
         }
@@ -370,8 +375,8 @@ class BookFdcacheTest {
                 .containsEntry("fdcache-env-kernel", "Linux 6.1-test")
                 .containsEntry("fdcache-run-dir", "results/fdcache")
                 // What the run lacks (a server in a scenario, a column) still resolves.
-                .containsEntry("fdcache-manyfiles-nginx-median", BookData.NOT_MEASURED)
-                .containsEntry("fdcache-env-jdk", BookData.NOT_MEASURED);
+                .containsEntry("fdcache-manyfiles-nginx-median", Format.NOT_MEASURED)
+                .containsEntry("fdcache-env-jdk", Format.NOT_MEASURED);
         assertThat(attrs)
                 .as("against the committed run, a name the run does not make stays missing (the book fails on it)")
                 .doesNotContainKey("fdcache-some-figure-not-in-the-run");
@@ -407,7 +412,7 @@ class BookFdcacheTest {
         }
         BookData.generate(repo, main, repo.resolve("results/multicore"), own, tmp.resolve("own"));
         assertThat(attributes(tmp.resolve("own/numbers.adoc")))
-                .containsEntry("fdcache-some-figure-not-in-the-run", BookData.NOT_MEASURED)
+                .containsEntry("fdcache-some-figure-not-in-the-run", Format.NOT_MEASURED)
                 .containsEntry("fdcache-run-dir", own.toString());
     }
 

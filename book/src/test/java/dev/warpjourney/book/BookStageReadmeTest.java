@@ -22,7 +22,7 @@ class BookStageReadmeTest {
 
     @Test
     void everyChangedFileIsListedInTheLaterStagesReadme() throws Exception {
-        List<String> stages = BookData.stages(REPO);
+        List<String> stages = RepoFiles.stages(REPO);
         assertThat(stages).hasSizeGreaterThanOrEqualTo(2);
         for (int i = 1; i < stages.size(); i++) {
             String from = stages.get(i - 1);

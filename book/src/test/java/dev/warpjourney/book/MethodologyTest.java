@@ -32,7 +32,7 @@ class MethodologyTest {
     @Test
     void everyRuleTheTextStatesIsTheHarnessConstantItNames() throws Exception {
         String text = Files.readString(TEXT);
-        Map<String, String> method = BookData.method(REPO);
+        Map<String, String> method = Methodology.method(REPO);
         Matcher cited = Pattern.compile("\\{(method-[a-z0-9-]+)}").matcher(text);
         List<String> names = new ArrayList<>();
         while (cited.find()) {
@@ -101,7 +101,7 @@ class MethodologyTest {
         try (Stream<Path> files = Files.list(REPO.resolve("book/src/data/chapters"))) {
             for (Path f :
                     files.filter(p -> p.toString().endsWith(".properties")).toList()) {
-                BookData.properties(f).forEach((k, v) -> {
+                RepoFiles.properties(f).forEach((k, v) -> {
                     if (k.matches("h\\d+\\.(metric|threshold)")) {
                         assertThat(v)
                                 .as(f.getFileName() + " " + k)

@@ -1,4 +1,4 @@
-package dev.warpjourney.book;
+package dev.warpjourney.bench.rows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,33 +7,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The harness's CSV files: a header line, then comma-separated values; a value may be quoted
- * ("...", with "" for a quote) when it holds a comma. Columns are looked up by name, so that
- * columns the harness appends later do not disturb a reader written before them.
+ * Reads the harness's CSV files: a header line, then comma-separated values; a value may be quoted
+ * ("...", with "" for a quote) when it holds a comma. Columns are looked up by name, so that columns
+ * the harness appends later do not disturb a reader written before them; a line shorter than the
+ * header leaves its last columns blank.
  */
-final class Csv {
+public final class Csv {
     private Csv() {}
 
-    static List<Map<String, String>> read(Path file) throws IOException {
+    /** Every line of file as a row record, each parsed once from its cells: {@code Csv.read(f, SummaryRow::of)}. */
+    public static <T> List<T> read(Path file, Function<Cells, T> row) throws IOException {
         List<String> lines = Files.readAllLines(file);
         List<String> header = split(lines.getFirst());
-        List<Map<String, String>> rows = new ArrayList<>();
+        List<T> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
                 continue;
             }
             List<String> v = split(line);
-            Map<String, String> row = new LinkedHashMap<>();
+            Map<String, String> cells = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
-                row.put(header.get(i), i < v.size() ? v.get(i) : "");
+                cells.put(header.get(i), i < v.size() ? v.get(i) : "");
             }
-            rows.add(row);
+            rows.add(row.apply(new Cells(cells)));
         }
         return rows;
     }
 
+    /** One line's values, a quoted value unquoted. */
     static List<String> split(String line) {
         List<String> values = new ArrayList<>();
         StringBuilder v = new StringBuilder();

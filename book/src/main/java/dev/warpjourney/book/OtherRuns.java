@@ -1,0 +1,85 @@
+package dev.warpjourney.book;
+
+import static dev.warpjourney.book.Format.NOT_MEASURED;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The runs a chapter cites beside the main one, each read as a {@link Run} under its name: chapter
+ * 03's herd run (results/herd, {herd-...}), chapter 05's run on every core (results/cores,
+ * {cores-...}), and the runs the book showed before the instrument of issue 18 (results/previous,
+ * metrics previous.*). Each reads the same files as the main run (summary.csv, syscalls.csv, ...).
+ */
+final class OtherRuns {
+    private OtherRuns() {}
+
+    /**
+     * Chapter 03's herd run (two loops on one shared listener, and two with a listener each, in the
+     * close scenario, where every request opens a connection): its figures prefixed {herd-...}
+     * (metrics herd.*), e.g. {herd-syscalls-close-stage-03-multicore-shared-2-accept-errors}.
+     * Without it, what the chapters cite of it reads "not measured in this run".
+     */
+    static void herd(Run main, Path dir, Path out) throws IOException {
+        named(main, dir, out, "herd");
+    }
+
+    /**
+     * Chapter 05's run on every core (stage 05 and stage 03 with a loop per server CPU beside nginx
+     * with a worker per server CPU, servers and wrk sharing the CPUs): its figures prefixed
+     * {cores-...} (metrics cores.*), e.g. {cores-warp-stage-05-composer-loops-2-cpu-vs-nginx}.
+     */
+    static void cores(Run main, Path dir, Path out) throws IOException {
+        named(main, dir, out, "cores");
+    }
+
+    private static void named(Run main, Path dir, Path out, String name) throws IOException {
+        if (Files.isRegularFile(dir.resolve("summary.csv"))) {
+            Run run = new Run(main.repo, dir, main.multicore, name);
+            run.numbers(out);
+            main.add(run);
+        } else { // with the run, a misspelt name fails the book
+            RepoFiles.citedAttributes(main.repo, name + "-").forEach(k -> main.attrs.putIfAbsent(k, NOT_MEASURED));
+        }
+    }
+
+    /**
+     * The runs the book showed before the instrument of issue 18 (every server held to the same CPU
+     * budget, paired rounds, intervals): results/previous/{journey,fdcache,multicore,cores}, their
+     * CSV files as committed then. Only their metrics are kept, under {@code previous.} (the
+     * journey's, and previous.fdcache., previous.cores., previous.herd. for the others), so that
+     * each hypothesis's verdict by the old instrument can be computed beside the new one
+     * (Hypotheses.Previous); no attribute or table of theirs reaches the book but those verdicts.
+     */
+    static void previous(Run main, Path dir) throws IOException {
+        if (!Files.isRegularFile(dir.resolve("journey/summary.csv"))) {
+            return;
+        }
+        Path scratch = Files.createTempDirectory("book-previous");
+        Run journey = new Run(main.repo, dir.resolve("journey"), dir.resolve("multicore"), "previous");
+        journey.numbers(scratch);
+        MulticoreRun.scaling(journey, scratch);
+        main.metrics.putAll(journey.metrics);
+        // What a chapter needs to say why a verdict changed: how busy each server was then, what limited
+        // it, its throughput and CPU per request ({previous-warp-nginx-utilization}, ...-bound, -median, -cpu).
+        journey.attrs.forEach((k, v) -> {
+            if (k.matches("previous-[a-z0-9-]+-(utilization|bound|median|cpu|vs-nginx)")) {
+                main.attrs.put(k, v);
+            }
+        });
+        for (String name : List.of("fdcache", "cores", "herd")) {
+            // herd was not re-run
+            Path dirOf = name.equals("herd") ? main.repo.resolve("results/herd") : dir.resolve(name);
+            if (Files.isRegularFile(dirOf.resolve("summary.csv"))) {
+                Run other = new Run(main.repo, dirOf, dir.resolve("multicore"), "previous." + name);
+                other.numbers(scratch);
+                if (name.equals("fdcache")) {
+                    FdcacheFigures.write(other, scratch);
+                }
+                main.metrics.putAll(other.metrics);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.warpjourney.book;
+
+import static dev.warpjourney.book.Format.NOT_MEASURED;
+import static dev.warpjourney.book.Format.notMeasured;
+import static dev.warpjourney.book.Format.orEmpty;
+import static dev.warpjourney.book.Format.ratio;
+import static dev.warpjourney.book.Format.thousands;
+import static dev.warpjourney.book.RunFigures.ranked;
+import static dev.warpjourney.book.RunTables.ratioCell;
+
+import dev.warpjourney.bench.rows.Csv;
+import dev.warpjourney.bench.rows.Figure;
+import dev.warpjourney.bench.rows.SeedFigureRow;
+import dev.warpjourney.bench.rows.SummaryRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The original figures beside ours (table-seed.adoc): each figure of results/seed/original-figures.csv,
+ * then and here, "here" from the main run's summary.csv (one core) or the multicore run's scaling.csv
+ * (the prefork and mio figures). And {seed-one-core-ratio}, which chapter 05 cites.
+ */
+final class SeedTable {
+    private SeedTable() {}
+
+    static String table(Run run) throws IOException {
+        Path seed = run.repo.resolve("results/seed/original-figures.csv");
+        if (!Files.exists(seed)) {
+            return notMeasured("The original figures");
+        }
+        Map<String, List<SeedFigureRow>> figures = new LinkedHashMap<>();
+        for (SeedFigureRow r : Csv.read(seed, SeedFigureRow::of)) {
+            figures.computeIfAbsent(r.figure(), k -> new ArrayList<>()).add(r);
+        }
+        List<SummaryRow> summary = run.summary();
+        // The latest stage the run measured in warp (a stage newer than the run has no row yet).
+        String latest = RepoFiles.stages(run.repo).reversed().stream()
+                .filter(st -> summary.stream()
+                        .anyMatch(r -> r.scenario().equals("warp") && r.server().equals(st)))
+                .findFirst()
+                .orElse("");
+        SummaryRow warpLatest = warp(summary, latest);
+        SummaryRow warpNginx = warp(summary, "nginx");
+
+        StringBuilder t =
+                new StringBuilder("[cols=\"3,4,4\",options=\"header\"]\n|===\n| Figure | Then (source) | Here, "
+                        + (run.reference ? "reference run" : "your run") + "\n");
+        for (Map.Entry<String, List<SeedFigureRow>> f : figures.entrySet()) {
+            List<SeedFigureRow> pts = f.getValue();
+            StringBuilder then = new StringBuilder();
+            for (SeedFigureRow p : pts) {
+                then.append(p.server())
+                        .append(": ")
+                        .append(thousands(p.reqPerS()))
+                        .append(" req/s on ")
+                        .append(p.workers())
+                        .append(p.workers() == 1 ? " worker" : " workers")
+                        .append(p.approximate() ? " (about)" : "")
+                        .append(" +\n");
+            }
+            String here;
+            switch (f.getKey()) {
+                case "one-core" -> {
+                    String ratio = ratio(pts.get(0).reqPerS(), pts.get(1).reqPerS());
+                    then.append("Ratio: ").append(ratio).append(" +\n");
+                    run.attr("seed-one-core-ratio", ratio); // Mighty 3 over nginx, 2014
+                    here = warpLatest == null || warpNginx == null
+                            ? NOT_MEASURED
+                            : oneCore(summary, latest, warpLatest, warpNginx);
+                }
+                case "prefork" -> {
+                    then.append("Ratio at the most workers: ")
+                            .append(ratio(pts.get(0).reqPerS(), pts.get(1).reqPerS()))
+                            .append(" +\n");
+                    here = MulticoreRun.scalingCell(run, "prefork");
+                }
+                case "mio" -> {
+                    double one = pts.get(0).reqPerS();
+                    double n = pts.get(1).reqPerS();
+                    double workers = pts.get(1).workers();
+                    then.append("Scaling efficiency: ")
+                            .append(String.format(Locale.ROOT, "%.0f%%", 100 * n / (one * workers)))
+                            .append(" +\n");
+                    here = MulticoreRun.scalingCell(run, "vthreads");
+                }
+                default -> here = NOT_MEASURED;
+            }
+            SeedFigureRow p0 = pts.getFirst();
+            then.append(orEmpty(p0.setup())).append(" +\n").append(orEmpty(p0.source()));
+            t.append("| ")
+                    .append(orEmpty(p0.title()))
+                    .append("\n| ")
+                    .append(then)
+                    .append("\n| ")
+                    .append(here)
+                    .append('\n');
+        }
+        return t.append("|===\n").toString();
+    }
+
+    /** The server's warp row without idle connections, or null. */
+    private static SummaryRow warp(List<SummaryRow> summary, String server) {
+        return summary.stream()
+                .filter(r -> r.scenario().equals("warp")
+                        && r.idle() == 0
+                        && r.server().equals(server))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The "here" cell of the one-core figure: the latest stage against nginx in warp, throughput and CPU. */
+    private static String oneCore(
+            List<SummaryRow> summary, String latest, SummaryRow warpLatest, SummaryRow warpNginx) {
+        return latest + ": " + thousands(warpLatest.medianReqS()) + " req/s +\nnginx: "
+                + thousands(warpNginx.medianReqS())
+                + " req/s +\nRatio (median of per-round ratios, interval): "
+                + (ranked(warpLatest) && warpLatest.vsNginx().value() != null
+                        ? ratioCell(warpLatest, "nginx")
+                        : "not ranked (" + orEmpty(warpLatest.unrankedReason()) + ")")
+                + tighter(summary, latest)
+                + " +\nCPU per request, nginx's over " + latest + "'s: "
+                + (warpLatest.paired() ? orEmpty(warpLatest.cpuVsNginx().value()) : cpuRatio(warpNginx, warpLatest))
+                + " +\n(`warp` scenario, one server CPU"
+                + (warpLatest.quotaCpus() == null ? "" : ", every server held to " + warpLatest.cpuQuota() + " of it")
+                + ")";
+    }
+
+    /** The headline ratio at the tighter budget (warp@0.3), where the run has it. */
+    private static String tighter(List<SummaryRow> summary, String latest) {
+        return summary.stream()
+                .filter(r -> r.scenario().startsWith("warp@") && r.server().equals(latest))
+                .findFirst()
+                .map(r -> " +\nAt " + r.scenario().substring(5) + " of a core: "
+                        + (ranked(r) ? ratioCell(r, "nginx") : "not ranked (" + orEmpty(r.unrankedReason()) + ")"))
+                .orElse("");
+    }
+
+    private static String cpuRatio(SummaryRow theirs, SummaryRow mine) {
+        Double t = Figure.value(theirs.cpuUsPerReq());
+        Double m = Figure.value(mine.cpuUsPerReq());
+        return t == null || m == null || m == 0 ? NOT_MEASURED : String.format(Locale.ROOT, "%.2f", t / m);
+    }
+}
