@@ -2,8 +2,6 @@ package dev.warpjourney.stage03;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,10 +35,6 @@ final class BlockingConnection implements Runnable {
     private static final int STALL_WRITE = 8192;
 
     private final SocketChannel channel;
-    /** The channel's socket adaptor and its stream: the way to a read with a timeout (SocketChannel.read has none). */
-    private final Socket socket;
-
-    private final InputStream in;
     private final BlockingServer server;
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
@@ -49,17 +42,8 @@ final class BlockingConnection implements Runnable {
     /** BUSY, IDLE or CLOSED. Shared, mutable: this connection's thread and a stopping server's both swap it. */
     private final AtomicInteger state = new AtomicInteger(BUSY);
 
-    /**
-     * Bytes received and not yet processed are {@code buf[0, len)}. A blocked read needs somewhere to
-     * put what comes, so every connection has a buffer of its own, idle ones too (model LOOPS lends
-     * one per loop instead): small at first, as Warp's 4 KiB reads, and grown to the full head's
-     * size only for a request head that does not fit.
-     */
-    private byte[] buf = new byte[Limits.BLOCKING_READ_SIZE];
-
-    private int len;
-    /** Bytes {@link #buf} grew by, counted in the server's budget until this connection closes. */
-    private int grown;
+    /** What has come and is not processed yet, and the way to wait for more. */
+    private final BlockingInput input;
     /** Where the head now being received ends, or why it never will: the rules Connection follows too. */
     private final HeadFraming framing = new HeadFraming();
     /** System.nanoTime() by which the head of the request being received must be complete; 0 before its first byte. */
@@ -69,9 +53,8 @@ final class BlockingConnection implements Runnable {
 
     BlockingConnection(SocketChannel channel, BlockingServer server) throws IOException {
         this.channel = channel;
-        this.socket = channel.socket();
-        this.in = socket.getInputStream();
         this.server = server;
+        this.input = new BlockingInput(channel, server);
         this.headerTimeoutNanos = server.config().requestHeaderTimeout().toNanos();
         this.idleTimeoutNanos = server.config().idleTimeout().toNanos();
         this.writeTimeout = server.writeTimeouts().register(channel);
@@ -130,10 +113,10 @@ final class BlockingConnection implements Runnable {
         framing.next(); // the buffer's first bytes, after any empty lines, are this request's
         while (true) {
             // Naive, as in Connection: decode everything buffered into a String each time bytes arrive.
-            String text = new String(buf, 0, len, StandardCharsets.ISO_8859_1);
+            String text = new String(input.buf, 0, input.len, StandardCharsets.ISO_8859_1);
             int skip = framing.emptyLines(text);
             if (skip > 0) {
-                consume(skip);
+                input.consume(skip);
                 text = text.substring(skip);
                 startRequest(); // an empty line is the first byte of a request: the head's deadline runs from it
             }
@@ -151,17 +134,17 @@ final class BlockingConnection implements Runnable {
                 continue;
             }
             startRequest();
-            int end = framing.headEnd(text, buf, len);
+            int end = framing.headEnd(text, input.buf, input.len);
             if (end != HeadFraming.INCOMPLETE) {
                 String head = text.substring(0, end);
-                consume(end);
+                input.consume(end);
                 return RequestParser.parse(head);
             }
-            if (len == buf.length) {
-                if (buf.length == Limits.READ_BUFFER_SIZE) {
+            if (input.full()) {
+                if (input.buf.length == Limits.READ_BUFFER_SIZE) {
                     throw new HttpException(431, "head does not fit"); // cannot happen within the framing's limits
                 }
-                grow(); // a long head: room for the longest we accept
+                input.grow(); // a long head: room for the longest we accept
             }
             if (!readBefore(headDeadline)) {
                 return null; // the client gave up mid-head
@@ -189,7 +172,7 @@ final class BlockingConnection implements Runnable {
         }
         int n;
         try {
-            n = read(idleTimeoutNanos);
+            n = input.read(idleTimeoutNanos);
         } catch (SocketTimeoutException e) {
             return false; // idle keep-alive: close
         } catch (IOException e) {
@@ -217,23 +200,11 @@ final class BlockingConnection implements Runnable {
             if (left <= 0) {
                 throw new SocketTimeoutException();
             }
-            return read(left) > 0;
+            return input.read(left) > 0;
         } catch (SocketTimeoutException e) {
             // The client began a request and did not finish it in time (RFC 9110 §15.5.9).
             throw new HttpException(408, "request head timed out");
         }
-    }
-
-    /** One blocking read into the buffer after its bytes, of what the socket has, waiting at most {@code nanos}. */
-    private int read(long nanos) throws IOException {
-        // SO_TIMEOUT counts whole milliseconds, and 0 would mean for ever. Setting it is a field
-        // write, not a system call; the JDK parks the read with that timeout on a poller.
-        socket.setSoTimeout(Math.clamp((nanos + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
-        int n = in.read(buf, len, buf.length - len);
-        if (n > 0) {
-            len += n;
-        }
-        return n;
     }
 
     /** Answers one request; false when the connection closes after it. */
@@ -258,11 +229,11 @@ final class BlockingConnection implements Runnable {
         long bodyDeadline = System.nanoTime() + headerTimeoutNanos;
         while (keepAlive && bodyToSkip > 0) {
             long left = bodyDeadline - System.nanoTime();
-            if (len == 0 && (left <= 0 || read(left) < 0)) {
+            if (input.len == 0 && (left <= 0 || input.read(left) < 0)) {
                 throw new EOFException("the client closed in the middle of a body");
             }
-            int drop = (int) Math.min(bodyToSkip, len);
-            consume(drop);
+            int drop = (int) Math.min(bodyToSkip, input.len);
+            input.consume(drop);
             bodyToSkip -= drop;
         }
         return keepAlive;
@@ -272,22 +243,17 @@ final class BlockingConnection implements Runnable {
     private void skipChunkedBody() throws IOException, HttpException {
         ChunkedBody body = new ChunkedBody();
         while (true) {
-            consume(body.feed(buf, len));
+            input.consume(body.feed(input.buf, input.len));
             if (body.done()) {
                 return;
             }
-            if (len == buf.length) {
-                grow(); // a long chunk line or trailer (ChunkedBody bounds it)
+            if (input.full()) {
+                input.grow(); // a long chunk line or trailer (ChunkedBody bounds it)
             }
             if (!readBefore(headDeadline)) {
                 throw new EOFException("the client closed in the middle of a body");
             }
         }
-    }
-
-    private void consume(int count) {
-        System.arraycopy(buf, count, buf, 0, len - count);
-        len -= count;
     }
 
     /** Writes a whole response; returns whether the connection stays open after it. */
@@ -387,9 +353,9 @@ final class BlockingConnection implements Runnable {
             if (left <= 0) {
                 return;
             }
-            len = 0; // dropped
+            input.clear(); // dropped
             try {
-                if (read(left) < 0) {
+                if (input.read(left) < 0) {
                     return;
                 }
             } catch (SocketTimeoutException e) {
@@ -425,34 +391,15 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    /**
-     * The buffer grows to READ_BUFFER_SIZE for a long head, or a long chunk line, and keeps that size
-     * for the connection's life: counted against the server's budget of grown buffers, so that a
-     * flood of connections sending long unfinished heads cannot take the heap. Past it: 503.
-     */
-    private void grow() throws HttpException {
-        int more = Limits.READ_BUFFER_SIZE - buf.length;
-        if (more <= 0) {
-            return;
-        }
-        if (!server.mayGrow(more)) {
-            throw new HttpException(503, "too many long heads in flight");
-        }
-        grown += more;
-        buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE);
-    }
-
     private void close() {
         state.set(CLOSED);
-        server.shrunk(grown);
-        grown = 0;
         writeTimeout.cancel();
         try {
             channel.close();
         } catch (IOException ignored) {
             // already gone
         }
-        buf = null;
+        input.release();
         server.connectionClosed(this);
     }
 }

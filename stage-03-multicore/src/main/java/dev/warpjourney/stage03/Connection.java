@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * One client connection: its bytes in, the response being written, and its deadline.
@@ -26,13 +25,10 @@ final class Connection {
     private final SelectionKey key;
     private final Loop loop;
 
-    // tag::buffer[]
-    // The loop's one read buffer, lent to this connection while the loop serves it.
+    /** The loop's one read buffer while the loop serves this connection; null between wake-ups. */
     private ByteBuffer in;
-    // Bytes of an unfinished request (or a pipelined one waiting behind a slow write), kept between
-    // wake-ups. Null for an idle connection: idle connections hold no buffer at all.
-    private byte[] leftover;
-    // end::buffer[]
+    /** What this connection keeps of a request between wake-ups: nothing, when it is idle. */
+    private final Incoming incoming;
 
     State state = State.READING;
     /** System.nanoTime() after which the loop acts on this connection; set by the loop's deadline verbs. */
@@ -65,53 +61,37 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.loop = loop;
+        this.incoming = new Incoming(loop);
         loop.deadlines().awaitRequest(this);
         loop.connectionOpened();
     }
 
-    /** Lends the loop's buffer to this connection, with its leftover bytes at the front. */
-    private void borrowBuffer() {
-        in = loop.readBuffer();
-        in.clear();
-        if (leftover != null) {
-            in.put(leftover);
-            loop.keptBytes(-leftover.length);
-            leftover = null;
-        }
-    }
-
-    /** Gives the buffer back, keeping only the bytes still unprocessed. */
-    private void returnBuffer() {
-        if (in.position() > 0 && state != State.CLOSED) {
-            leftover = Arrays.copyOf(in.array(), in.position());
-            loop.keptBytes(leftover.length);
-        }
+    /** The wake-up is over: the loop's buffer goes back, and an unfinished request's bytes stay here. */
+    private void giveBack() {
+        incoming.giveBack(in, state == State.CLOSED);
         in = null;
     }
 
     void onReadable() throws IOException {
-        borrowBuffer();
+        in = incoming.borrow();
         try {
             read();
         } finally {
-            returnBuffer();
+            giveBack();
         }
     }
 
     private void read() throws IOException {
         if (state == State.LINGERING) {
-            ByteBuffer sink = in;
-            while (true) {
-                sink.clear();
-                int n = channel.read(sink);
-                if (n < 0) {
-                    close();
-                    return;
-                }
-                if (n == 0) {
-                    return;
-                }
+            int n;
+            do { // drop whatever comes until the socket is empty; its end means the client has closed too
+                in.clear();
+                n = channel.read(in);
+            } while (n > 0);
+            if (n < 0) {
+                close();
             }
+            return;
         }
         int n = channel.read(in);
         if (n < 0) {
@@ -125,12 +105,12 @@ final class Connection {
 
     void onWritable() throws IOException {
         if (state == State.WRITING) {
-            borrowBuffer();
+            in = incoming.borrow();
             try {
                 writeResponse();
                 process(); // the response is out: answer what was pipelined behind it (nothing unless READING)
             } finally {
-                returnBuffer();
+                giveBack();
             }
         }
     }
@@ -139,11 +119,11 @@ final class Connection {
     void onTimeout() throws IOException {
         if (state == State.READING && requestStarted) {
             // The client began a request and did not finish it in time (RFC 9110 §15.5.9).
-            borrowBuffer();
+            in = incoming.borrow();
             try {
                 send(Response.error(408), false, false);
             } finally {
-                returnBuffer();
+                giveBack();
             }
         } else {
             close(); // idle keep-alive, a client that stopped reading, or the end of a lingering close
@@ -151,7 +131,7 @@ final class Connection {
     }
 
     boolean isIdle() {
-        return state == State.READING && !requestStarted && leftover == null && bodyToSkip == 0;
+        return state == State.READING && !requestStarted && incoming.isEmpty() && bodyToSkip == 0;
     }
 
     /** The server is shutting down and this connection has nothing in flight. */
@@ -179,7 +159,7 @@ final class Connection {
         while (state == State.READING) {
             if (bodyToSkip > 0) {
                 int drop = (int) Math.min(bodyToSkip, in.position());
-                consume(drop);
+                Incoming.consume(in, drop);
                 bodyToSkip -= drop;
                 if (bodyToSkip > 0) {
                     if (!skippingBody) {
@@ -205,7 +185,7 @@ final class Connection {
             try {
                 int skip = framing.emptyLines(text);
                 if (skip > 0) {
-                    consume(skip);
+                    Incoming.consume(in, skip);
                     text = text.substring(skip);
                     // An empty line is the first byte of a request: the head's deadline runs from it, so a
                     // client that sends one every few seconds cannot hold the connection for ever.
@@ -235,7 +215,7 @@ final class Connection {
                 return; // incomplete: wait for more bytes
             }
             String head = text.substring(0, end);
-            consume(end);
+            Incoming.consume(in, end);
             requestStarted = false;
             framing.next();
             handle(head);
@@ -303,7 +283,7 @@ final class Connection {
             send(Response.error(e.status), false, false);
             return false;
         }
-        consume(used);
+        Incoming.consume(in, used);
         if (!chunkedBody.done()) {
             return false; // the rest of a line, or more data, is still to come
         }
@@ -313,13 +293,6 @@ final class Connection {
         requestStarted = false;
         respond(req);
         return true;
-    }
-
-    private void consume(int count) {
-        byte[] a = in.array();
-        int remaining = in.position() - count;
-        System.arraycopy(a, count, a, 0, remaining);
-        in.position(remaining);
     }
 
     // tag::send[]
@@ -434,10 +407,7 @@ final class Connection {
         loop.connectionClosed();
         closeFile();
         loop.deadlines().cancel(this);
-        if (leftover != null) {
-            loop.keptBytes(-leftover.length);
-        }
-        leftover = null;
+        incoming.release();
         key.cancel();
         try {
             channel.close();

@@ -2,13 +2,10 @@ package dev.warpjourney.stage05;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,10 +32,6 @@ final class BlockingConnection implements Runnable {
     private static final int STALL_WRITE = 8192;
 
     private final SocketChannel channel;
-    /** The channel's socket adaptor and its stream: the way to a read with a timeout (SocketChannel.read has none). */
-    private final Socket socket;
-
-    private final InputStream in;
     private final BlockingServer server;
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
@@ -46,17 +39,8 @@ final class BlockingConnection implements Runnable {
     /** BUSY, IDLE or CLOSED. Shared, mutable: this connection's thread and a stopping server's both swap it. */
     private final AtomicInteger state = new AtomicInteger(BUSY);
 
-    /**
-     * Bytes received and not yet processed are {@code buf[0, len)}. A blocked read needs somewhere to
-     * put what comes, so every connection has a buffer of its own, idle ones too (model LOOPS lends
-     * one per loop instead): small at first, as Warp's 4 KiB reads, and grown to the full head's
-     * size only for a request head that does not fit.
-     */
-    private byte[] buf = new byte[Limits.BLOCKING_READ_SIZE];
-
-    private int len;
-    /** Bytes {@link #buf} grew by, counted in the server's budget until this connection closes. */
-    private int grown;
+    /** What has come and is not processed yet, and the way to wait for more. */
+    private final BlockingInput input;
     /** Where the head now being received ends, or why it never will: the rules Connection follows too. */
     private final HeadFraming framing = new HeadFraming();
     /** System.nanoTime() by which the head of the request being received must be complete; 0 before its first byte. */
@@ -65,7 +49,7 @@ final class BlockingConnection implements Runnable {
     private ByteBuffer stall;
     /**
      * The request being handled, refilled by the parser for each request; {@link #headLength}: its head's bytes at
-     * {@link #buf}'s start.
+     * the input buffer's start.
      */
     private final Request request = new Request();
 
@@ -79,9 +63,8 @@ final class BlockingConnection implements Runnable {
 
     BlockingConnection(SocketChannel channel, BlockingServer server) throws IOException {
         this.channel = channel;
-        this.socket = channel.socket();
-        this.in = socket.getInputStream();
         this.server = server;
+        this.input = new BlockingInput(channel, server);
         this.headerTimeoutNanos = server.config().requestHeaderTimeout().toNanos();
         this.idleTimeoutNanos = server.config().idleTimeout().toNanos();
         this.writeTimeout = server.writeTimeouts().register(channel);
@@ -139,18 +122,18 @@ final class BlockingConnection implements Runnable {
     private Request recvRequest() throws IOException, HttpException {
         framing.next(); // the buffer's first bytes, after any empty lines, are this request's
         while (true) {
-            int skip = framing.emptyLines(buf, len);
+            int skip = framing.emptyLines(input.buf, input.len);
             if (skip > 0) {
-                consume(skip);
+                input.consume(skip);
                 startRequest(); // an empty line is the first byte of a request: the head's deadline runs from it
             }
-            if (len == 0 && framing.begun()) {
+            if (input.len == 0 && framing.begun()) {
                 if (!readBefore(headDeadline)) {
                     return null; // the client gave up
                 }
                 continue; // only empty lines so far: the head's deadline runs on
             }
-            if (len == 0) {
+            if (input.len == 0) {
                 headDeadline = 0;
                 if (!awaitRequest()) {
                     return null; // the client closed or stayed idle, or the server is stopping
@@ -158,17 +141,17 @@ final class BlockingConnection implements Runnable {
                 continue;
             }
             startRequest();
-            int end = framing.headEnd(buf, len);
+            int end = framing.headEnd(input.buf, input.len);
             if (end != HeadFraming.INCOMPLETE) {
-                RequestParser.parse(buf, 0, end, request);
+                RequestParser.parse(input.buf, 0, end, request);
                 headLength = end; // consumed once the request is answered: it points into these bytes
                 return request;
             }
-            if (len == buf.length) {
-                if (buf.length == Limits.READ_BUFFER_SIZE) {
+            if (input.full()) {
+                if (input.buf.length == Limits.READ_BUFFER_SIZE) {
                     throw new HttpException(431, "head does not fit"); // cannot happen within the framing's limits
                 }
-                grow(); // a long head: room for the longest we accept
+                input.grow(); // a long head: room for the longest we accept
             }
             if (!readBefore(headDeadline)) {
                 return null; // the client gave up mid-head
@@ -196,7 +179,7 @@ final class BlockingConnection implements Runnable {
         }
         int n;
         try {
-            n = read(idleTimeoutNanos);
+            n = input.read(idleTimeoutNanos);
         } catch (SocketTimeoutException e) {
             return false; // idle keep-alive: close
         } catch (IOException e) {
@@ -224,23 +207,11 @@ final class BlockingConnection implements Runnable {
             if (left <= 0) {
                 throw new SocketTimeoutException();
             }
-            return read(left) > 0;
+            return input.read(left) > 0;
         } catch (SocketTimeoutException e) {
             // The client began a request and did not finish it in time (RFC 9110 §15.5.9).
             throw new HttpException(408, "request head timed out");
         }
-    }
-
-    /** One blocking read into the buffer after its bytes, of what the socket has, waiting at most {@code nanos}. */
-    private int read(long nanos) throws IOException {
-        // SO_TIMEOUT counts whole milliseconds, and 0 would mean for ever. Setting it is a field
-        // write, not a system call; the JDK parks the read with that timeout on a poller.
-        socket.setSoTimeout(Math.clamp((nanos + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
-        int n = in.read(buf, len, buf.length - len);
-        if (n > 0) {
-            len += n;
-        }
-        return n;
     }
 
     /** Answers one request; false when the connection closes after it. */
@@ -255,14 +226,14 @@ final class BlockingConnection implements Runnable {
             // 400: so it is read to its end before we answer, still under the request head's deadline.
             // The head leaves the buffer first, so the request takes a copy of it (rare).
             req = req.detach(headLength);
-            consume(headLength);
+            input.consume(headLength);
             headLength = 0;
             skipChunkedBody();
         }
         headDeadline = 0;
         Response response = server.files().handle(req, server.fileCache());
         boolean keepAlive = send(response, req.keepAlive && !server.isDraining(), http10);
-        consume(headLength);
+        input.consume(headLength);
         headLength = 0;
         // A Content-Length body is dropped after the answer, as Connection does. All of it must come
         // within the header timeout (a timeout ends the connection with an exception): a deadline
@@ -271,11 +242,11 @@ final class BlockingConnection implements Runnable {
         long bodyDeadline = System.nanoTime() + headerTimeoutNanos;
         while (keepAlive && bodyToSkip > 0) {
             long left = bodyDeadline - System.nanoTime();
-            if (len == 0 && (left <= 0 || read(left) < 0)) {
+            if (input.len == 0 && (left <= 0 || input.read(left) < 0)) {
                 throw new EOFException("the client closed in the middle of a body");
             }
-            int drop = (int) Math.min(bodyToSkip, len);
-            consume(drop);
+            int drop = (int) Math.min(bodyToSkip, input.len);
+            input.consume(drop);
             bodyToSkip -= drop;
         }
         return keepAlive;
@@ -284,22 +255,17 @@ final class BlockingConnection implements Runnable {
     private void skipChunkedBody() throws IOException, HttpException {
         ChunkedBody body = new ChunkedBody();
         while (true) {
-            consume(body.feed(buf, len));
+            input.consume(body.feed(input.buf, input.len));
             if (body.done()) {
                 return;
             }
-            if (len == buf.length) {
-                grow(); // a long chunk line or trailer (ChunkedBody bounds it)
+            if (input.full()) {
+                input.grow(); // a long chunk line or trailer (ChunkedBody bounds it)
             }
             if (!readBefore(headDeadline)) {
                 throw new EOFException("the client closed in the middle of a body");
             }
         }
-    }
-
-    private void consume(int count) {
-        System.arraycopy(buf, count, buf, 0, len - count);
-        len -= count;
     }
 
     /** Writes a whole response; returns whether the connection stays open after it. */
@@ -422,9 +388,9 @@ final class BlockingConnection implements Runnable {
             if (left <= 0) {
                 return;
             }
-            len = 0; // dropped
+            input.clear(); // dropped
             try {
-                if (read(left) < 0) {
+                if (input.read(left) < 0) {
                     return;
                 }
             } catch (SocketTimeoutException e) {
@@ -460,34 +426,15 @@ final class BlockingConnection implements Runnable {
         }
     }
 
-    /**
-     * The buffer grows to READ_BUFFER_SIZE for a long head, or a long chunk line, and keeps that size
-     * for the connection's life: counted against the server's budget of grown buffers, so that a
-     * flood of connections sending long unfinished heads cannot take the heap. Past it: 503.
-     */
-    private void grow() throws HttpException {
-        int more = Limits.READ_BUFFER_SIZE - buf.length;
-        if (more <= 0) {
-            return;
-        }
-        if (!server.mayGrow(more)) {
-            throw new HttpException(503, "too many long heads in flight");
-        }
-        grown += more;
-        buf = Arrays.copyOf(buf, Limits.READ_BUFFER_SIZE);
-    }
-
     private void close() {
         state.set(CLOSED);
-        server.shrunk(grown);
-        grown = 0;
         writeTimeout.cancel();
         try {
             channel.close();
         } catch (IOException ignored) {
             // already gone
         }
-        buf = null;
+        input.release();
         server.connectionClosed(this);
     }
 }

@@ -2,10 +2,8 @@ package dev.warpjourney.stage05;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 
 /**
  * One client connection: its bytes in, the response being written, and its deadline.
@@ -23,13 +21,10 @@ final class Connection {
     private final SelectionKey key;
     private final Loop loop;
 
-    // tag::buffer[]
-    // The loop's one read buffer, lent to this connection while the loop serves it.
+    /** The loop's one read buffer while the loop serves this connection; null between wake-ups. */
     private ByteBuffer in;
-    // Bytes of an unfinished request (or a pipelined one waiting behind a slow write), kept between
-    // wake-ups. Null for an idle connection: idle connections hold no buffer at all.
-    private byte[] leftover;
-    // end::buffer[]
+    /** What this connection keeps of a request between wake-ups: nothing, when it is idle. */
+    private final Incoming incoming;
 
     State state = State.READING;
     /** System.nanoTime() after which the loop acts on this connection; set by the loop's deadline verbs. */
@@ -52,28 +47,8 @@ final class Connection {
     /** Where the head now being received ends, or why it never will: the rules BlockingConnection follows too. */
     private final HeadFraming framing = new HeadFraming();
 
-    /** The head being written: the loop's buffer while {@link #send} runs, a copy of what is left after. */
-    private ByteBuffer outHead;
-    /** A small file's bytes being written after the head: this connection's view of the cached bytes. */
-    private ByteBuffer outBody;
-    /** The two buffers of a gathering write, made once per connection. */
-    private ByteBuffer[] pair;
-    /**
-     * The last file this connection sent from its cached bytes, and its view of them: a keep-alive client asking again
-     * reuses both.
-     */
-    private FileCache.Entry viewOf;
-
-    private ByteBuffer view;
-    /**
-     * The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it.
-     */
-    private FileCache.Entry outEntry;
-
-    private FileChannel outFile;
-    private long filePosition;
-    private long fileEnd;
-    private boolean closeAfterResponse;
+    /** The response being written, if any: one object for the connection's life (see {@link Outgoing}). */
+    private final Outgoing outgoing;
     /**
      * Responses composed into the loop's write buffer and not written yet: the answers to requests
      * that came pipelined in one read, gathered into one write. Always 0 outside {@link #process}:
@@ -85,53 +60,38 @@ final class Connection {
         this.channel = channel;
         this.key = key;
         this.loop = loop;
+        this.incoming = new Incoming(loop);
+        this.outgoing = new Outgoing(loop.fileCache(), loop.reserve());
         loop.deadlines().awaitRequest(this);
         loop.connectionOpened();
     }
 
-    /** Lends the loop's buffer to this connection, with its leftover bytes at the front. */
-    private void borrowBuffer() {
-        in = loop.readBuffer();
-        in.clear();
-        if (leftover != null) {
-            in.put(leftover);
-            loop.keptBytes(-leftover.length);
-            leftover = null;
-        }
-    }
-
-    /** Gives the buffer back, keeping only the bytes still unprocessed. */
-    private void returnBuffer() {
-        if (in.position() > 0 && state != State.CLOSED) {
-            leftover = Arrays.copyOf(in.array(), in.position());
-            loop.keptBytes(leftover.length);
-        }
+    /** The wake-up is over: the loop's buffer goes back, and an unfinished request's bytes stay here. */
+    private void giveBack() {
+        incoming.giveBack(in, state == State.CLOSED);
         in = null;
     }
 
     void onReadable() throws IOException {
-        borrowBuffer();
+        in = incoming.borrow();
         try {
             read();
         } finally {
-            returnBuffer();
+            giveBack();
         }
     }
 
     private void read() throws IOException {
         if (state == State.LINGERING) {
-            ByteBuffer sink = in;
-            while (true) {
-                sink.clear();
-                int n = channel.read(sink);
-                if (n < 0) {
-                    close();
-                    return;
-                }
-                if (n == 0) {
-                    return;
-                }
+            int n;
+            do { // drop whatever comes until the socket is empty; its end means the client has closed too
+                in.clear();
+                n = channel.read(in);
+            } while (n > 0);
+            if (n < 0) {
+                close();
             }
+            return;
         }
         int n = channel.read(in);
         if (n < 0) {
@@ -145,12 +105,12 @@ final class Connection {
 
     void onWritable() throws IOException {
         if (state == State.WRITING) {
-            borrowBuffer();
+            in = incoming.borrow();
             try {
                 writeResponse();
                 process(); // the response is out: answer what was pipelined behind it (nothing unless READING)
             } finally {
-                returnBuffer();
+                giveBack();
             }
         }
     }
@@ -159,11 +119,11 @@ final class Connection {
     void onTimeout() throws IOException {
         if (state == State.READING && requestStarted) {
             // The client began a request and did not finish it in time (RFC 9110 §15.5.9).
-            borrowBuffer();
+            in = incoming.borrow();
             try {
                 send(Response.error(408), false, false);
             } finally {
-                returnBuffer();
+                giveBack();
             }
         } else {
             close(); // idle keep-alive, a client that stopped reading, or the end of a lingering close
@@ -171,7 +131,7 @@ final class Connection {
     }
 
     boolean isIdle() {
-        return state == State.READING && !requestStarted && leftover == null && bodyToSkip == 0;
+        return state == State.READING && !requestStarted && incoming.isEmpty() && bodyToSkip == 0;
     }
 
     /** The server is shutting down and this connection has nothing in flight. */
@@ -206,7 +166,7 @@ final class Connection {
         while (state == State.READING) {
             if (bodyToSkip > 0) {
                 int drop = (int) Math.min(bodyToSkip, in.position());
-                consume(drop);
+                Incoming.consume(in, drop);
                 bodyToSkip -= drop;
                 if (bodyToSkip > 0) {
                     if (!skippingBody) {
@@ -230,7 +190,7 @@ final class Connection {
             try {
                 int skip = framing.emptyLines(in.array(), in.position());
                 if (skip > 0) {
-                    consume(skip);
+                    Incoming.consume(in, skip);
                     // An empty line is the first byte of a request: the head's deadline runs from it, so a
                     // client that sends one every few seconds cannot hold the connection for ever.
                     startRequest();
@@ -293,13 +253,13 @@ final class Connection {
             RequestParser.parse(in.array(), 0, end, req);
         } catch (HttpException e) {
             if (send(Response.error(e.status), false, false)) {
-                consume(end);
+                Incoming.consume(in, end);
             }
             return;
         }
         if (req.contentLength > Limits.MAX_DISCARDED_BODY) {
             if (send(Response.error(413), false, req.minorVersion == 0)) {
-                consume(end);
+                Incoming.consume(in, end);
             }
             return;
         }
@@ -309,7 +269,7 @@ final class Connection {
             // until then, so the request-head deadline keeps running (no Slowloris in the body).
             // Its head leaves the buffer before the body is read: the request takes a copy (rare).
             chunkedRequest = req.detach(end);
-            consume(end);
+            Incoming.consume(in, end);
             requestStarted = true;
             chunkedBody = new ChunkedBody();
             return;
@@ -323,7 +283,7 @@ final class Connection {
         }
         // end::composer-pipeline[]
         bodyToSkip = req.contentLength;
-        consume(end);
+        Incoming.consume(in, end);
     }
 
     private boolean respond(Request req, boolean more) throws IOException {
@@ -343,7 +303,7 @@ final class Connection {
             send(Response.error(e.status), false, false);
             return false;
         }
-        consume(used);
+        Incoming.consume(in, used);
         if (!chunkedBody.done()) {
             return false; // the rest of a line, or more data, is still to come
         }
@@ -353,13 +313,6 @@ final class Connection {
         requestStarted = false;
         respond(req, false);
         return true;
-    }
-
-    private void consume(int count) {
-        byte[] a = in.array();
-        int remaining = in.position() - count;
-        System.arraycopy(a, count, a, 0, remaining);
-        in.position(remaining);
     }
 
     // tag::send[]
@@ -377,14 +330,9 @@ final class Connection {
      *         the socket, so this request is answered again, from its head, once the batch is out
      */
     private boolean send(Response r, boolean keepAlive, boolean http10, boolean more) throws IOException {
-        outBody = null;
-        ByteBuffer small = null;
-        if (r.file != null && !r.omitBody && r.fileLength > 0) {
-            ByteBuffer bytes = loop.fileCache().body(r.file);
-            if (bytes != null) {
-                small = bodyView(r.file, bytes, r.fileOffset, r.fileLength); // a small file: no descriptor at all
-            }
-        }
+        boolean fromFile = r.file != null && !r.omitBody && r.fileLength > 0;
+        // A small file's bytes, cached: no descriptor at all.
+        ByteBuffer small = fromFile ? outgoing.smallBody(r.file, r.fileOffset, r.fileLength) : null;
         byte[] body = r.omitBody || r.file != null ? NO_BYTES : r.body;
         byte[] prefix = ResponseHead.prefix(r); // the file's pre-composed bytes, or this response's, composed now
         int length = prefix.length + ResponseHead.PER_RESPONSE + body.length + (small == null ? 0 : small.remaining());
@@ -392,12 +340,9 @@ final class Connection {
         if (batched > 0 && out.remaining() < length && !flushBatch()) {
             return false; // the batch waits for the socket, and this response with it
         }
-        if (small != null) {
-            outBody = small;
-        } else if (r.file != null && !r.omitBody && r.fileLength > 0) {
+        if (fromFile && small == null) {
             try {
-                outFile = openFile(r.file);
-                outEntry = r.file;
+                outgoing.openFile(r.file, r.fileOffset, r.fileLength);
             } catch (IOException e) {
                 if (Failures.isOutOfResources(e)) {
                     // Out of descriptors: the file is there and cannot be opened now. 503 says "try
@@ -407,8 +352,6 @@ final class Connection {
                 // The file vanished between lookup and open: the head is not sent yet, so say so.
                 return send(Response.error(404), keepAlive, http10, more);
             }
-            filePosition = r.fileOffset;
-            fileEnd = r.fileOffset + r.fileLength;
         }
         if (batched == 0) {
             out.clear();
@@ -418,20 +361,18 @@ final class Connection {
         }
         ResponseHead.compose(prefix, keepAlive, http10, loop.dates().now(), out);
         out.put(body);
-        if (more && keepAlive && outFile == null && out == loop.writeBuffer()) {
-            if (outBody != null) {
-                out.put(outBody); // copied: this response's bytes must be in the batch before the next one's
-                outBody = null;
+        if (more && keepAlive && !outgoing.hasFile() && out == loop.writeBuffer()) {
+            if (small != null) {
+                out.put(small); // copied: this response's bytes must be in the batch before the next one's
             }
             batched++;
             return true; // the next request, already in the buffer, is answered before anything is written
         }
         batched = 0;
-        outHead = out.flip();
-        closeAfterResponse = !keepAlive;
+        outgoing.start(out.flip(), small, !keepAlive);
         state = State.WRITING;
         writeResponse();
-        keepWhatIsLeft(out);
+        outgoing.keepWhatIsLeft(out);
         return true;
     }
 
@@ -442,116 +383,31 @@ final class Connection {
     private boolean flushBatch() throws IOException {
         ByteBuffer out = loop.writeBuffer();
         batched = 0;
-        outHead = out.flip();
-        outBody = null;
-        closeAfterResponse = false;
+        outgoing.start(out.flip(), null, false);
         state = State.WRITING;
         writeResponse();
-        keepWhatIsLeft(out);
+        outgoing.keepWhatIsLeft(out);
         return state == State.READING;
     }
 
-    /**
-     * After a write that the socket did not take whole: the loop's buffer is the next response's
-     * (any connection's), so what is left of the head moves here: nothing, once the head is out
-     * and only the body waits.
-     */
-    private void keepWhatIsLeft(ByteBuffer out) {
-        if (outHead == out) {
-            outHead = out.hasRemaining()
-                    ? ByteBuffer.allocate(out.remaining()).put(out).flip()
-                    : NO_HEAD;
-        }
-    }
-
     private static final byte[] NO_BYTES = new byte[0];
-    /** An empty head, for a response whose head is out and whose body still waits for the socket. */
-    private static final ByteBuffer NO_HEAD = ByteBuffer.allocate(0);
 
-    /** This connection's own position in a cached file's bytes (the bytes are shared; their position cannot be). */
-    private ByteBuffer bodyView(FileCache.Entry file, ByteBuffer bytes, long offset, long length) {
-        if (viewOf != file) {
-            dropView();
-            view = bytes.duplicate();
-            viewOf = file;
-            loop.fileCache().view(file);
-        }
-        view.clear().position((int) offset).limit((int) (offset + length));
-        return view;
-    }
-
-    /**
-     * Lets this connection's view of a cached file's bytes go (the cache counts the bytes until every view is gone).
-     */
-    private void dropView() {
-        if (viewOf != null) {
-            loop.fileCache().unview(viewOf);
-            viewOf = null;
-            view = null;
-        }
-    }
-
-    private ByteBuffer[] gather(ByteBuffer head, ByteBuffer body) {
-        if (pair == null) {
-            pair = new ByteBuffer[2];
-        }
-        pair[0] = head;
-        pair[1] = body;
-        return pair;
-    }
-
-    // tag::fdcache-send[]
-    /** The file's descriptor from the loop's cache: open already on a hit, no system call at all. */
-    private FileChannel openFile(FileCache.Entry file) throws IOException {
-        try {
-            return loop.fileCache().acquire(file);
-        } catch (IOException e) {
-            if (Failures.isOutOfResources(e) && loop.reserve().release()) {
-                return loop.fileCache().acquire(file); // in the reserve descriptor's place
-            }
-            throw e;
-        }
-    }
-    // end::fdcache-send[]
-
-    // tag::composer-write[]
     private void writeResponse() throws IOException {
-        while (outHead.hasRemaining() || (outBody != null && outBody.hasRemaining())) {
-            // Head and a small file's bytes in one writev(2): the whole response in one system call.
-            long n = outBody == null ? channel.write(outHead) : channel.write(gather(outHead, outBody));
-            if (n == 0) {
-                waitForWritable();
-                return;
-            }
-        }
-        // end::composer-write[]
-        while (outFile != null && filePosition < fileEnd) {
-            // The kernel copies file pages to the socket (sendfile): the body never enters the heap.
-            long n = outFile.transferTo(filePosition, fileEnd - filePosition, channel);
-            if (n == 0) {
-                if (filePosition >= outFile.size()) {
-                    close(); // the file shrank under us: we cannot keep the promised Content-Length
+        switch (outgoing.write(channel)) {
+            case BLOCKED -> waitForWritable();
+            case TRUNCATED -> close(); // we cannot keep the promised Content-Length
+            case SENT -> {
+                outgoing.finish();
+                if (outgoing.closeAfter()) {
+                    lingeringClose();
                     return;
                 }
-                waitForWritable();
-                return;
+                state = State.READING;
+                key.interestOps(SelectionKey.OP_READ);
+                loop.deadlines().awaitRequest(this);
+                // No call to process() here: the loop that called us takes the next pipelined request.
             }
-            filePosition += n;
         }
-        closeFile();
-        outHead = null;
-        outBody = null;
-        if (viewOf != null && viewOf.retired) {
-            dropView(); // the cache let these bytes go: an idle connection does not keep them alive
-        }
-        if (closeAfterResponse) {
-            lingeringClose();
-            return;
-        }
-        state = State.READING;
-        key.interestOps(SelectionKey.OP_READ);
-        loop.deadlines().awaitRequest(this);
-        // No call to process() here: the loop that called us takes the next pipelined request.
     }
     // end::send[]
 
@@ -572,18 +428,6 @@ final class Connection {
         loop.deadlines().linger(this);
     }
 
-    // tag::fdcache-release[]
-    /** The response is done with its file (sent, or its connection closed): the cache may close it again. */
-    private void closeFile() {
-        if (outFile != null) {
-            loop.fileCache().release(outEntry);
-            outFile = null;
-            outEntry = null;
-            loop.reserve().restore();
-        }
-    }
-    // end::fdcache-release[]
-
     void close() {
         if (state == State.CLOSED) {
             return;
@@ -591,14 +435,9 @@ final class Connection {
         state = State.CLOSED;
         batched = 0;
         loop.connectionClosed();
-        closeFile();
+        outgoing.release();
         loop.deadlines().cancel(this);
-        if (leftover != null) {
-            loop.keptBytes(-leftover.length);
-        }
-        leftover = null;
-        outBody = null;
-        dropView();
+        incoming.release();
         key.cancel();
         try {
             channel.close();
