@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Model VTHREADS: no event loop in our code at all. An acceptor takes each connection from the
@@ -101,7 +100,7 @@ final class BlockingServer {
                 FileCache.channelBudget(1),
                 Limits.FILE_CACHE_WINDOW,
                 Limits.FILE_CACHE_REAP_PERIOD,
-                new ReentrantLock());
+                Guard.locked());
         this.reaper = Thread.ofVirtual().name("stage04-file-reaper").unstarted(this::reapLoop);
         this.listener = ServerSocketChannel.open();
         try {

@@ -53,7 +53,7 @@ final class Connection {
     /**
      * The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it.
      */
-    private FileCache.Entry outEntry;
+    private FileEntry outEntry;
 
     private FileChannel outFile;
     private long filePosition;
@@ -332,7 +332,7 @@ final class Connection {
 
     // tag::fdcache-send[]
     /** The file's descriptor from the loop's cache: open already on a hit, no system call at all. */
-    private FileChannel openFile(FileCache.Entry file) throws IOException {
+    private FileChannel openFile(FileEntry file) throws IOException {
         try {
             return loop.fileCache().acquire(file);
         } catch (IOException e) {

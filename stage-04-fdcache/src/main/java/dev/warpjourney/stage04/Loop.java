@@ -115,7 +115,7 @@ final class Loop {
                 FileCache.channelBudget(config.loops()),
                 Limits.FILE_CACHE_WINDOW,
                 Limits.FILE_CACHE_REAP_PERIOD,
-                null);
+                Guard.NONE);
         this.deadlines = new Deadlines(config);
         try {
             this.acceptor = listener == null ? null : new Acceptor(name, listener, selector, this::adopt);

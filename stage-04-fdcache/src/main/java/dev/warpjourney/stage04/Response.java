@@ -13,7 +13,7 @@ final class Response {
     final List<String[]> headers = new ArrayList<>();
     byte[] body = new byte[0];
     /** The file whose region is the body, as the cache knows it; the connection takes its descriptor. */
-    FileCache.Entry file;
+    FileEntry file;
 
     long fileOffset;
     long fileLength;

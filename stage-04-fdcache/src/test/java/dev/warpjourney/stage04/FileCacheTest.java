@@ -45,23 +45,23 @@ class FileCacheTest {
     private FileCache cache(int maxEntries, int maxChannels, Duration window, Duration reapPeriod) {
         FileCache.Lookup counting = new FileCache.Lookup() {
             @Override
-            public FileCache.Entry resolve(RequestTarget target) {
+            public FileEntry resolve(RequestTarget target) {
                 resolved.incrementAndGet();
                 return files.resolve(target);
             }
 
             @Override
-            public boolean unchanged(FileCache.Entry file) {
+            public boolean unchanged(FileEntry file) {
                 checked.incrementAndGet();
                 return !statDisagrees.get() && files.unchanged(file);
             }
 
             @Override
-            public java.nio.channels.FileChannel open(FileCache.Entry file) throws IOException {
+            public java.nio.channels.FileChannel open(FileEntry file) throws IOException {
                 return files.open(file);
             }
         };
-        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null);
+        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, Guard.NONE);
     }
 
     private static RequestTarget target(String path) {
@@ -71,12 +71,12 @@ class FileCacheTest {
     @Test
     void insideTheWindowAHitTouchesNoFile() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry first = cache.lookup(target("/a.txt"));
+        FileEntry first = cache.lookup(target("/a.txt"));
         cache.acquire(first); // its descriptor is open from here on
         cache.release(first);
-        FileCache.Entry second = cache.lookup(target("/a.txt"));
+        FileEntry second = cache.lookup(target("/a.txt"));
         assertThat(second).isSameAs(first);
-        assertThat(first.kind).isEqualTo(FileCache.Kind.FILE);
+        assertThat(first.kind).isEqualTo(FileEntry.Kind.FILE);
         assertThat(first.size).isEqualTo(3);
         assertThat(first.contentType).startsWith("text/plain");
         assertThat(resolved.get()).isEqualTo(1);
@@ -88,7 +88,7 @@ class FileCacheTest {
     @Test
     void insideTheWindowAFileWithoutADescriptorIsCheckedBeforeItMayBeOpened() {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry first = cache.lookup(target("/a.txt")); // a HEAD, say: nothing opened
+        FileEntry first = cache.lookup(target("/a.txt")); // a HEAD, say: nothing opened
         assertThat(cache.lookup(target("/a.txt"))).isSameAs(first);
         assertThat(checked.get()).as("one stat, since an open may follow").isEqualTo(1);
         assertThat(resolved.get()).isEqualTo(1);
@@ -99,28 +99,28 @@ class FileCacheTest {
         Files.createDirectories(root.resolve("d"));
         Files.writeString(root.resolve("d/index.html"), "<p>");
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        assertThat(cache.lookup(target("/d")).kind).isEqualTo(FileCache.Kind.DIRECTORY);
-        assertThat(cache.lookup(target("/d/")).kind).isEqualTo(FileCache.Kind.FILE);
-        assertThat(cache.lookup(target("/a.txt/")).kind).isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.lookup(target("/d")).kind).isEqualTo(FileEntry.Kind.DIRECTORY);
+        assertThat(cache.lookup(target("/d/")).kind).isEqualTo(FileEntry.Kind.FILE);
+        assertThat(cache.lookup(target("/a.txt/")).kind).isEqualTo(FileEntry.Kind.MISSING);
         assertThat(cache.size()).isEqualTo(3);
     }
 
     @Test
     void aMissingFileIsRememberedForTheWindowOnly() throws Exception {
         FileCache cache = cache(16, 16, Duration.ofMillis(200));
-        assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileEntry.Kind.MISSING);
         Files.writeString(root.resolve("new.txt"), "new");
         assertThat(cache.lookup(target("/new.txt")).kind)
                 .as("inside the window")
-                .isEqualTo(FileCache.Kind.MISSING);
+                .isEqualTo(FileEntry.Kind.MISSING);
         Thread.sleep(300);
-        assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileCache.Kind.FILE);
+        assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileEntry.Kind.FILE);
     }
 
     @Test
     void afterTheWindowTheSameFileCostsOneStatAndKeepsItsDescriptor() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO); // every lookup checks
-        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        FileEntry e = cache.lookup(target("/a.txt"));
         FileChannel ch = cache.acquire(e); // opening checks too: the entry may be a window old
         cache.release(e);
         assertThat(cache.lookup(target("/a.txt"))).isSameAs(e);
@@ -136,10 +136,10 @@ class FileCacheTest {
     @Test
     void aChmodIsAChange() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO);
-        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        FileEntry e = cache.lookup(target("/a.txt"));
         Files.setPosixFilePermissions(
                 root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        FileCache.Entry again = cache.lookup(target("/a.txt"));
+        FileEntry again = cache.lookup(target("/a.txt"));
         assertThat(again).isNotSameAs(e);
         assertThat(e.retired).isTrue();
     }
@@ -147,7 +147,7 @@ class FileCacheTest {
     @Test
     void aFileSwappedInsideTheWindowIsNeverOpenedThroughItsOldEntry() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry e = cache.lookup(target("/a.txt")); // looked up (a HEAD, say), never opened
+        FileEntry e = cache.lookup(target("/a.txt")); // looked up (a HEAD, say), never opened
         Path outside = Files.createTempFile("outside", ".txt"); // not under the root
         try {
             Files.writeString(outside, "secret");
@@ -158,7 +158,7 @@ class FileCacheTest {
             // Inside the window, but no descriptor holds the old file: the lookup checks before an open can follow.
             assertThat(cache.lookup(target("/a.txt")).kind)
                     .as("looked up anew: outside the root")
-                    .isEqualTo(FileCache.Kind.MISSING);
+                    .isEqualTo(FileEntry.Kind.MISSING);
             assertThat(e.retired).isTrue();
         } finally {
             Files.delete(outside);
@@ -168,12 +168,12 @@ class FileCacheTest {
     @Test
     void aReplacedFileRetiresItsEntryButNotADescriptorInUse() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO);
-        FileCache.Entry old = cache.lookup(target("/a.txt"));
+        FileEntry old = cache.lookup(target("/a.txt"));
         FileChannel sending = cache.acquire(old); // a response is sending from it
         Path tmp = root.resolve(".a.tmp");
         Files.writeString(tmp, "AAA"); // same size: only the file key tells them apart (and perhaps the mtime)
         Files.move(tmp, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FileCache.Entry fresh = cache.lookup(target("/a.txt"));
+        FileEntry fresh = cache.lookup(target("/a.txt"));
         assertThat(fresh).isNotSameAs(old);
         assertThat(old.retired).isTrue();
         assertThat(sending.isOpen()).as("still sending").isTrue();
@@ -188,10 +188,10 @@ class FileCacheTest {
     @Test
     void theReaperMarksThenClosesAndSparesWhatIsInFlight() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofMillis(10));
-        FileCache.Entry idle = cache.lookup(target("/a.txt"));
+        FileEntry idle = cache.lookup(target("/a.txt"));
         FileChannel idleChannel = cache.acquire(idle);
         cache.release(idle);
-        FileCache.Entry busy = cache.lookup(target("/b.txt"));
+        FileEntry busy = cache.lookup(target("/b.txt"));
         FileChannel busyChannel = cache.acquire(busy);
         long t = System.nanoTime();
         assertThat(cache.nanosToReap(t))
@@ -221,7 +221,7 @@ class FileCacheTest {
         Duration period = Duration.ofHours(1); // only the times handed to reap count, not the clock
         FileCache cache = cache(16, 16, Duration.ofHours(1), period);
         long now = System.nanoTime();
-        FileCache.Entry a = cache.lookup(target("/a.txt")); // the first entry starts the timer
+        FileEntry a = cache.lookup(target("/a.txt")); // the first entry starts the timer
         FileChannel channel = cache.acquire(a);
         cache.release(a);
         long due = now + cache.nanosToReap(now);
@@ -245,7 +245,7 @@ class FileCacheTest {
     @Test
     void aStatThatDisagreesButALookupThatFindsTheSameFileKeepsTheEntryAndItsDescriptor() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO); // every lookup is past the window
-        FileCache.Entry first = cache.lookup(target("/a.txt"));
+        FileEntry first = cache.lookup(target("/a.txt"));
         FileChannel channel = cache.acquire(first);
         cache.release(first);
         statDisagrees.set(true);
@@ -262,9 +262,9 @@ class FileCacheTest {
     @Test
     void theDescriptorBoundClosesTheLeastRecentlyUsedIdleOne() throws IOException {
         FileCache cache = cache(16, 2, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
-        FileCache.Entry b = cache.lookup(target("/b.txt"));
-        FileCache.Entry c = cache.lookup(target("/c.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
+        FileEntry b = cache.lookup(target("/b.txt"));
+        FileEntry c = cache.lookup(target("/c.txt"));
         FileChannel ca = cache.acquire(a);
         cache.release(a);
         FileChannel cb = cache.acquire(b);
@@ -286,7 +286,7 @@ class FileCacheTest {
     @Test
     void theEntryBoundEvictsTheLeastRecentlyUsedPath() throws IOException {
         FileCache cache = cache(2, 16, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         FileChannel ca = cache.acquire(a);
         cache.release(a);
         cache.lookup(target("/b.txt"));
@@ -300,10 +300,10 @@ class FileCacheTest {
     @Test
     void closeClosesEveryDescriptor() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         FileChannel ca = cache.acquire(a);
         cache.release(a);
-        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        FileEntry b = cache.lookup(target("/b.txt"));
         FileChannel cb = cache.acquire(b);
         cache.lookup(target("/b.txt"));
         cache.close();

@@ -62,12 +62,12 @@ public class HotPathBenchmark {
     }
 
     /** A cache entry for a real 151-byte file: the composer only needs it to be there. */
-    private static FileCache.Entry indexFile() {
+    private static FileEntry indexFile() {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("index", ".html");
             java.nio.file.Files.write(file, new byte[151]);
             file.toFile().deleteOnExit();
-            return FileCache.Entry.file(
+            return FileEntry.file(
                     file,
                     file,
                     java.nio.file.Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class));

@@ -79,7 +79,7 @@ class RequestTargetFuzzTest {
         }
 
         Request req = new Request("GET", target, 1, Map.of("host", "fuzz"), 0, true);
-        Response r = files.handle(req, new FileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, null));
+        Response r = files.handle(req, new FileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, Guard.NONE));
         assertThat(LOOKUP_STATUSES).as("status for %s", target).contains(r.status);
         if (r.file != null) {
             assertThat(r.status).isEqualTo(200);

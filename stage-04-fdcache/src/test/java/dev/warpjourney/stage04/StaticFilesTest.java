@@ -76,7 +76,7 @@ class StaticFilesTest {
             headers.put(fields[i], fields[i + 1]);
         }
         // A window of zero: every request looks the file up, as stage 03 did (FileCacheTest tests the cache).
-        FileCache cache = new FileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, null);
+        FileCache cache = new FileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, Guard.NONE);
         return files.handle(new Request(method, target, 1, headers, 0, true), cache);
     }
 

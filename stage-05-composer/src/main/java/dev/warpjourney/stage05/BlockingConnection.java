@@ -364,7 +364,7 @@ final class BlockingConnection implements Runnable {
     // end::send[]
 
     /** The file's descriptor from the server's cache: open already on a hit. */
-    private FileChannel openFile(FileCache.Entry file) throws IOException {
+    private FileChannel openFile(FileEntry file) throws IOException {
         try {
             return server.fileCache().acquire(file);
         } catch (IOException e) {

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Model VTHREADS: no event loop in our code at all. An acceptor takes each connection from the
@@ -103,7 +102,7 @@ final class BlockingServer {
                 FileCache.channelBudget(1),
                 Limits.FILE_CACHE_WINDOW,
                 Limits.FILE_CACHE_REAP_PERIOD,
-                new ReentrantLock(),
+                Guard.locked(),
                 config.bodies(),
                 Limits.BODY_CACHE_BYTES);
         this.reaper = Thread.ofVirtual().name("stage05-file-reaper").unstarted(this::reapLoop);

@@ -5,18 +5,10 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the server remembers of the document root between requests: for each request path, what
@@ -41,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Lifetime.</b> Warp's reaper, without its thread: every {@link #reapPeriod} the loop's own
  * timer calls {@link #reap}; an entry used since the last pass is marked inactive, one still
  * inactive (unused for a whole period) is dropped and its descriptor closed. What keeps a descriptor open while a
- * response still sends from it is {@link Entry#inFlight}, a plain count: a cache belongs to one
+ * response still sends from it is {@link FileEntry#inFlight}, a plain count: a cache belongs to one
  * loop, and that loop's thread runs the lookups, the responses and the reaper, so the count needs
  * no atomic and can never race with a close. (Warp's cache is shared by every Haskell thread; it
  * keeps a descriptor alive by marking it active after each piece that sendfile sends.)
@@ -52,242 +44,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * its descriptor until that response is done.
  *
  * <p>Model LOOPS gives each loop a cache of its own, used by its thread alone, with no lock. Model
- * VTHREADS shares one cache between all its virtual threads: there every method takes {@link #lock}.
+ * VTHREADS shares one cache between all its virtual threads: there every method takes its {@link Guard}'s lock.
  */
 final class FileCache {
-
-    /** What a lookup found. */
-    enum Kind {
-        FILE,
-        DIRECTORY,
-        MISSING,
-        FORBIDDEN
-    }
-
-    /** One path's lookup, as the file system answered it at {@link #checkedAt}. */
-    static final class Entry {
-        final Kind kind;
-        /** FILE: the real path, under the root; what the descriptor is opened on. Null otherwise. */
-        final Path file;
-        /** FILE: the path the request named (its index.html for a directory): what a check stats. */
-        final Path requested;
-        /** FILE: who may read it; a chmod changes no date, and must be seen too. */
-        final Set<PosixFilePermission> permissions;
-        /**
-         * FILE: the file key (device and inode): a file replaced by a new one, even of the same size and date, is
-         * another file.
-         */
-        final Object identity;
-
-        final long size;
-        final long mtimeMillis;
-        /**
-         * FILE: its change time (ctime), to the nanosecond. Any write to the file sets it, and no user
-         * can set it back: a file rewritten in place at the same size with its modification time
-         * restored ({@code cp -p}, {@code touch -r}), or within the same millisecond, keeps size and
-         * mtime, and only this tells that the bytes kept in memory are not the file's any more.
-         */
-        final FileTime changed;
-        /** FILE: the header values, computed once per lookup, not once per response. */
-        final String etag;
-
-        final String lastModified;
-        final String contentType;
-
-        /** System.nanoTime() of the lookup this entry reflects: trusted until then + the window. */
-        long checkedAt;
-        /** Used since the reaper's last pass (Warp's Active and Inactive). */
-        boolean active = true;
-        /** The open file, once a body has been sent from it; null before that and after it is closed. */
-        FileChannel channel;
-        /** Responses sending from {@link #channel} now: nothing closes it while this is above 0. */
-        int inFlight;
-        /** Out of the cache (replaced, evicted or reaped): its channel closes when its last response is done. */
-        boolean retired;
-        // tag::composer-entry[]
-        /** FILE: its 200 to a GET and to a HEAD, heads composed once, here, not once per response. */
-        final Response ok;
-
-        final Response headOk;
-        /**
-         * FILE, at most {@link Limits#SMALL_FILE} bytes: the whole file, read once (or mapped), sent
-         * straight after the head in the same write; no descriptor is kept for it. Null until the
-         * first GET, for a larger file, or once the cache's {@link #bodyBudget} is spent.
-         */
-        ByteBuffer body;
-        /**
-         * The last try to load {@link #body} failed (out of descriptors or memory): not again before the next check.
-         */
-        boolean bodyFailed;
-        /**
-         * Connections that keep a view of {@link #body} between their requests (a keep-alive client asking
-         * again reuses it). Bytes the cache let go stay counted in its budget until the last of them lets go too.
-         */
-        int viewers;
-        /**
-         * The cache dropped {@link #body} while connections still viewed it: its bytes stay counted until {@link
-         * #viewers} is 0.
-         */
-        boolean bodyHeld;
-        // end::composer-entry[]
-
-        private Entry(
-                Kind kind,
-                Path file,
-                Path requested,
-                Set<PosixFilePermission> permissions,
-                Object identity,
-                long size,
-                long mtimeMillis,
-                FileTime changed) {
-            this.kind = kind;
-            this.file = file;
-            this.requested = requested;
-            this.permissions = permissions;
-            this.identity = identity;
-            this.size = size;
-            this.mtimeMillis = mtimeMillis;
-            this.changed = changed;
-            if (kind == Kind.FILE) {
-                this.etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMillis) + "\"";
-                this.lastModified = HttpDate.format(Instant.ofEpochSecond(Math.floorDiv(mtimeMillis, 1000)));
-                this.contentType = MimeTypes.of(file.getFileName().toString());
-                this.ok = ok(false);
-                this.headOk = ok(true);
-            } else {
-                this.etag = null;
-                this.lastModified = null;
-                this.contentType = null;
-                this.ok = null;
-                this.headOk = null;
-            }
-        }
-
-        /** The file's 200: the whole file, its head pre-composed. */
-        private Response ok(boolean omitBody) {
-            Response r = new Response(200);
-            r.file = this;
-            r.fileOffset = 0;
-            r.fileLength = size;
-            r.omitBody = omitBody;
-            r.header("Content-Type", contentType);
-            r.header("Last-Modified", lastModified);
-            r.header("ETag", etag);
-            r.header("Accept-Ranges", "bytes");
-            r.head = ResponseHead.precompose(r);
-            return r;
-        }
-
-        /** A regular file, readable, under the root ({@code real}), found as {@code requested}. */
-        static Entry file(Path real, Path requested, PosixFileAttributes attrs, FileTime changed) {
-            return new Entry(
-                    Kind.FILE,
-                    real,
-                    requested,
-                    attrs.permissions(),
-                    attrs.fileKey(),
-                    attrs.size(),
-                    attrs.lastModifiedTime().toMillis(),
-                    changed);
-        }
-
-        /** A directory (asked for without its slash), nothing to serve, or a refusal. */
-        static Entry of(Kind kind) {
-            return new Entry(kind, null, null, null, null, 0, 0, null);
-        }
-
-        /** Whether a stat of the file found the very file this entry describes. */
-        boolean describes(PosixFileAttributes attrs, FileTime changed) {
-            return kind == Kind.FILE
-                    && attrs.isRegularFile()
-                    && identity != null
-                    && identity.equals(attrs.fileKey())
-                    && size == attrs.size()
-                    && mtimeMillis == attrs.lastModifiedTime().toMillis()
-                    && permissions.equals(attrs.permissions())
-                    && java.util.Objects.equals(this.changed, changed);
-        }
-
-        /**
-         * The same from one stat's "unix" attributes (what {@code Files.readAttributes(path, "unix:*")}
-         * gives: the POSIX ones and the change time, in one system call).
-         */
-        @SuppressWarnings("unchecked")
-        boolean describes(Map<String, Object> unix) {
-            return kind == Kind.FILE
-                    && Boolean.TRUE.equals(unix.get("isRegularFile"))
-                    && identity != null
-                    && identity.equals(unix.get("fileKey"))
-                    && Long.valueOf(size).equals(unix.get("size"))
-                    && unix.get("lastModifiedTime") instanceof FileTime m
-                    && mtimeMillis == m.toMillis()
-                    && permissions.equals(unix.get("permissions"))
-                    && java.util.Objects.equals(changed, unix.get("ctime"));
-        }
-
-        /** Whether a new lookup found the very thing this entry describes, so that it (and its descriptor) can stay. */
-        boolean sameAs(Entry fresh) {
-            if (kind != fresh.kind) {
-                return false;
-            }
-            return kind != Kind.FILE
-                    || (file.equals(fresh.file)
-                            && identity != null
-                            && identity.equals(fresh.identity)
-                            && size == fresh.size
-                            && mtimeMillis == fresh.mtimeMillis
-                            && permissions.equals(fresh.permissions)
-                            && java.util.Objects.equals(changed, fresh.changed));
-        }
-    }
 
     /** How the cache asks the file system: {@link StaticFiles} does both. */
     interface Lookup {
         /** The whole lookup of a path, with every root and symlink check: what a miss costs. */
-        Entry resolve(RequestTarget target);
+        FileEntry resolve(RequestTarget target);
 
         /** One stat: whether the path that found {@code file} still names that very file. */
-        boolean unchanged(Entry file);
+        boolean unchanged(FileEntry file);
 
         /** Opens the file an entry describes, proven to be that file under the root. */
-        FileChannel open(Entry file) throws IOException;
+        FileChannel open(FileEntry file) throws IOException;
     }
 
     private final Lookup files;
     /** Paths to entries, least recently used first; bounded by {@link Limits#FILE_CACHE_ENTRIES}. */
-    private final LinkedHashMap<String, Entry> entries;
+    private final LinkedHashMap<String, FileEntry> entries;
     /** The entries whose descriptor is open, least recently used first; bounded by {@link #maxChannels}. */
-    private final LinkedHashMap<Entry, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<FileEntry, FileEntry> open = new LinkedHashMap<>(16, 0.75f, true);
 
     private final int maxChannels;
     /** How long an entry is trusted before it is checked again. */
     private final long window;
     /** How often the reaper runs: an entry unused for one to two periods is dropped. */
     private final long reapPeriod;
-    /** Null for a loop's cache (one thread); model VTHREADS: one lock for its one cache. */
-    private final ReentrantLock lock;
+    /** Nothing for a loop's cache (one thread); model VTHREADS: one lock for its one cache. */
+    private final Guard guard;
     /** When the reaper runs next (System.nanoTime()); only while {@link #reaping}: an empty cache needs no timer. */
     private long nextReap;
 
     private boolean reaping;
 
-    /** Request-targets as sent, each with its cache key (see {@link Targets}). */
-    private final Targets targets = new Targets(Limits.FILE_CACHE_ENTRIES);
-    /** How small files' bytes are kept: read into memory of their own, or mapped from the file. */
-    private final Config.Bodies bodies;
-    /** Bytes of small files this cache may hold; {@link #bodyBytes} are held now (of entries still cached). */
-    private final long bodyBudget;
-
-    private long bodyBytes;
-    /**
-     * Mapped bodies: at most this many mappings at once ({@link #mappings} now). Each small file is
-     * a mapping of its own, and the kernel's vm.max_map_count (65,530 by default) bounds them for the
-     * whole process, the JVM's own included: past it every mmap fails, the JVM's too. A quarter of
-     * it, shared between the caches as the bytes are; past it, files go by sendfile.
-     */
-    private final long maxMappings;
-
-    private long mappings;
+    /** Request-targets as sent, each with its cache key (see {@link TargetMemo}). */
+    private final TargetMemo targets = new TargetMemo(Limits.FILE_CACHE_ENTRIES);
+    /** Small files' bytes, kept with their entries (see {@link SmallBodies}). */
+    private final SmallBodies smallBodies;
 
     /** What the cache did, for tests and the chapter's exercises: counted, never logged on the request path. */
     long hits;
@@ -296,7 +90,6 @@ final class FileCache {
     long revalidations;
     long opens;
     long closes;
-    long bodiesLoaded;
 
     FileCache(
             Lookup files,
@@ -304,20 +97,18 @@ final class FileCache {
             int maxChannels,
             Duration window,
             Duration reapPeriod,
-            ReentrantLock lock,
+            Guard guard,
             Config.Bodies bodies,
             long bodyBudget) {
-        this.bodies = bodies;
-        this.bodyBudget = bodyBudget;
-        this.maxMappings = maxMapCount() / 4 / Math.max(1, Limits.BODY_CACHE_BYTES / Math.max(1, bodyBudget));
+        this.smallBodies = new SmallBodies(bodies, bodyBudget);
         this.files = files;
         this.maxChannels = maxChannels;
         this.window = window.toNanos();
         this.reapPeriod = reapPeriod.toNanos();
-        this.lock = lock;
+        this.guard = guard;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, FileCache.Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, FileEntry> eldest) {
                 if (size() > maxEntries) {
                     retire(eldest.getValue());
                     return true;
@@ -348,7 +139,7 @@ final class FileCache {
 
     // tag::fdcache-lookup[]
     /** What the path is: from the cache inside the window, after one stat past it, else from a new lookup. */
-    Entry lookup(RequestTarget target) {
+    FileEntry lookup(RequestTarget target) {
         return lookup(key(target), target, null);
     }
 
@@ -357,8 +148,8 @@ final class FileCache {
      * What the request's target names, or null for a target refused with 400. A target seen before
      * finds its key in {@link #targets} as sent, in its bytes: no String, no decoding, no list.
      */
-    Entry lookup(Request req) {
-        lock();
+    FileEntry lookup(Request req) {
+        guard.lock();
         try {
             String key = targets.get(req.buf, req.targetFrom, req.targetTo);
             if (key != null) {
@@ -372,34 +163,34 @@ final class FileCache {
             targets.put(req.buf, req.targetFrom, req.targetTo, key);
             return lookup(key, target, req);
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
     // end::composer-lookup[]
 
     /** The lookup of {@code key}; {@code target} is decoded from {@code req} only if the file system must be asked. */
-    private Entry lookup(String key, RequestTarget target, Request req) {
-        lock();
+    private FileEntry lookup(String key, RequestTarget target, Request req) {
+        guard.lock();
         try {
             long now = System.nanoTime();
-            Entry cached = entries.get(key);
+            FileEntry cached = entries.get(key);
             if (cached != null
                     && now - cached.checkedAt < window
-                    && (cached.kind != Kind.FILE || cached.channel != null || cached.body != null)) {
+                    && (cached.kind != FileEntry.Kind.FILE || cached.channel != null || cached.body != null)) {
                 hits++; // nothing to ask: its descriptor or its bytes are the file (or there is no file to open)
                 cached.active = true;
                 return cached;
             }
             // Past the window, or a file whose descriptor is not open (never opened, or evicted): an
             // open may follow, and it must open the file this entry describes, so check that first.
-            if (cached != null && cached.kind == Kind.FILE && files.unchanged(cached)) {
+            if (cached != null && cached.kind == FileEntry.Kind.FILE && files.unchanged(cached)) {
                 revalidations++; // one stat: the same file, so the entry (and any open descriptor) stays
                 cached.checkedAt = now;
                 cached.bodyFailed = false;
                 cached.active = true;
                 return cached;
             }
-            Entry fresh = files.resolve(target != null ? target : RequestTarget.parse(req.target()));
+            FileEntry fresh = files.resolve(target != null ? target : RequestTarget.parse(req.target()));
             if (cached != null && cached.sameAs(fresh)) {
                 revalidations++; // the same answer (a directory, a 404): keep the entry
                 cached.checkedAt = now;
@@ -415,7 +206,7 @@ final class FileCache {
                 fresh.retired = true;
                 return fresh;
             }
-            Entry replaced = entries.put(key, fresh);
+            FileEntry replaced = entries.put(key, fresh);
             if (replaced != null) {
                 retire(replaced); // changed, deleted or swapped: its descriptor goes once no response uses it
             }
@@ -425,7 +216,7 @@ final class FileCache {
             }
             return fresh;
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
     // end::fdcache-lookup[]
@@ -437,8 +228,8 @@ final class FileCache {
      * without a descriptor costs that one stat), so what opens is the file checked, as in stage 03.
      * Out of descriptors, the cache first closes the ones no response is using, then tries once more.
      */
-    FileChannel acquire(Entry e) throws IOException {
-        lock();
+    FileChannel acquire(FileEntry e) throws IOException {
+        guard.lock();
         try {
             if (e.channel == null) {
                 if (!e.retired && open.size() >= maxChannels) {
@@ -461,181 +252,63 @@ final class FileCache {
             e.active = true;
             return e.channel;
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
 
     /** The response that {@link #acquire}d the descriptor is done with it. */
-    void release(Entry e) {
-        lock();
+    void release(FileEntry e) {
+        guard.lock();
         try {
             e.inFlight--;
             if (e.retired && e.inFlight == 0) {
                 closeChannel(e);
             }
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
     // end::fdcache-inflight[]
 
-    // tag::composer-body[]
+    // tag::composer-body-cache[]
     /**
-     * A small file's bytes, for a response to send right after its head in one write; null for a
-     * file that is sent from its descriptor (larger than {@link Limits#SMALL_FILE}, empty, past the
-     * budget, or unreadable just now). Loaded at the file's first GET, from the file the lookup just
-     * checked (as {@link #acquire} opens it), and kept as long as the entry. Read into memory, it is
-     * the file as it was then, so a file changed in place is seen one window later, whole, never half
-     * old and half new; mapped, it is the file as it is now (the page cache's pages), as stage 04's
-     * descriptor was.
+     * A small file's bytes, for a response to send right after its head in one write; null for a file that is sent
+     * from its descriptor (see {@link SmallBodies#body}).
      */
-    ByteBuffer body(Entry e) {
-        lock();
+    ByteBuffer body(FileEntry e) {
+        guard.lock();
         try {
-            if (e.body != null && bodies == Config.Bodies.MAPPED && !mappingIntact(e)) {
-                // A mapping shows the file as it is now: one truncated under it reads as zeros up to the
-                // end of its last page, and fails past it. So each response first asks the file's size
-                // (a stat: the price of mapping), and a file that shrank is not sent from its mapping:
-                // from its descriptor, which stops where the file now ends, and the connection closes
-                // short of the promised Content-Length, as stage 04 did; the next check looks it up again.
-                dropBody(e);
-                e.bodyFailed = true;
-                return null;
-            }
-            if (e.body == null
-                    && !e.retired
-                    && !e.bodyFailed
-                    && e.size > 0
-                    && e.size <= Limits.SMALL_FILE
-                    && bodyBytes + e.size <= bodyBudget
-                    && (bodies != Config.Bodies.MAPPED || mappings < maxMappings)) {
-                e.body = load(e);
-                e.bodyFailed = e.body == null;
-                if (e.body != null) {
-                    bodyBytes += e.size;
-                    mappings += bodies == Config.Bodies.MAPPED ? 1 : 0;
-                    bodiesLoaded++;
-                }
-            }
-            return e.body;
+            return smallBodies.body(e, files);
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
+    // end::composer-body-cache[]
 
-    /**
-     * The cache lets an entry's bytes go. A connection that keeps a view of them (to answer its
-     * next request from them) keeps them alive: they stay counted in the budget until it lets go
-     * (see {@link #unview}), so that idle connections cannot hold bytes the budget no longer sees.
-     */
-    private void dropBody(Entry e) {
-        if (e.body == null) {
-            return;
-        }
-        e.body = null;
-        mappings -= bodies == Config.Bodies.MAPPED ? 1 : 0; // unmapped once the buffer is collected: hence the margin
-        if (e.viewers > 0) {
-            e.bodyHeld = true;
-        } else {
-            bodyBytes -= e.size;
-        }
+    /** The small files' bytes, for tests that count what they did. */
+    SmallBodies smallBodies() {
+        return smallBodies;
     }
 
     /** A connection keeps a view of the entry's bytes between its requests. */
-    void view(Entry e) {
-        lock();
+    void view(FileEntry e) {
+        guard.lock();
         try {
-            e.viewers++;
+            smallBodies.view(e);
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
 
     /** The connection lets its view of the entry's bytes go. */
-    void unview(Entry e) {
-        lock();
+    void unview(FileEntry e) {
+        guard.lock();
         try {
-            if (--e.viewers == 0 && e.bodyHeld) {
-                e.bodyHeld = false;
-                bodyBytes -= e.size;
-            }
+            smallBodies.unview(e);
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
-
-    /** The kernel's bound on one process's mappings; its default where it cannot be read. */
-    static long maxMapCount() {
-        try {
-            // Read by lines: a sysctl file reports no size, and Files.readString of it gets one byte.
-            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/vm/max_map_count"))
-                    .getFirst()
-                    .trim());
-        } catch (IOException | RuntimeException e) {
-            return 65_530;
-        }
-    }
-
-    /**
-     * Whether a mapping still reads as the file its entry describes: false where the path still
-     * names that very file (same device and inode) at another size. A file replaced by a rename, or
-     * deleted, leaves the mapped one as it was (unlinked, not truncated): its mapping is the old
-     * version, as a body kept in memory is, until the next check looks the path up again.
-     */
-    private static boolean mappingIntact(Entry e) {
-        try {
-            PosixFileAttributes now = java.nio.file.Files.readAttributes(
-                    e.file, PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            return !e.identity.equals(now.fileKey()) || now.size() == e.size;
-        } catch (java.nio.file.NoSuchFileException gone) {
-            return true;
-        } catch (IOException | RuntimeException ex) {
-            return false; // unknown: the descriptor, which never reads past the file's end, is the safe way
-        }
-    }
-
-    /**
-     * Reads (or maps) the whole file. From the entry's own descriptor when it has one: that is the
-     * file the lookup checked, whatever its path names now (a hit inside the window checks
-     * nothing, and opening the path again there could find another file). Else from the path, which
-     * the lookup just checked, as {@link #acquire} opens it; that descriptor is closed again, as a
-     * small file's bytes need none.
-     */
-    private ByteBuffer load(Entry e) {
-        int size = (int) e.size;
-        try {
-            if (e.channel != null) {
-                return load(e.channel, size);
-            }
-            try (FileChannel ch = files.open(e)) {
-                opens++;
-                closes++;
-                return load(ch, size);
-            }
-        } catch (IOException | RuntimeException | OutOfMemoryError ex) {
-
-            // Out of descriptors, gone, or out of direct memory or mappings: send from a descriptor.
-            return null;
-        }
-    }
-
-    private ByteBuffer load(FileChannel ch, int size) throws IOException {
-        if (bodies == Config.Bodies.MAPPED) {
-            // Shares the page cache's pages, no copy; but a file truncated under the mapping makes
-            // the write that reads it fail (EFAULT), where a copy would still be whole.
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        }
-        // Direct memory: the kernel copies from it as it is, where a heap array would first be
-        // copied into a temporary direct buffer by the JDK at every write.
-        ByteBuffer b = ByteBuffer.allocateDirect(size);
-        while (b.hasRemaining()) {
-            if (ch.read(b, b.position()) < 0) {
-                return null; // shorter than the lookup said: the descriptor path copes (it closes)
-            }
-        }
-        return b.flip();
-    }
-    // end::composer-body[]
 
     // tag::fdcache-reaper[]
     /**
@@ -643,14 +316,14 @@ final class FileCache {
      * one still inactive goes, its descriptor closed. One a response sends from stays, whatever its mark.
      */
     void reap(long now) {
-        lock();
+        guard.lock();
         try {
             if (!reaping || now - nextReap < 0) {
                 return;
             }
-            Iterator<Entry> it = entries.values().iterator();
+            Iterator<FileEntry> it = entries.values().iterator();
             while (it.hasNext()) {
-                Entry e = it.next();
+                FileEntry e = it.next();
                 if (e.inFlight > 0) {
                     continue;
                 }
@@ -664,7 +337,7 @@ final class FileCache {
             reaping = !entries.isEmpty();
             nextReap = now + reapPeriod;
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
     // end::fdcache-reaper[]
@@ -673,11 +346,11 @@ final class FileCache {
      * Nanoseconds until {@link #reap} has work, for the loop's select timeout; Long.MAX_VALUE when the cache is empty.
      */
     long nanosToReap(long now) {
-        lock();
+        guard.lock();
         try {
             return reaping ? nextReap - now : Long.MAX_VALUE;
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
 
@@ -692,37 +365,37 @@ final class FileCache {
 
     /** Request-targets remembered as spelt. */
     int targetsRemembered() {
-        lock();
+        guard.lock();
         try {
             return targets.size();
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
 
     /** The server stops: every descriptor is closed (the connections that used them are closed first). */
     void close() {
-        lock();
+        guard.lock();
         try {
-            for (Entry e : entries.values()) {
+            for (FileEntry e : entries.values()) {
                 e.retired = true;
                 closeChannel(e);
             }
-            for (Entry e : open.keySet().toArray(Entry[]::new)) {
+            for (FileEntry e : open.keySet().toArray(FileEntry[]::new)) {
                 closeChannel(e);
             }
             entries.clear();
             targets.clear();
-            bodyBytes = 0;
+            smallBodies.clear();
             reaping = false;
         } finally {
-            unlock();
+            guard.unlock();
         }
     }
 
-    private void retire(Entry e) {
+    private void retire(FileEntry e) {
         e.retired = true;
-        dropBody(e);
+        smallBodies.drop(e);
         open.remove(e); // not the cache's any more: only its responses keep its descriptor
         if (e.inFlight == 0) {
             closeChannel(e);
@@ -731,7 +404,7 @@ final class FileCache {
 
     /** At the descriptor bound: the least recently used descriptor that no response is using is closed. */
     private void evictChannel() {
-        for (Entry e : open.keySet()) {
+        for (FileEntry e : open.keySet()) {
             if (e.inFlight == 0) {
                 closeChannel(e);
                 return;
@@ -743,7 +416,7 @@ final class FileCache {
     /** Out of descriptors: closes every cached one that no response is using; false if there was none. */
     private boolean closeIdle() {
         boolean any = false;
-        for (Entry e : open.keySet().toArray(Entry[]::new)) {
+        for (FileEntry e : open.keySet().toArray(FileEntry[]::new)) {
             if (e.inFlight == 0) {
                 closeChannel(e);
                 any = true;
@@ -752,7 +425,7 @@ final class FileCache {
         return any;
     }
 
-    private void closeChannel(Entry e) {
+    private void closeChannel(FileEntry e) {
         open.remove(e);
         if (e.channel != null) {
             try {
@@ -764,105 +437,4 @@ final class FileCache {
             closes++;
         }
     }
-
-    private void lock() {
-        if (lock != null) {
-            lock.lock();
-        }
-    }
-
-    private void unlock() {
-        if (lock != null) {
-            lock.unlock();
-        }
-    }
-
-    // tag::composer-targets[]
-    /**
-     * Request-targets as the client spelt them, each with the cache key its decoding gave. Decoding
-     * a target (percent escapes, UTF-8, dot segments) is a pure function of its bytes, so it runs
-     * once per spelling, not once per request: a hit hashes and compares the bytes where they lie.
-     * An open-addressing table of arrays, since a map keyed by an object would need a key object per
-     * request. Bounded: past {@code max} spellings it starts again empty (a client that invents
-     * targets costs a decoding each, as every request did in stage 04); a target longer than
-     * {@link Limits#MEMO_TARGET} is decoded every time rather than kept.
-     */
-    static final class Targets {
-        /**
-         * The hash's multiplier, odd and drawn once per process: with a fixed one (String's 31) a
-         * client can compute thousands of targets with one hash ("Aa" and "BB" collide under 31)
-         * and make every probe walk all of them.
-         */
-        private static final int MULTIPLIER = new java.util.SplittableRandom().nextInt() | 1;
-        /** Slots a lookup may probe; a target that would need more is not kept (a flood finds a short table). */
-        private static final int MAX_PROBES = 8;
-
-        private final byte[][] raw;
-        private final String[] keys;
-        private final int max;
-        private int size;
-
-        Targets(int max) {
-            this.max = max;
-            int capacity = Integer.highestOneBit(max * 2 - 1) << 1; // a power of two, at most half full
-            raw = new byte[capacity][];
-            keys = new String[capacity];
-        }
-
-        String get(byte[] buf, int from, int to) {
-            int mask = raw.length - 1;
-            int i = hash(buf, from, to) & mask;
-            for (int probe = 0; probe < MAX_PROBES; probe++, i = (i + 1) & mask) {
-                byte[] r = raw[i];
-                if (r == null) {
-                    return null;
-                }
-                if (Arrays.equals(r, 0, r.length, buf, from, to)) {
-                    return keys[i];
-                }
-            }
-            return null;
-        }
-
-        void put(byte[] buf, int from, int to, String key) {
-            if (to - from > Limits.MEMO_TARGET) {
-                return;
-            }
-            if (get(buf, from, to) != null) {
-                return;
-            }
-            if (size >= max) {
-                clear();
-            }
-            int mask = raw.length - 1;
-            int i = hash(buf, from, to) & mask;
-            for (int probe = 0; raw[i] != null; probe++, i = (i + 1) & mask) {
-                if (probe == MAX_PROBES - 1) {
-                    return; // a crowded neighbourhood: decoded at every request rather than slowing every lookup
-                }
-            }
-            raw[i] = Arrays.copyOfRange(buf, from, to);
-            keys[i] = key;
-            size++;
-        }
-
-        void clear() {
-            Arrays.fill(raw, null);
-            Arrays.fill(keys, null);
-            size = 0;
-        }
-
-        int size() {
-            return size;
-        }
-
-        private static int hash(byte[] buf, int from, int to) {
-            int h = 1;
-            for (int i = from; i < to; i++) {
-                h = MULTIPLIER * h + buf[i];
-            }
-            return h ^ (h >>> 16); // the table uses the low bits: fold the high ones in
-        }
-    }
-    // end::composer-targets[]
 }

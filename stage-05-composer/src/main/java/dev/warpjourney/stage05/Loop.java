@@ -128,7 +128,7 @@ final class Loop {
                 FileCache.channelBudget(config.loops()),
                 Limits.FILE_CACHE_WINDOW,
                 Limits.FILE_CACHE_REAP_PERIOD,
-                null,
+                Guard.NONE,
                 config.bodies(),
                 Limits.BODY_CACHE_BYTES / config.loops());
         this.deadlines = new Deadlines(config);

@@ -39,11 +39,11 @@ final class Outgoing {
      * The last file this connection sent from its cached bytes, and its view of them: a keep-alive client asking again
      * reuses both.
      */
-    private FileCache.Entry viewOf;
+    private FileEntry viewOf;
 
     private ByteBuffer view;
     /** The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it. */
-    private FileCache.Entry entry;
+    private FileEntry entry;
 
     private FileChannel file;
     private long filePosition;
@@ -60,7 +60,7 @@ final class Outgoing {
      * A small file's bytes {@code [offset, offset + length)} as this connection's own view of them (the bytes are
      * shared, their position cannot be); null when the cache keeps no bytes for the file.
      */
-    ByteBuffer smallBody(FileCache.Entry file, long offset, long length) {
+    ByteBuffer smallBody(FileEntry file, long offset, long length) {
         ByteBuffer bytes = cache.body(file);
         if (bytes == null) {
             return null;
@@ -77,7 +77,7 @@ final class Outgoing {
 
     // tag::fdcache-send[]
     /** The file's descriptor from the loop's cache: open already on a hit, no system call at all. */
-    void openFile(FileCache.Entry file, long offset, long length) throws IOException {
+    void openFile(FileEntry file, long offset, long length) throws IOException {
         try {
             this.file = cache.acquire(file);
         } catch (IOException e) {

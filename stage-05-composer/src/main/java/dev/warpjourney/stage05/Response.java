@@ -14,14 +14,14 @@ final class Response {
     final List<String[]> headers = new ArrayList<>();
     byte[] body = new byte[0];
     /** The file whose region is the body, as the cache knows it; the connection takes its descriptor. */
-    FileCache.Entry file;
+    FileEntry file;
 
     long fileOffset;
     long fileLength;
     /** HEAD: the same header fields as GET, no body bytes. */
     boolean omitBody;
     /**
-     * A cached file's 200, composed once when the file was looked up (see {@link FileCache.Entry#ok}):
+     * A cached file's 200, composed once when the file was looked up (see {@link FileEntry#ok}):
      * every header field but Date and Connection, as bytes. Such a response is shared by every
      * request for the file, so nothing changes it once this is set. Null for any other response.
      */
@@ -38,6 +38,24 @@ final class Response {
 
     long contentLength() {
         return file != null ? fileLength : body.length;
+    }
+
+    /**
+     * A file's 200, the whole file, its head pre-composed: made once per cache entry ({@link FileEntry#ok}), and
+     * shared by every request for the file.
+     */
+    static Response wholeFile(FileEntry file, boolean omitBody) {
+        Response r = new Response(200);
+        r.file = file;
+        r.fileOffset = 0;
+        r.fileLength = file.size;
+        r.omitBody = omitBody;
+        r.header("Content-Type", file.contentType);
+        r.header("Last-Modified", file.lastModified);
+        r.header("ETag", file.etag);
+        r.header("Accept-Ranges", "bytes");
+        r.head = ResponseHead.precompose(r);
+        return r;
     }
 
     /** A short text body that says what went wrong, so a human with curl sees more than a number. */

@@ -61,7 +61,7 @@ final class StaticFiles implements FileCache.Lookup {
         if (!head && !req.isGet()) {
             return Response.error(405).header("Allow", "GET, HEAD");
         }
-        FileCache.Entry found = cache.lookup(req);
+        FileEntry found = cache.lookup(req);
         if (found == null) {
             return Response.error(400);
         }
@@ -72,7 +72,7 @@ final class StaticFiles implements FileCache.Lookup {
         return r;
     }
 
-    private static Response respond(Request req, FileCache.Entry found, boolean head) {
+    private static Response respond(Request req, FileEntry found, boolean head) {
         return switch (found.kind) {
             case FILE -> file(req, found, head);
             case DIRECTORY -> {
@@ -89,43 +89,42 @@ final class StaticFiles implements FileCache.Lookup {
     // tag::lookup[]
     /** What a path names, found the slow way: what the cache asks on a miss, and once per window after a hit. */
     @Override
-    public FileCache.Entry resolve(RequestTarget target) {
+    public FileEntry resolve(RequestTarget target) {
         try {
             Path path = root.resolve(String.join("/", target.segments()));
             // Two stats: one for the real path (following symlinks), another for the attributes (POSIX
             // ones, in the same stat: a cached entry remembers who may read the file).
             Path real = path.toRealPath();
             if (!real.startsWith(root)) {
-                return FileCache.Entry.of(
-                        FileCache.Kind.MISSING); // a symlink that points outside the root: not ours to serve
+                return FileEntry.of(
+                        FileEntry.Kind.MISSING); // a symlink that points outside the root: not ours to serve
             }
             PosixFileAttributes attrs = Files.readAttributes(real, PosixFileAttributes.class);
             if (attrs.isDirectory()) {
                 path = path.resolve("index.html");
                 if (!target.trailingSlash()) {
-                    return FileCache.Entry.of(FileCache.Kind.DIRECTORY); // answered with a redirect to the slash
+                    return FileEntry.of(FileEntry.Kind.DIRECTORY); // answered with a redirect to the slash
                 }
                 real = real.resolve("index.html").toRealPath();
                 if (!real.startsWith(root)) {
-                    return FileCache.Entry.of(FileCache.Kind.MISSING);
+                    return FileEntry.of(FileEntry.Kind.MISSING);
                 }
                 attrs = Files.readAttributes(real, PosixFileAttributes.class);
             } else if (target.trailingSlash()) {
-                return FileCache.Entry.of(FileCache.Kind.MISSING); // "/file.txt/" names a directory that does not exist
+                return FileEntry.of(FileEntry.Kind.MISSING); // "/file.txt/" names a directory that does not exist
             }
             if (!attrs.isRegularFile()) {
-                return FileCache.Entry.of(
-                        FileCache.Kind.MISSING); // never open a FIFO or a device: the read could block the loop
+                return FileEntry.of(
+                        FileEntry.Kind.MISSING); // never open a FIFO or a device: the read could block the loop
             }
             if (!Files.isReadable(real)) {
-                return FileCache.Entry.of(FileCache.Kind.FORBIDDEN);
+                return FileEntry.of(FileEntry.Kind.FORBIDDEN);
             }
-            return FileCache.Entry.file(real, path, attrs, (FileTime) Files.getAttribute(real, "unix:ctime"));
+            return FileEntry.file(real, path, attrs, (FileTime) Files.getAttribute(real, "unix:ctime"));
         } catch (AccessDeniedException e) {
-            return FileCache.Entry.of(FileCache.Kind.FORBIDDEN);
+            return FileEntry.of(FileEntry.Kind.FORBIDDEN);
         } catch (IOException | RuntimeException e) {
-            return FileCache.Entry.of(
-                    FileCache.Kind.MISSING); // missing, or a name the file system refuses: never a 500
+            return FileEntry.of(FileEntry.Kind.MISSING); // missing, or a name the file system refuses: never a 500
         }
     }
     // end::lookup[]
@@ -143,7 +142,7 @@ final class StaticFiles implements FileCache.Lookup {
      * naming the same file, but the real path naming another (see {@link #open}).
      */
     @Override
-    public boolean unchanged(FileCache.Entry file) {
+    public boolean unchanged(FileEntry file) {
         try {
             return file.describes(Files.readAttributes(file.requested, UNIX))
                     && (file.channel != null || file.describes(Files.readAttributes(file.file, UNIX)));
@@ -167,7 +166,7 @@ final class StaticFiles implements FileCache.Lookup {
      * directory on the path, paid only when a descriptor is opened, not per request.
      */
     @Override
-    public FileChannel open(FileCache.Entry file) throws IOException {
+    public FileChannel open(FileEntry file) throws IOException {
         if (rootDirectory == null) {
             return FileChannel.open(file.file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
@@ -201,7 +200,7 @@ final class StaticFiles implements FileCache.Lookup {
     }
     // end::fdcache-open[]
 
-    private static Response file(Request req, FileCache.Entry file, boolean head) {
+    private static Response file(Request req, FileEntry file, boolean head) {
         long size = file.size;
         long mtime = Math.floorDiv(file.mtimeMillis, 1000); // HTTP dates have one-second resolution
         String etag = file.etag;

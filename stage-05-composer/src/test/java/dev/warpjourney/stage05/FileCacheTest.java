@@ -55,23 +55,23 @@ class FileCacheTest {
             long bodyBudget) {
         FileCache.Lookup counting = new FileCache.Lookup() {
             @Override
-            public FileCache.Entry resolve(RequestTarget target) {
+            public FileEntry resolve(RequestTarget target) {
                 resolved.incrementAndGet();
                 return files.resolve(target);
             }
 
             @Override
-            public boolean unchanged(FileCache.Entry file) {
+            public boolean unchanged(FileEntry file) {
                 checked.incrementAndGet();
                 return !statDisagrees.get() && files.unchanged(file);
             }
 
             @Override
-            public java.nio.channels.FileChannel open(FileCache.Entry file) throws IOException {
+            public java.nio.channels.FileChannel open(FileEntry file) throws IOException {
                 return files.open(file);
             }
         };
-        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, null, bodies, bodyBudget);
+        return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, Guard.NONE, bodies, bodyBudget);
     }
 
     private static String text(java.nio.ByteBuffer b) {
@@ -90,10 +90,10 @@ class FileCacheTest {
     void aSmallFilesBytesAreReadOnceAndServeInsideTheWindowWithoutADescriptor() throws IOException {
         for (Config.Bodies how : Config.Bodies.values()) {
             FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), how, 1 << 20);
-            FileCache.Entry a = cache.lookup(target("/a.txt"));
+            FileEntry a = cache.lookup(target("/a.txt"));
             assertThat(text(cache.body(a))).as(how.name()).isEqualTo("aaa");
             assertThat(cache.body(a)).isSameAs(a.body);
-            assertThat(cache.bodiesLoaded).isEqualTo(1);
+            assertThat(cache.smallBodies().loaded).isEqualTo(1);
             assertThat(cache.openChannels())
                     .as("the descriptor closed once the bytes were in")
                     .isZero();
@@ -111,7 +111,7 @@ class FileCacheTest {
     void aFileRewrittenAtTheSameSizeWithItsDateRestoredIsSeenAfterTheWindow() throws Exception {
         Duration window = Duration.ofMillis(200);
         FileCache cache = cache(16, 16, window, Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         assertThat(text(cache.body(a))).isEqualTo("aaa");
         java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(root.resolve("a.txt"));
         Files.writeString(root.resolve("a.txt"), "AAA"); // same size
@@ -128,7 +128,7 @@ class FileCacheTest {
         java.util.Arrays.fill(bytes, (byte) 'x');
         Files.write(f, bytes);
         FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MAPPED, 1 << 20);
-        FileCache.Entry e = cache.lookup(target("/shrinks.bin"));
+        FileEntry e = cache.lookup(target("/shrinks.bin"));
         assertThat(cache.body(e)).isNotNull();
         // Truncated inside the window: the mapping would read 100 bytes and 3,900 zeros (all in its first page).
         try (java.nio.channels.FileChannel ch =
@@ -140,7 +140,7 @@ class FileCacheTest {
         // In memory of the cache's own, the bytes are the file as it was: whole, 4,000 of them.
         Files.write(f, bytes);
         FileCache memory = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
-        FileCache.Entry m = memory.lookup(target("/shrinks.bin"));
+        FileEntry m = memory.lookup(target("/shrinks.bin"));
         assertThat(memory.body(m)).isNotNull();
         try (java.nio.channels.FileChannel ch =
                 java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
@@ -152,14 +152,14 @@ class FileCacheTest {
     @Test
     void aFileChangedInPlaceKeepsItsOldBytesInsideTheWindowAndItsNewOnesAfter() throws Exception {
         FileCache cache = cache(16, 16, Duration.ofMillis(200));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         assertThat(text(cache.body(a))).isEqualTo("aaa");
         Files.writeString(root.resolve("a.txt"), "AAAA"); // another size: the one stat sees it
         assertThat(text(cache.body(cache.lookup(target("/a.txt")))))
                 .as("inside the window: whole, and old")
                 .isEqualTo("aaa");
         Thread.sleep(250);
-        FileCache.Entry now = cache.lookup(target("/a.txt"));
+        FileEntry now = cache.lookup(target("/a.txt"));
         assertThat(now).isNotSameAs(a);
         assertThat(a.body).as("the old entry lets its bytes go").isNull();
         assertThat(text(cache.body(now))).isEqualTo("AAAA");
@@ -170,7 +170,7 @@ class FileCacheTest {
     @Test
     void bytesLoadedAfterTheDescriptorWasOpenedComeFromThatDescriptorNotFromThePath() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 1 << 20);
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         a.bodyFailed = true; // as after a load that failed (out of descriptors, say): sent by its descriptor
         assertThat(cache.body(a)).isNull();
         cache.acquire(a);
@@ -179,7 +179,7 @@ class FileCacheTest {
         Files.writeString(fresh, "zzz");
         Files.move(fresh, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         // Inside the window the entry is a hit with no check; bytes loaded now must be the file it checked.
-        FileCache.Entry hit = cache.lookup(target("/a.txt"));
+        FileEntry hit = cache.lookup(target("/a.txt"));
         assertThat(hit).isSameAs(a);
         hit.bodyFailed = false; // a later try
         assertThat(text(cache.body(hit))).isEqualTo("aaa");
@@ -204,7 +204,7 @@ class FileCacheTest {
     @Test
     void aRetiredEntrysBytesReturnToTheBudget() throws Exception {
         FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.MEMORY, 4);
-        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        FileEntry b = cache.lookup(target("/b.txt"));
         assertThat(cache.body(b)).isNotNull(); // 4 bytes: the whole budget
         assertThat(cache.body(cache.lookup(target("/a.txt")))).isNull();
         cache.reap(System.nanoTime() + Duration.ofHours(2).toNanos()); // marks b inactive
@@ -216,7 +216,7 @@ class FileCacheTest {
     @Test
     void theCachedTwoHundredIsComposedOnceAndDescribesTheFile() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        FileEntry b = cache.lookup(target("/b.txt"));
         String head = new String(b.ok.head, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(head)
                 .startsWith("HTTP/1.1 200 OK\r\nServer: " + ResponseHead.SERVER + "\r\n")
@@ -237,7 +237,7 @@ class FileCacheTest {
     @Test
     void aTargetSeenBeforeIsFoundAsSpeltWithoutDecoding() throws Exception {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(get("/a.txt"));
+        FileEntry a = cache.lookup(get("/a.txt"));
         assertThat(cache.lookup(get("/a.txt"))).isSameAs(a);
         assertThat(cache.lookup(get("/%61.txt")))
                 .as("another spelling, the same key")
@@ -258,7 +258,7 @@ class FileCacheTest {
 
     @Test
     void theTargetMemoIsBoundedAndStartsAgainWhenFull() {
-        FileCache.Targets memo = new FileCache.Targets(4);
+        TargetMemo memo = new TargetMemo(4);
         byte[] buf = "/0/1/2/3/4/5".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int i = 0; i < 4; i++) {
             memo.put(buf, 2 * i, 2 * i + 2, "k" + i);
@@ -286,12 +286,12 @@ class FileCacheTest {
     @Test
     void insideTheWindowAHitTouchesNoFile() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry first = cache.lookup(target("/a.txt"));
+        FileEntry first = cache.lookup(target("/a.txt"));
         cache.acquire(first); // its descriptor is open from here on
         cache.release(first);
-        FileCache.Entry second = cache.lookup(target("/a.txt"));
+        FileEntry second = cache.lookup(target("/a.txt"));
         assertThat(second).isSameAs(first);
-        assertThat(first.kind).isEqualTo(FileCache.Kind.FILE);
+        assertThat(first.kind).isEqualTo(FileEntry.Kind.FILE);
         assertThat(first.size).isEqualTo(3);
         assertThat(first.contentType).startsWith("text/plain");
         assertThat(resolved.get()).isEqualTo(1);
@@ -303,7 +303,7 @@ class FileCacheTest {
     @Test
     void insideTheWindowAFileWithoutADescriptorIsCheckedBeforeItMayBeOpened() {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry first = cache.lookup(target("/a.txt")); // a HEAD, say: nothing opened
+        FileEntry first = cache.lookup(target("/a.txt")); // a HEAD, say: nothing opened
         assertThat(cache.lookup(target("/a.txt"))).isSameAs(first);
         assertThat(checked.get()).as("one stat, since an open may follow").isEqualTo(1);
         assertThat(resolved.get()).isEqualTo(1);
@@ -314,28 +314,28 @@ class FileCacheTest {
         Files.createDirectories(root.resolve("d"));
         Files.writeString(root.resolve("d/index.html"), "<p>");
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        assertThat(cache.lookup(target("/d")).kind).isEqualTo(FileCache.Kind.DIRECTORY);
-        assertThat(cache.lookup(target("/d/")).kind).isEqualTo(FileCache.Kind.FILE);
-        assertThat(cache.lookup(target("/a.txt/")).kind).isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.lookup(target("/d")).kind).isEqualTo(FileEntry.Kind.DIRECTORY);
+        assertThat(cache.lookup(target("/d/")).kind).isEqualTo(FileEntry.Kind.FILE);
+        assertThat(cache.lookup(target("/a.txt/")).kind).isEqualTo(FileEntry.Kind.MISSING);
         assertThat(cache.size()).isEqualTo(3);
     }
 
     @Test
     void aMissingFileIsRememberedForTheWindowOnly() throws Exception {
         FileCache cache = cache(16, 16, Duration.ofMillis(200));
-        assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileCache.Kind.MISSING);
+        assertThat(cache.lookup(target("/new.txt")).kind).isEqualTo(FileEntry.Kind.MISSING);
         Files.writeString(root.resolve("new.txt"), "new");
         assertThat(cache.lookup(target("/new.txt")).kind)
                 .as("inside the window")
-                .isEqualTo(FileCache.Kind.MISSING);
+                .isEqualTo(FileEntry.Kind.MISSING);
         Thread.sleep(300);
-        assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileCache.Kind.FILE);
+        assertThat(cache.lookup(target("/new.txt")).kind).as("after it").isEqualTo(FileEntry.Kind.FILE);
     }
 
     @Test
     void afterTheWindowTheSameFileCostsOneStatAndKeepsItsDescriptor() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO); // every lookup checks
-        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        FileEntry e = cache.lookup(target("/a.txt"));
         FileChannel ch = cache.acquire(e); // opening checks too: the entry may be a window old
         cache.release(e);
         assertThat(cache.lookup(target("/a.txt"))).isSameAs(e);
@@ -351,10 +351,10 @@ class FileCacheTest {
     @Test
     void aChmodIsAChange() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO);
-        FileCache.Entry e = cache.lookup(target("/a.txt"));
+        FileEntry e = cache.lookup(target("/a.txt"));
         Files.setPosixFilePermissions(
                 root.resolve("a.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        FileCache.Entry again = cache.lookup(target("/a.txt"));
+        FileEntry again = cache.lookup(target("/a.txt"));
         assertThat(again).isNotSameAs(e);
         assertThat(e.retired).isTrue();
     }
@@ -362,7 +362,7 @@ class FileCacheTest {
     @Test
     void aFileSwappedInsideTheWindowIsNeverOpenedThroughItsOldEntry() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry e = cache.lookup(target("/a.txt")); // looked up (a HEAD, say), never opened
+        FileEntry e = cache.lookup(target("/a.txt")); // looked up (a HEAD, say), never opened
         Path outside = Files.createTempFile("outside", ".txt"); // not under the root
         try {
             Files.writeString(outside, "secret");
@@ -373,7 +373,7 @@ class FileCacheTest {
             // Inside the window, but no descriptor holds the old file: the lookup checks before an open can follow.
             assertThat(cache.lookup(target("/a.txt")).kind)
                     .as("looked up anew: outside the root")
-                    .isEqualTo(FileCache.Kind.MISSING);
+                    .isEqualTo(FileEntry.Kind.MISSING);
             assertThat(e.retired).isTrue();
         } finally {
             Files.delete(outside);
@@ -383,12 +383,12 @@ class FileCacheTest {
     @Test
     void aReplacedFileRetiresItsEntryButNotADescriptorInUse() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO);
-        FileCache.Entry old = cache.lookup(target("/a.txt"));
+        FileEntry old = cache.lookup(target("/a.txt"));
         FileChannel sending = cache.acquire(old); // a response is sending from it
         Path tmp = root.resolve(".a.tmp");
         Files.writeString(tmp, "AAA"); // same size: only the file key tells them apart (and perhaps the mtime)
         Files.move(tmp, root.resolve("a.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FileCache.Entry fresh = cache.lookup(target("/a.txt"));
+        FileEntry fresh = cache.lookup(target("/a.txt"));
         assertThat(fresh).isNotSameAs(old);
         assertThat(old.retired).isTrue();
         assertThat(sending.isOpen()).as("still sending").isTrue();
@@ -403,10 +403,10 @@ class FileCacheTest {
     @Test
     void theReaperMarksThenClosesAndSparesWhatIsInFlight() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofMillis(10));
-        FileCache.Entry idle = cache.lookup(target("/a.txt"));
+        FileEntry idle = cache.lookup(target("/a.txt"));
         FileChannel idleChannel = cache.acquire(idle);
         cache.release(idle);
-        FileCache.Entry busy = cache.lookup(target("/b.txt"));
+        FileEntry busy = cache.lookup(target("/b.txt"));
         FileChannel busyChannel = cache.acquire(busy);
         long t = System.nanoTime();
         assertThat(cache.nanosToReap(t))
@@ -436,7 +436,7 @@ class FileCacheTest {
         Duration period = Duration.ofHours(1); // only the times handed to reap count, not the clock
         FileCache cache = cache(16, 16, Duration.ofHours(1), period);
         long now = System.nanoTime();
-        FileCache.Entry a = cache.lookup(target("/a.txt")); // the first entry starts the timer
+        FileEntry a = cache.lookup(target("/a.txt")); // the first entry starts the timer
         FileChannel channel = cache.acquire(a);
         cache.release(a);
         long due = now + cache.nanosToReap(now);
@@ -460,7 +460,7 @@ class FileCacheTest {
     @Test
     void aStatThatDisagreesButALookupThatFindsTheSameFileKeepsTheEntryAndItsDescriptor() throws IOException {
         FileCache cache = cache(16, 16, Duration.ZERO); // every lookup is past the window
-        FileCache.Entry first = cache.lookup(target("/a.txt"));
+        FileEntry first = cache.lookup(target("/a.txt"));
         FileChannel channel = cache.acquire(first);
         cache.release(first);
         statDisagrees.set(true);
@@ -477,9 +477,9 @@ class FileCacheTest {
     @Test
     void theDescriptorBoundClosesTheLeastRecentlyUsedIdleOne() throws IOException {
         FileCache cache = cache(16, 2, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
-        FileCache.Entry b = cache.lookup(target("/b.txt"));
-        FileCache.Entry c = cache.lookup(target("/c.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
+        FileEntry b = cache.lookup(target("/b.txt"));
+        FileEntry c = cache.lookup(target("/c.txt"));
         FileChannel ca = cache.acquire(a);
         cache.release(a);
         FileChannel cb = cache.acquire(b);
@@ -501,7 +501,7 @@ class FileCacheTest {
     @Test
     void theEntryBoundEvictsTheLeastRecentlyUsedPath() throws IOException {
         FileCache cache = cache(2, 16, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         FileChannel ca = cache.acquire(a);
         cache.release(a);
         cache.lookup(target("/b.txt"));
@@ -515,10 +515,10 @@ class FileCacheTest {
     @Test
     void closeClosesEveryDescriptor() throws IOException {
         FileCache cache = cache(16, 16, Duration.ofHours(1));
-        FileCache.Entry a = cache.lookup(target("/a.txt"));
+        FileEntry a = cache.lookup(target("/a.txt"));
         FileChannel ca = cache.acquire(a);
         cache.release(a);
-        FileCache.Entry b = cache.lookup(target("/b.txt"));
+        FileEntry b = cache.lookup(target("/b.txt"));
         FileChannel cb = cache.acquire(b);
         cache.lookup(target("/b.txt"));
         cache.close();

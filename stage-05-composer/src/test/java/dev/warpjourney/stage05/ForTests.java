@@ -3,7 +3,6 @@ package dev.warpjourney.stage05;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The ways into the server's classes that only tests need: the server itself parses bytes in place and reads
@@ -36,14 +35,14 @@ final class ForTests {
             int maxChannels,
             Duration window,
             Duration reapPeriod,
-            ReentrantLock lock) {
+            Guard guard) {
         return new FileCache(
                 files,
                 maxEntries,
                 maxChannels,
                 window,
                 reapPeriod,
-                lock,
+                guard,
                 Config.Bodies.MEMORY,
                 Limits.BODY_CACHE_BYTES);
     }

@@ -58,12 +58,12 @@ public class HotPathBenchmark {
     private final DateCache dates = new DateCache();
 
     /** A cache entry for a real 151-byte file. */
-    private static FileCache.Entry indexFile() {
+    private static FileEntry indexFile() {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("index", ".html");
             java.nio.file.Files.write(file, new byte[151]);
             file.toFile().deleteOnExit();
-            return FileCache.Entry.file(
+            return FileEntry.file(
                     file,
                     file,
                     java.nio.file.Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class),

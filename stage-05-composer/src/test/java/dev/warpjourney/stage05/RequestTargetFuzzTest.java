@@ -79,7 +79,7 @@ class RequestTargetFuzzTest {
         }
 
         Request req = Requests.of("GET", target, Map.of("host", "fuzz"));
-        Response r = files.handle(req, ForTests.fileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, null));
+        Response r = files.handle(req, ForTests.fileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, Guard.NONE));
         assertThat(LOOKUP_STATUSES).as("status for %s", target).contains(r.status);
         if (r.file != null) {
             assertThat(r.status).isEqualTo(200);

@@ -76,7 +76,7 @@ class StaticFilesTest {
             headers.put(fields[i], fields[i + 1]);
         }
         // A window of zero: every request looks the file up, as stage 03 did (FileCacheTest tests the cache).
-        FileCache cache = ForTests.fileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, null);
+        FileCache cache = ForTests.fileCache(files, 16, 16, Duration.ZERO, Duration.ZERO, Guard.NONE);
         return files.handle(Requests.of(method, target, headers), cache);
     }
 
