@@ -3,6 +3,7 @@ package dev.warpjourney.stage01;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -69,7 +70,7 @@ final class StaticFiles {
             return file(req, real, attrs.size(), attrs.lastModifiedTime().toMillis());
         } catch (AccessDeniedException e) {
             return Response.error(403);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InvalidPathException e) {
             return Response.error(404); // missing, or a name the file system refuses: never a 500
         }
     }

@@ -158,9 +158,8 @@ final class SmallBodies {
                 opened++;
                 return load(ch, size);
             }
-        } catch (IOException | RuntimeException | OutOfMemoryError ex) {
-
-            // Out of descriptors, gone, or out of direct memory or mappings: send from a descriptor.
+        } catch (IOException ex) {
+            // Out of descriptors, gone, or out of mappings ("Map failed"): send from a descriptor.
             return null;
         }
     }
@@ -173,7 +172,14 @@ final class SmallBodies {
         }
         // Direct memory: the kernel copies from it as it is, where a heap array would first be
         // copied into a temporary direct buffer by the JDK at every write.
-        ByteBuffer b = ByteBuffer.allocateDirect(size);
+        ByteBuffer b;
+        try {
+            b = ByteBuffer.allocateDirect(size);
+        } catch (OutOfMemoryError full) {
+            // The process's direct memory (-XX:MaxDirectMemorySize) is reserved up to its limit, and the JDK
+            // says so only with this Error: the file goes from its descriptor instead, nothing else fails.
+            return null;
+        }
         while (b.hasRemaining()) {
             if (ch.read(b, b.position()) < 0) {
                 return null; // shorter than the lookup said: the descriptor path copes (it closes)

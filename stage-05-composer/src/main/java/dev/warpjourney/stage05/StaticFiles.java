@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
@@ -123,7 +124,7 @@ final class StaticFiles implements FileCache.Lookup {
             return FileEntry.file(real, path, attrs, (FileTime) Files.getAttribute(real, "unix:ctime"));
         } catch (AccessDeniedException e) {
             return FileEntry.of(FileEntry.Kind.FORBIDDEN);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InvalidPathException e) {
             return FileEntry.of(FileEntry.Kind.MISSING); // missing, or a name the file system refuses: never a 500
         }
     }
@@ -146,7 +147,7 @@ final class StaticFiles implements FileCache.Lookup {
         try {
             return file.describes(Files.readAttributes(file.requested, UNIX))
                     && (file.channel != null || file.describes(Files.readAttributes(file.file, UNIX)));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InvalidPathException e) {
             return false; // gone, or unreachable: the whole lookup will say what it is now
         }
     }
