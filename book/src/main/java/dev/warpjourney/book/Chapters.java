@@ -30,6 +30,7 @@ final class Chapters {
             files = s.filter(p -> p.toString().endsWith(".properties")).sorted().toList();
         }
         List<SyscallRow> syscalls = main.syscalls();
+        List<Hypotheses.Verdict> all = new ArrayList<>();
         for (Path f : files) {
             String chapter = f.getFileName().toString().replaceFirst("\\.properties$", "");
             Map<String, String> data = RepoFiles.properties(f);
@@ -51,6 +52,7 @@ final class Chapters {
             }
             Hypotheses.Verdicts verdicts = Hypotheses.judge(chapter, data, main.metrics, main.intervals);
             verdicts.attributes().forEach(main::attr);
+            all.addAll(verdicts.list());
             Files.writeString(out.resolve(chapter + "-hypotheses.adoc"), verdicts.table());
             Path text = main.repo.resolve("book/src/docs/asciidoc/chapters/" + chapter + ".adoc");
             List<String> mismatches = verdicts.check(Files.exists(text) ? Files.readString(text) : "");
@@ -60,6 +62,7 @@ final class Chapters {
                 mismatches.forEach(m -> System.out.println("BookData (your run): " + m));
             }
         }
+        Hypotheses.totals(all).forEach(main::attr);
         return problems;
     }
 }

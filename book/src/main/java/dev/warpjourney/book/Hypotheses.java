@@ -88,6 +88,35 @@ final class Hypotheses {
         }
     }
 
+    /**
+     * Counts over every chapter's hypotheses, for the epilogue's look back at the method: {hypotheses-total} and how
+     * many are confirmed, refuted or inconclusive now; {hypotheses-previous-total} judged by the previous instrument
+     * too, {hypotheses-previous-refuted} of them refuted then; {hypotheses-changed}: verdicts that differ between the
+     * two.
+     */
+    static Map<String, String> totals(List<Verdict> all) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("hypotheses-total", String.valueOf(all.size()));
+        for (String verdict : List.of("confirmed", "refuted", "inconclusive")) {
+            a.put(
+                    "hypotheses-" + verdict,
+                    String.valueOf(all.stream()
+                            .filter(v -> v.verdict().equals(verdict))
+                            .count()));
+        }
+        List<Verdict> before = all.stream().filter(v -> v.previous() != null).toList();
+        a.put("hypotheses-previous-total", String.valueOf(before.size()));
+        a.put(
+                "hypotheses-previous-refuted",
+                String.valueOf(before.stream()
+                        .filter(v -> v.previous().verdict().equals("refuted"))
+                        .count()));
+        a.put(
+                "hypotheses-changed",
+                String.valueOf(all.stream().filter(Verdict::changed).count()));
+        return a;
+    }
+
     /** What the previous instrument measured, against which threshold, and its verdict then. */
     record Previous(String metric, double measured, double limit, String verdict) {}
 

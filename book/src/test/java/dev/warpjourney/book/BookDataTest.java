@@ -186,6 +186,30 @@ class BookDataTest {
      * interval straddles it inconclusive, whatever its median says; each needs its own anchor.
      */
     @Test
+    void theCountsOverAllHypothesesTellTheInstrumentsApart() {
+        Hypotheses.Previous wasRefuted = new Hypotheses.Previous("m", 1, 2, "refuted");
+        Hypotheses.Previous wasConfirmed = new Hypotheses.Previous("m", 2, 1, "confirmed");
+        List<Hypotheses.Verdict> all = List.of(
+                verdict("h1", "confirmed", wasRefuted), // changed
+                verdict("h2", "refuted", wasRefuted), // the same
+                verdict("h3", "inconclusive", wasConfirmed), // changed
+                verdict("h4", "confirmed", null), // new: not judged before
+                verdict("h5", Format.NOT_MEASURED, wasConfirmed)); // not measured now: no change counted
+        assertThat(Hypotheses.totals(all))
+                .containsEntry("hypotheses-total", "5")
+                .containsEntry("hypotheses-confirmed", "2")
+                .containsEntry("hypotheses-refuted", "1")
+                .containsEntry("hypotheses-inconclusive", "1")
+                .containsEntry("hypotheses-previous-total", "4")
+                .containsEntry("hypotheses-previous-refuted", "2")
+                .containsEntry("hypotheses-changed", "2");
+    }
+
+    private static Hypotheses.Verdict verdict(String id, String verdict, Hypotheses.Previous previous) {
+        return new Hypotheses.Verdict(id, "claim", "metric", ">=", "1", null, null, verdict, null, previous);
+    }
+
+    @Test
     void aVerdictIsDecidedByTheWholeIntervalAndHasThreeOutcomes() {
         Map<String, Double> metrics = Map.of("sure", 1.62, "short", 1.25, "unsure", 1.45, "nginx", 1.0);
         Map<String, double[]> intervals =
