@@ -73,6 +73,7 @@ public final class BookData {
         List<SyscallRow> fdcacheSyscalls = FdcacheRun.add(data, fdcache, out);
         OtherRuns.herd(data, repo.resolve("results/herd"), out);
         OtherRuns.cores(data, repo.resolve("results/cores"), out);
+        Files.writeString(out.resolve("table-seed.adoc"), SeedTable.table(data));
         OtherRuns.previous(data, repo.resolve("results/previous"));
         List<String> problems = Chapters.write(data, out, fdcacheSyscalls);
         data.attr("run", data.reference ? "the reference run" : "your own run");

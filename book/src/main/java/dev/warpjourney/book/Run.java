@@ -102,6 +102,8 @@ final class Run {
         PassTables.slowloris(this, out);
         if (isMain()) {
             MulticoreRun.scaling(this, out);
+            // The seed table is written again once the run on every core is read (BookData): its
+            // prefork row compares against nginx at the same workers from that run.
             Files.writeString(out.resolve("table-seed.adoc"), SeedTable.table(this));
             Files.writeString(out.resolve("table-journey.adoc"), RunTables.journeyTable(this));
         }

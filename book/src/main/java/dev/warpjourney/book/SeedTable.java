@@ -78,7 +78,7 @@ final class SeedTable {
                     then.append("Ratio at the most workers: ")
                             .append(ratio(pts.get(0).reqPerS(), pts.get(1).reqPerS()))
                             .append(" +\n");
-                    here = MulticoreRun.scalingCell(run, "prefork");
+                    here = sameWorkers(run) + MulticoreRun.scalingCell(run, "prefork");
                 }
                 case "mio" -> {
                     double one = pts.get(0).reqPerS();
@@ -87,7 +87,9 @@ final class SeedTable {
                     then.append("Scaling efficiency: ")
                             .append(String.format(Locale.ROOT, "%.0f%%", 100 * n / (one * workers)))
                             .append(" +\n");
-                    here = MulticoreRun.scalingCell(run, "vthreads");
+                    here = "On two CPUs that the servers share with wrk, where Mio had ten cores of its own: "
+                            + "not a scaling figure +\n"
+                            + MulticoreRun.scalingCell(run, "vthreads");
                 }
                 default -> here = NOT_MEASURED;
             }
@@ -102,6 +104,22 @@ final class SeedTable {
                     .append('\n');
         }
         return t.append("|===\n").toString();
+    }
+
+    /**
+     * The prefork figure compares two servers at the same number of workers; ours at the same: stage 05 on two loops
+     * against nginx with two workers, from the run on every core (results/cores, read after the main run: empty until
+     * then).
+     */
+    private static String sameWorkers(Run run) {
+        String key = "cores-warp-stage-05-composer-loops-2-";
+        String ratio = run.attrs.get(key + "vs-nginx");
+        if (ratio == null) {
+            return "";
+        }
+        return "stage-05-composer on 2 loops against nginx with 2 workers (results/cores, each held to "
+                + run.attrs.getOrDefault(key + "quota", "?") + " CPU): " + ratio + " ("
+                + run.attrs.getOrDefault(key + "vs-nginx-interval", "?") + ") +\n";
     }
 
     /** The server's warp row without idle connections, or null. */

@@ -73,7 +73,11 @@ class BookComposerTest {
         String seed = Files.readString(tmp.resolve("out/table-seed.adoc"));
         assertThat(seed)
                 .contains("Ratio (median of per-round ratios, interval): not ranked (not server-bound: wrk saturated)")
-                .contains("CPU per request, nginx's over stage-05-composer's: 1.60");
+                .contains("CPU per request, nginx's over stage-05-composer's: 1.60")
+                // The prefork row: ours against nginx at the same workers, from the run on every core.
+                .contains("stage-05-composer on 2 loops against nginx with 2 workers (results/cores, each held to ")
+                // The Mio row says why ours is no scaling figure.
+                .contains("where Mio had ten cores of its own");
     }
 
     private static Map<String, String> attributes(Path numbers) throws IOException {
