@@ -58,10 +58,25 @@ events_logger = "file"
 CONF
 fi
 
+# A service started earlier from a directory that has since been deleted (a clone removed after its
+# own CI run) still answers _ping, but cannot start a container: conmon, its child, fails with
+# "Failed to get working directory", and the API says "write child: broken pipe". Restart it.
+for pid in $(pgrep -f "podman system service.*$SOCKET" || true); do
+  if readlink "/proc/$pid/cwd" | grep -q ' (deleted)$'; then
+    say "podman's API (pid $pid) runs in a deleted directory: restarting it"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$SOCKET"
+  fi
+done
+
 if ! answers "$SOCKET"; then
   mkdir -p "$(dirname "$SOCKET")"
   say "starting podman's Docker API on unix://$SOCKET"
-  nohup podman system service --time=0 "unix://$SOCKET" >/tmp/podman-service.log 2>&1 &
+  # From /, not from the clone that runs this script: the service outlives it (see above).
+  # Its output and input are its log and /dev/null, so that nothing holds the caller's pipe open
+  # (.ci/run reads this script's output to its end).
+  (cd / && exec nohup podman system service --time=0 "unix://$SOCKET" >/tmp/podman-service.log 2>&1 </dev/null) &
   for _ in $(seq 1 50); do
     answers "$SOCKET" && break
     sleep 0.2
