@@ -102,9 +102,8 @@ final class Run {
         PassTables.slowloris(this, out);
         if (isMain()) {
             MulticoreRun.scaling(this, out);
-            // The seed table is written again once the run on every core is read (BookData): its
-            // prefork row compares against nginx at the same workers from that run.
-            Files.writeString(out.resolve("table-seed.adoc"), SeedTable.table(this));
+            // The seed table is written by BookData, once the run on every core is read: its prefork
+            // row compares against nginx at the same workers from that run.
             Files.writeString(out.resolve("table-journey.adoc"), RunTables.journeyTable(this));
         }
     }
