@@ -26,6 +26,44 @@ enum Design {
             return List.of("--bodies", "mapped");
         }
     },
+    // Stage 05's ideas, each switched off in turn (as @poll switches epoll off in stage 02): what the
+    // server loses without it is what the idea bought. Run in warp only, the scenario the ideas are for.
+    /** Stage 05 without the single write: every file by sendfile after its head, as in stage 04. */
+    SENDFILE("sendfile", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--bodies", "sendfile");
+        }
+
+        @Override
+        boolean runsIn(Scenario.Kind kind) {
+            return kind == Scenario.Kind.WARP;
+        }
+    },
+    /** Stage 05 without the Date cache: the Date formatted for each response, as in stage 04. */
+    DATE_PER_REQUEST("date-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--date", "per-request");
+        }
+
+        @Override
+        boolean runsIn(Scenario.Kind kind) {
+            return kind == Scenario.Kind.WARP;
+        }
+    },
+    /** Stage 05 without pre-composed heads: a cached file's head composed for each response, as in stage 04. */
+    HEADS_PER_REQUEST("heads-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--heads", "per-request");
+        }
+
+        @Override
+        boolean runsIn(Scenario.Kind kind) {
+            return kind == Scenario.Kind.WARP;
+        }
+    },
     // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
     // listener (the kernel spreads connections over N accept queues), all N on one listener
     // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.
@@ -78,6 +116,9 @@ enum Design {
     /** nginx@N: nginx with N workers (its command is the peer's, see {@link Peer#NGINX}). */
     NGINX("nginx", 0, null);
 
+    /** Stage 05's ideas switched off, one each, in the order chapter 05's table shows them. */
+    static final List<Design> SWITCHED_OFF = List.of(SENDFILE, HEADS_PER_REQUEST, DATE_PER_REQUEST);
+
     /** The multicore designs of stage 03, in the order the multicore preset runs them (and the charts draw them). */
     static final List<Design> MULTICORE = List.of(LOOPS, HANDOFF, SHARED, VTHREADS, PREFORK);
 
@@ -118,6 +159,11 @@ enum Design {
     /** The arguments this design gives the stage's main, for N loops. */
     List<String> stageArgs(int n) {
         return List.of();
+    }
+
+    /** Whether a journey runs this design in a scenario of this kind: every kind, but a switched-off idea only in warp. */
+    boolean runsIn(Scenario.Kind kind) {
+        return true;
     }
 
     /** JVM processes it runs as: prefork's N, one for every other design. */

@@ -74,7 +74,9 @@ record Options(
                                     workers; plain nginx: one per server CPU), and from stage 03 on
                                     stage-03-multicore@loops-N, @handoff-N, @shared-N, @vthreads-N (one JVM,
                                     N loops of that design) and @prefork-N (N JVMs of one loop on one port),
-                                    and from stage 05 on @mapped (small files mapped, not read into memory)
+                                    and from stage 05 on @mapped (small files mapped, not read into memory),
+                                    and each idea switched off, in warp only: @sendfile (no single write),
+                                    @date-per-request, @heads-per-request
               --scenarios a,b,...   scenarios (default: %s; also pipeline: 16 requests per write);
                                     NAME@F runs NAME with every server held to F of a core, for the
                                     newest stage, nginx and the floor only (warp@0.3)

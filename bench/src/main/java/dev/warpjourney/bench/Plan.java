@@ -93,12 +93,14 @@ record Plan(Options options, List<Pass> passes) {
     }
 
     /**
-     * The servers of a scenario: the floor only where its 151 bytes are the file asked for; at a scenario's own budget
+     * The servers of a scenario: the floor only where its 151 bytes are the file asked for, a switched-off idea of stage
+     * 05 only in warp ({@link Design#runsIn}); at a scenario's own budget
      * the headline comparison alone, the newest stage as it ships, nginx and the floor.
      */
     static List<ServerName> serversFor(Scenario s, List<ServerName> servers) {
         List<ServerName> all = servers.stream()
                 .filter(n -> n.peer() != Peer.FLOOR || s.floorApplies())
+                .filter(n -> n.design().runsIn(s.kind()))
                 .toList();
         if (!s.headline()) {
             return all;

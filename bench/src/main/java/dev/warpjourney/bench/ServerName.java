@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code stage-02-epoll@poll}: the stage on the JDK's poll(2) selector (epoll taken away).</li>
  *   <li>{@code stage-05-composer@mapped}: small files' bytes mapped from the file, not read into memory.</li>
+ *   <li>{@code stage-05-composer@sendfile}, {@code @date-per-request}, {@code @heads-per-request}: one of stage 05's
+ *       ideas switched off (the single write, the Date cache, the pre-composed head), to measure what it bought.</li>
  *   <li>{@code stage-03-multicore@loops-N}, {@code @shared-N}, {@code @handoff-N}, {@code @vthreads-N}
  *       ({@link Design}):
  *       one JVM, N loops of the named design.</li>
@@ -31,9 +33,9 @@ record ServerName(String name, String base, int stage, Peer peer, Design design,
 
     private static final String KNOWN =
             "@poll, from stage 03 on @loops-N, @handoff-N, @shared-N, @vthreads-N, @prefork-N,"
-                    + " from stage 05 on @mapped";
+                    + " from stage 05 on @mapped, @sendfile, @date-per-request, @heads-per-request";
 
-    /** The first stage that keeps small files' bytes, and so the first with {@code @mapped}. */
+    /** The first stage that keeps small files' bytes, and so the first with {@code @mapped} (and stage 05's switches). */
     static final int FIRST_COMPOSER_STAGE = 5;
 
     /** A stage module's name: its two-digit number, then what it is. */
@@ -64,10 +66,10 @@ record ServerName(String name, String base, int stage, Peer peer, Design design,
                     name + ": " + base + " has no variants (only the stages and nginx@N have)");
         }
         Design exact = Design.named(variant);
-        if (exact != null && !exact.multicore()) { // @poll, @mapped: no count; only @mapped has a first stage
+        if (exact != null && !exact.multicore()) { // @poll, @mapped, stage 05's switches: no count
             if (stage < exact.firstStage()) {
-                throw new IllegalArgumentException(name + ": " + base + " keeps no file bytes; @mapped needs stage 05"
-                        + " (stage-05-composer) or a later stage");
+                throw new IllegalArgumentException(name + ": " + base + " has no response composer; @" + exact.label()
+                        + " needs stage 05 (stage-05-composer) or a later stage");
             }
             return new ServerName(name, base, stage, null, exact, 0);
         }

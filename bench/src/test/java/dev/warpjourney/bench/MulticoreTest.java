@@ -64,6 +64,8 @@ class MulticoreTest {
         assertThat(ServerName.parse("stage-05-composer@mapped"))
                 .isEqualTo(new ServerName("stage-05-composer@mapped", "stage-05-composer", 5, null, Design.MAPPED, 0));
         assertThatThrownBy(() -> ServerName.parse("stage-04-fdcache@mapped")).hasMessageContaining("needs stage 05");
+        assertThatThrownBy(() -> ServerName.parse("stage-04-fdcache@sendfile"))
+                .hasMessageContaining("@sendfile needs stage 05");
 
         assertThatThrownBy(() -> ServerName.parse(MC + "@bogus-2"))
                 .hasMessageContaining("unknown variant @bogus-2 of " + MC)

@@ -74,4 +74,38 @@ class PlanTest {
         assertThat(((Plan.ThroughputPass) multicore.passes().getFirst()).latency())
                 .isFalse();
     }
+
+    @Test
+    void stageFivesSwitchedOffIdeasRunInWarpOnly() {
+        String five = "stage-05-composer";
+        Plan p = plan(
+                "--quick",
+                "--servers",
+                String.join(
+                        ",",
+                        five,
+                        five + "@sendfile",
+                        five + "@date-per-request",
+                        five + "@heads-per-request",
+                        "nginx"),
+                "--scenarios",
+                "warp,warp@0.3,close");
+        assertThat(names(p.passes().get(0)))
+                .containsExactly(
+                        five, five + "@sendfile", five + "@date-per-request", five + "@heads-per-request", "nginx");
+        assertThat(names(p.passes().get(1)))
+                .as("their system calls and profiles too")
+                .hasSize(5);
+        assertThat(names(p.passes().get(2)))
+                .as("warp@0.3: the stage as it ships")
+                .containsExactly(five, "nginx");
+        assertThat(names(p.passes().get(3))).as("close: not what they are for").containsExactly(five, "nginx");
+        assertThat(ServerName.parse(five + "@date-per-request").design()).isEqualTo(Design.DATE_PER_REQUEST);
+        assertThat(Design.DATE_PER_REQUEST.stageArgs(1)).containsExactly("--date", "per-request");
+        assertThat(Design.HEADS_PER_REQUEST.stageArgs(1)).containsExactly("--heads", "per-request");
+        assertThat(Design.SENDFILE.stageArgs(1)).containsExactly("--bodies", "sendfile");
+        assertThat(Design.chapterVariants(five).toList())
+                .as("a journey runs them beside stage 05 by default")
+                .contains(five + "@sendfile", five + "@date-per-request", five + "@heads-per-request");
+    }
 }

@@ -294,7 +294,7 @@ final class BlockingConnection implements Runnable {
         }
         try {
             byte[] small = r.omitBody || r.file != null ? NO_BYTES : r.body;
-            byte[] prefix = ResponseHead.prefix(r);
+            byte[] prefix = ResponseHead.prefix(r, server.config().heads());
             int need = prefix.length + ResponseHead.PER_RESPONSE + small.length;
             if (out == null || out.capacity() < need) {
                 out = ByteBuffer.allocate(Math.max(need, OUT_SIZE)); // kept for the connection's life

@@ -55,7 +55,7 @@ final class BlockingServer {
      */
     private final FileCache fileCache;
 
-    private final DateCache dates = new DateCache();
+    private final DateCache dates;
     /**
      * Warp's reaper, a thread of its own in this model (no loop has a timer): runs {@link FileCache#reap} each period.
      */
@@ -96,6 +96,7 @@ final class BlockingServer {
     BlockingServer(Config config, StaticFiles files) throws IOException {
         this.config = config;
         this.files = files;
+        this.dates = new DateCache(config.dates());
         this.fileCache = new FileCache(
                 files,
                 Limits.FILE_CACHE_ENTRIES,

@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param model                how the cores are put to work: event loops, or a virtual thread per connection
  * @param loops                event loops (model LOOPS); the vthreads model sizes nothing with it
  * @param accept               who accepts new connections (model LOOPS only)
- * @param bodies               how the file cache keeps small files' bytes
+ * @param bodies               how the file cache keeps small files' bytes, or none ({@link Bodies#SENDFILE})
+ * @param dates                how the Date header is made: once a second, or for each response
+ * @param heads                how a cached file's 200 head is made: once per file, or for each response
  */
 public record Config(
         String host,
@@ -25,14 +27,37 @@ public record Config(
         Model model,
         int loops,
         Accept accept,
-        Bodies bodies) {
+        Bodies bodies,
+        Dates dates,
+        Heads heads) {
 
     /** Where a small file's bytes come from when they go out in one write with the head (the chapter measures both). */
     public enum Bodies {
         /** Read once into memory of the cache's own (direct, outside the heap). */
         MEMORY,
         /** Mapped from the file (mmap): the page cache's own pages, no copy, nothing read up front. */
-        MAPPED
+        MAPPED,
+        /**
+         * None kept: every file goes by sendfile after its head, as in stage 04. The single write switched off, so
+         * that the chapter can measure what it bought (as stage 02 measures epoll by switching it off).
+         */
+        SENDFILE
+    }
+
+    /** How the Date header's bytes are made (the second switch the chapter measures). */
+    public enum Dates {
+        /** Formatted when the second changes, and copied by every response in that second (the default). */
+        ONCE_A_SECOND,
+        /** Formatted for each response, as stage 04 did: the Date cache switched off. */
+        PER_REQUEST
+    }
+
+    /** How a cached file's 200 gets its head (the third switch the chapter measures). */
+    public enum Heads {
+        /** Composed once, when the file cache looks the file up, and copied by each response (the default). */
+        PER_FILE,
+        /** Composed for each response, with a StringBuilder, as stage 04 did: the pre-composed head switched off. */
+        PER_REQUEST
     }
 
     /** How the server uses more than one core. */
@@ -70,7 +95,9 @@ public record Config(
                 Model.LOOPS,
                 Runtime.getRuntime().availableProcessors(),
                 Accept.REUSEPORT,
-                Bodies.MEMORY);
+                Bodies.MEMORY,
+                Dates.ONCE_A_SECOND,
+                Heads.PER_FILE);
     }
 
     /** The defaults used by the command line. */
@@ -80,11 +107,24 @@ public record Config(
 
     /** The same server on another model, loop count and accept mode. */
     public Config with(Model model, int loops, Accept accept) {
-        return new Config(host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies);
+        return new Config(
+                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, dates, heads);
     }
 
-    /** The same server, keeping small files' bytes the other way. */
+    /** The same server, keeping small files' bytes another way (or none). */
     public Config with(Bodies how) {
-        return new Config(host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, how);
+        return new Config(host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, how, dates, heads);
+    }
+
+    /** The same server, making its Date another way. */
+    public Config with(Dates how) {
+        return new Config(
+                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, how, heads);
+    }
+
+    /** The same server, making its files' heads another way. */
+    public Config with(Heads how) {
+        return new Config(
+                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, dates, how);
     }
 }

@@ -334,7 +334,8 @@ final class Connection {
         // A small file's bytes, cached: no descriptor at all.
         ByteBuffer small = fromFile ? outgoing.smallBody(r.file, r.fileOffset, r.fileLength) : null;
         byte[] body = r.omitBody || r.file != null ? NO_BYTES : r.body;
-        byte[] prefix = ResponseHead.prefix(r); // the file's pre-composed bytes, or this response's, composed now
+        byte[] prefix =
+                ResponseHead.prefix(r, loop.heads()); // the file's pre-composed bytes, or this response's, composed now
         int length = prefix.length + ResponseHead.PER_RESPONSE + body.length + (small == null ? 0 : small.remaining());
         ByteBuffer out = loop.writeBuffer();
         if (batched > 0 && out.remaining() < length && !flushBatch()) {

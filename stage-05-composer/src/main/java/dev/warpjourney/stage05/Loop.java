@@ -83,8 +83,10 @@ final class Loop {
     /** The request being handled: one object, refilled by the parser for each request this loop reads. */
     private final Request request = new Request();
     /** The Date header's bytes, remade once a second at most. */
-    private final DateCache dates = new DateCache();
+    private final DateCache dates;
     // end::composer-loop[]
+    /** A cached file's 200 head: pre-composed (the default), or composed for each response (to measure what that saves). */
+    private final Config.Heads heads;
 
     /**
      * Set once, by {@link #drain} on another thread: stop when no connection is left, or at drainDeadline
@@ -122,6 +124,8 @@ final class Loop {
         // end::selector[]
         this.name = name;
         this.files = files;
+        this.dates = new DateCache(config.dates());
+        this.heads = config.heads();
         this.fileCache = new FileCache(
                 files,
                 Limits.FILE_CACHE_ENTRIES,
@@ -181,6 +185,10 @@ final class Loop {
 
     DateCache dates() {
         return dates;
+    }
+
+    Config.Heads heads() {
+        return heads;
     }
 
     /** Bytes this loop's connections keep between reads (unfinished heads, requests pipelined behind a slow write). */

@@ -9,14 +9,16 @@ import java.util.Locale;
 
 /**
  * Command line: {@code java -jar stage-05-composer.jar [--host H] [--port P] [--root DIR] [--loops N]
- * [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped]}.
+ * [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped|sendfile]
+ * [--date once-a-second|per-request] [--heads per-file|per-request]}.
  */
 public final class Main {
     private Main() {}
 
     private static final String USAGE = """
             usage: java -jar stage-05-composer.jar [--host 127.0.0.1] [--port 8080] [--root .] [--loops N]
-                   [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped]
+                   [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped|sendfile]
+                   [--date once-a-second|per-request] [--heads per-file|per-request]
               --host ADDRESS  address to listen on (default 127.0.0.1)
               --port N        port to listen on, 0 for any free port (default 8080)
               --root DIR      directory to serve (default: the current directory)
@@ -28,7 +30,14 @@ public final class Main {
                               all on one port), shared (one listener in every loop's selector), handoff
                               (one acceptor thread hands each connection to the next loop)
               --bodies B      small files' bytes, sent with the head in one write: memory (default: read
-                              once into the cache) or mapped (mmap of the file)
+                              once into the cache) or mapped (mmap of the file); sendfile: none kept,
+                              every file sent after its head by sendfile, as in stage 04
+              --date D        the Date header: once-a-second (default: formatted when the second
+                              changes) or per-request (formatted for each response, as in stage 04)
+              --heads H       a cached file's 200 head: per-file (default: composed once per file) or
+                              per-request (composed for each response, as in stage 04)
+                              (sendfile, per-request: each of this stage's ideas switched off, to
+                              measure what it bought)
               --help          print this text
             Stage 05 of Warp Journey: stage 04 with a fast response composer (a parser over bytes,
             a Date made once a second, heads pre-composed per cached file, small files sent with
@@ -43,6 +52,8 @@ public final class Main {
         Config.Model model = Config.Model.LOOPS;
         Config.Accept accept = null;
         Config.Bodies bodies = Config.Bodies.MEMORY;
+        Config.Dates dates = Config.Dates.ONCE_A_SECOND;
+        Config.Heads heads = Config.Heads.PER_FILE;
         PrintStream err = System.err;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -58,6 +69,8 @@ public final class Main {
                     case "--model" -> model = choice(Config.Model.class, "--model", value(args, ++i));
                     case "--accept" -> accept = choice(Config.Accept.class, "--accept", value(args, ++i));
                     case "--bodies" -> bodies = choice(Config.Bodies.class, "--bodies", value(args, ++i));
+                    case "--date" -> dates = choice(Config.Dates.class, "--date", value(args, ++i));
+                    case "--heads" -> heads = choice(Config.Heads.class, "--heads", value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -82,7 +95,9 @@ public final class Main {
         try {
             server = Server.start(Config.of(host, port, root)
                     .with(model, loops, accept == null ? Config.Accept.REUSEPORT : accept)
-                    .with(bodies));
+                    .with(bodies)
+                    .with(dates)
+                    .with(heads));
         } catch (BindException e) {
             err.println("stage-05-composer: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             System.exit(2);
@@ -120,18 +135,23 @@ public final class Main {
         throw new IllegalArgumentException("--loops needs a whole number, at least 1: " + text);
     }
 
-    /** One of an enum's constants by its lower-case name, e.g. "vthreads" for Model.VTHREADS. */
+    /** One of an enum's constants by its lower-case name, e.g. "vthreads" for Model.VTHREADS, "per-request" for PER_REQUEST. */
     private static <E extends Enum<E>> E choice(Class<E> type, String option, String text) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().toLowerCase(Locale.ROOT).equals(text)) {
+            if (optionName(e).equals(text)) {
                 return e;
             }
         }
         StringBuilder names = new StringBuilder();
         for (E e : type.getEnumConstants()) {
-            names.append(names.isEmpty() ? "" : "|").append(e.name().toLowerCase(Locale.ROOT));
+            names.append(names.isEmpty() ? "" : "|").append(optionName(e));
         }
         throw new IllegalArgumentException(option + " must be " + names + ": " + text);
+    }
+
+    /** An enum constant as the command line spells it (and the start-up line names it). */
+    static String optionName(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String value(String[] args, int i) {

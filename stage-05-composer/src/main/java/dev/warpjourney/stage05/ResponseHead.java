@@ -48,10 +48,10 @@ final class ResponseHead {
 
     /**
      * What {@link #compose} starts from: the pre-composed bytes of a cached file's 200, or this response's, composed
-     * now.
+     * now; always composed now with {@code --heads per-request} (the pre-composed head switched off, to measure it).
      */
-    static byte[] prefix(Response r) {
-        return r.head != null ? r.head : precompose(r);
+    static byte[] prefix(Response r, Config.Heads heads) {
+        return r.head != null && heads == Config.Heads.PER_FILE ? r.head : precompose(r);
     }
 
     // tag::composer-compose[]

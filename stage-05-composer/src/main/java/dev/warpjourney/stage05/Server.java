@@ -123,11 +123,16 @@ public final class Server implements AutoCloseable {
     public String describe() {
         if (blocking != null) {
             return "model: vthreads, loops: " + config.loops() + " (sizes nothing here), accept: " + blocking.describe()
-                    + ", bodies: " + config.bodies().name().toLowerCase(Locale.ROOT);
+                    + composer();
         }
         return "model: loops, loops: " + loops.size() + ", accept: "
-                + config.accept().name().toLowerCase(Locale.ROOT) + ", selector: " + selectorName() + ", bodies: "
-                + config.bodies().name().toLowerCase(Locale.ROOT);
+                + config.accept().name().toLowerCase(Locale.ROOT) + ", selector: " + selectorName() + composer();
+    }
+
+    /** The composer's three switches, as the command line spells them. */
+    private String composer() {
+        return ", bodies: " + Main.optionName(config.bodies()) + ", date: " + Main.optionName(config.dates())
+                + ", heads: " + Main.optionName(config.heads());
     }
 
     public String selectorName() {

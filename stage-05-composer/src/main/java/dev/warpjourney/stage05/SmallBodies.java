@@ -45,7 +45,7 @@ final class SmallBodies {
     /**
      * A small file's bytes, for a response to send right after its head in one write; null for a
      * file that is sent from its descriptor (larger than {@link Limits#SMALL_FILE}, empty, past the
-     * budget, or unreadable just now). Loaded at the file's first GET, from the file the lookup just
+     * budget, or unreadable just now; every file with {@code --bodies sendfile}). Loaded at the file's first GET, from the file the lookup just
      * checked (as {@link FileCache#acquire} opens it), and kept as long as the entry. Read into memory, it is
      * the file as it was then, so a file changed in place is seen one window later, whole, never half
      * old and half new; mapped, it is the file as it is now (the page cache's pages), as stage 04's
@@ -63,6 +63,7 @@ final class SmallBodies {
             return null;
         }
         if (e.body == null
+                && bodies != Config.Bodies.SENDFILE // the single write switched off: every file by sendfile
                 && !e.retired
                 && !e.bodyFailed
                 && e.size > 0

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +89,7 @@ class FileCacheTest {
 
     @Test
     void aSmallFilesBytesAreReadOnceAndServeInsideTheWindowWithoutADescriptor() throws IOException {
-        for (Config.Bodies how : Config.Bodies.values()) {
+        for (Config.Bodies how : List.of(Config.Bodies.MEMORY, Config.Bodies.MAPPED)) {
             FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), how, 1 << 20);
             FileEntry a = cache.lookup(target("/a.txt"));
             assertThat(text(cache.body(a))).as(how.name()).isEqualTo("aaa");
@@ -105,6 +106,19 @@ class FileCacheTest {
             assertThat(checked.get()).isEqualTo(checks);
             checked.set(0);
         }
+    }
+
+    @Test
+    void withBodiesSendfileNoFileKeepsItsBytesAndEachGoesFromItsDescriptor() throws IOException {
+        FileCache cache = cache(16, 16, Duration.ofHours(1), Duration.ofHours(1), Config.Bodies.SENDFILE, 1 << 20);
+        FileEntry a = cache.lookup(target("/a.txt"));
+        assertThat(cache.body(a))
+                .as("no bytes kept: the single write switched off")
+                .isNull();
+        assertThat(cache.body(a)).isNull();
+        assertThat(cache.smallBodies().loaded).isZero();
+        assertThat(cache.smallBodies().opened).isZero();
+        assertThat(a.body).isNull();
     }
 
     @Test
@@ -232,6 +246,11 @@ class FileCacheTest {
         assertThat(b.headOk.omitBody).isTrue();
         assertThat(b.ok.omitBody).isFalse();
         assertThat(cache.lookup(target("/b.txt")).ok).isSameAs(b.ok);
+        assertThat(ResponseHead.prefix(b.ok, Config.Heads.PER_FILE)).isSameAs(b.ok.head);
+        // Switched off (--heads per-request): the same bytes, composed again for each response.
+        byte[] composed = ResponseHead.prefix(b.ok, Config.Heads.PER_REQUEST);
+        assertThat(composed).isEqualTo(b.ok.head).isNotSameAs(b.ok.head);
+        assertThat(ResponseHead.prefix(b.ok, Config.Heads.PER_REQUEST)).isNotSameAs(composed);
     }
 
     @Test

@@ -15,7 +15,7 @@ class HttpDateTest {
 
     @Test
     void theDateCacheGivesTheSameBytesWithinASecondAndTheFormattersText() {
-        DateCache dates = new DateCache();
+        DateCache dates = new DateCache(Config.Dates.ONCE_A_SECOND);
         byte[] first = dates.now();
         byte[] again = dates.now();
         // Within one second the same array comes back (a test that straddles a second sees two, both valid).
@@ -25,6 +25,17 @@ class HttpDateTest {
         long second = Math.floorDiv(System.currentTimeMillis(), 1000);
         String text = new String(dates.now(), java.nio.charset.StandardCharsets.US_ASCII);
         assertThat(HttpDate.parse(text)).isBetween(second, second + 1);
+    }
+
+    @Test
+    void switchedOffTheDateCacheFormatsForEachResponse() {
+        DateCache dates = new DateCache(Config.Dates.PER_REQUEST);
+        byte[] first = dates.now();
+        byte[] again = dates.now();
+        assertThat(again).as("a new array for each response").isNotSameAs(first);
+        long second = Math.floorDiv(System.currentTimeMillis(), 1000);
+        assertThat(HttpDate.parse(new String(again, java.nio.charset.StandardCharsets.US_ASCII)))
+                .isBetween(second - 1, second);
     }
 
     @Test

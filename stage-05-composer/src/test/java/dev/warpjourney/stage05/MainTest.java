@@ -51,7 +51,10 @@ class MainTest {
                 "--loops two",
                 "--model fibers",
                 "--accept magic",
-                "--model vthreads --accept shared"
+                "--model vthreads --accept shared",
+                "--bodies none",
+                "--date per_request",
+                "--heads never"
             })
     void aBadDesignIsOneLineOnStderrAndExitTwo(String args) throws Exception {
         Process p = main(args.split(" "));
@@ -70,7 +73,21 @@ class MainTest {
             String line = out.readLine();
             assertThat(line)
                     .matches("listening on http://127\\.0\\.0\\.1:\\d+/ serving .* \\(model: loops, loops: 3, "
-                            + "accept: handoff, selector: sun\\.nio\\.ch\\.\\w+, bodies: memory\\)");
+                            + "accept: handoff, selector: sun\\.nio\\.ch\\.\\w+, bodies: memory, date: once-a-second, "
+                            + "heads: per-file\\)");
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertThat(p.exitValue()).as("SIGTERM: a clean stop").isZero();
+    }
+
+    @Test
+    void theStartUpLineNamesEachSwitchedOffIdea() throws Exception {
+        Process p = main("--loops", "1", "--bodies", "sendfile", "--date", "per-request", "--heads", "per-request");
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).endsWith(", bodies: sendfile, date: per-request, heads: per-request)");
         } finally {
             p.destroy();
             p.waitFor(20, TimeUnit.SECONDS);
