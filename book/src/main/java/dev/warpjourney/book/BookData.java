@@ -71,8 +71,10 @@ public final class BookData {
             ref.attrs.keySet().forEach(k -> data.attrs.putIfAbsent(k, NOT_MEASURED));
         }
         List<SyscallRow> fdcacheSyscalls = FdcacheRun.add(data, fdcache, out);
+        ReaperPasses.write(data, fdcache.resolve("reaper"), out);
         OtherRuns.herd(data, repo.resolve("results/herd"), out);
         OtherRuns.cores(data, repo.resolve("results/cores"), out);
+        IdeasTable.write(data, repo.resolve("results/ablation"), out);
         Files.writeString(out.resolve("table-seed.adoc"), SeedTable.table(data));
         OtherRuns.previous(data, repo.resolve("results/previous"));
         List<String> problems = Chapters.write(data, out, fdcacheSyscalls);

@@ -64,6 +64,40 @@ class BookDataTest {
     }
 
     @Test
+    void eachIdeaSwitchedOffIsMeasuredAgainstStageFiveAndTheReaperPassesAreCounted() throws Exception {
+        BookData.generate(REPO, REFERENCE, tmp.resolve("out"));
+        Map<String, String> attrs = attributes(tmp.resolve("out/numbers.adoc"));
+        // results/ablation: the paired CPU ratio of each variant over stage 05, as a cost in percent with its interval.
+        String table = Files.readString(tmp.resolve("out/table-ideas.adoc"));
+        assertThat(table)
+                .contains("| Nothing: stage 05 as it ships")
+                .contains("(`--bodies sendfile`)")
+                .contains("(`--heads per-request`)")
+                .contains("(`--date per-request`)")
+                .contains("| All of them, and the parser over bytes: stage 04")
+                .doesNotContain(Format.NOT_MEASURED);
+        for (String idea : List.of("sendfile", "heads-per-request", "date-per-request", "stage-04")) {
+            assertThat(attrs.get("ideas-" + idea + "-cost")).as(idea).matches("[+-]\\d+%");
+            assertThat(attrs.get("ideas-" + idea + "-cost-interval")).as(idea).matches("[+-]\\d+% to [+-]\\d+%");
+        }
+        assertThat(attrs.get("ideas-sendfile-of-stage-04")).matches("\\d+%");
+        assertThat(attrs.get("ideas-rest-of-stage-04")).matches("-?\\d+%");
+        assertThat(attrs.get("ablation-warp-stage-05-composer-sendfile-syscalls"))
+                .matches("[0-9.]+");
+        // results/fdcache/reaper: passes during wrk's runs, against those due, per model and pass.
+        assertThat(Files.readString(tmp.resolve("out/table-reaper.adoc")))
+                .contains("| The loop, timed")
+                .contains("| Virtual threads, one carrier, under strace");
+        for (String key : List.of("loop-timed", "loop-strace", "vthreads-timed", "vthreads-strace")) {
+            assertThat(attrs.get("reaper-" + key + "-passes")).as(key).matches("\\d+");
+            assertThat(Integer.parseInt(attrs.get("reaper-" + key + "-due")))
+                    .as(key)
+                    .isPositive();
+        }
+        assertThat(attrs).containsEntry("reaper-seconds", "40");
+    }
+
+    @Test
     void aReadersOwnPartialRunRendersWithoutTouchingTheReferenceRun() throws Exception {
         Path run = tmp.resolve("my-run");
         Files.createDirectories(run);

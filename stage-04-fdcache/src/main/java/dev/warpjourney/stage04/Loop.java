@@ -256,7 +256,7 @@ final class Loop {
         if (acceptor != null) {
             acceptor.resumeIfDue(now);
         }
-        fileCache.reap(now); // Warp's reaper, on this loop's own timer: a no-op until its period is up
+        FileCache.log(name, fileCache.reap(now)); // Warp's reaper, on this loop's own timer: a no-op until due
         deadlines.expire(now);
     }
 

@@ -28,6 +28,7 @@ public final class Main {
                               all on one port), shared (one listener in every loop's selector), handoff
                               (one acceptor thread hands each connection to the next loop)
               --help          print this text
+            Diagnostics: java -Dstage04.reaper.log=true -jar ... prints each file-cache reaper pass on stderr.
             Stage 04 of Warp Journey: stage 03 with a file cache per loop (lookups and open
             descriptors, trusted for 1 s). Prefork is N processes of this jar, each with --loops 1
             --accept reuseport and the same --port.""";

@@ -196,10 +196,23 @@ class FileCacheTest {
         long t = System.nanoTime();
         assertThat(cache.nanosToReap(t))
                 .isLessThanOrEqualTo(Duration.ofMillis(10).toNanos());
-        cache.reap(t + Duration.ofMillis(20).toNanos()); // used since the last pass: marked inactive only
+        FileCache.Pass first = cache.reap(t + Duration.ofMillis(20).toNanos()); // used since: marked inactive only
         assertThat(idleChannel.isOpen()).isTrue();
         assertThat(cache.size()).isEqualTo(2);
-        cache.reap(t + Duration.ofMillis(40).toNanos()); // unused for a whole period: gone
+        assertThat(first.entries()).isEqualTo(2);
+        assertThat(first.marked())
+                .as("the idle one; the busy one is spared, not marked")
+                .isEqualTo(1);
+        assertThat(first.spared()).isEqualTo(1);
+        assertThat(first.dropped()).isZero();
+        assertThat(first.lateNanos()).isBetween(0L, Duration.ofMillis(20).toNanos());
+        assertThat(first.toString()).contains("1 marked inactive, 0 dropped, 1 spared in flight");
+        FileCache.Pass second = cache.reap(t + Duration.ofMillis(40).toNanos()); // unused for a whole period: gone
+        assertThat(second.dropped()).isEqualTo(1);
+        assertThat(second.spared()).isEqualTo(1);
+        assertThat(cache.reap(t + Duration.ofMillis(41).toNanos()))
+                .as("not due: no pass")
+                .isNull();
         assertThat(idleChannel.isOpen()).isFalse();
         assertThat(cache.size()).isEqualTo(1);
         for (int i = 3; i < 10; i++) {

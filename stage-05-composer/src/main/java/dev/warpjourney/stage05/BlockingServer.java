@@ -134,7 +134,7 @@ final class BlockingServer {
             while (true) {
                 long due = fileCache.nanosToReap(System.nanoTime());
                 Thread.sleep(Duration.ofNanos(Math.clamp(due, 1_000_000L, period)));
-                fileCache.reap(System.nanoTime());
+                FileCache.log(Thread.currentThread().getName(), fileCache.reap(System.nanoTime()));
             }
         } catch (InterruptedException e) {
             // the server is closing

@@ -314,33 +314,69 @@ final class FileCache {
     /**
      * Warp's reaper pass, on the loop's timer: an entry used since the last pass becomes inactive,
      * one still inactive goes, its descriptor closed. One a response sends from stays, whatever its mark.
+     * Returns what the pass did, or null when no pass was due.
      */
-    void reap(long now) {
+    Pass reap(long now) {
         guard.lock();
         try {
             if (!reaping || now - nextReap < 0) {
-                return;
+                return null;
             }
+            int before = entries.size();
+            int marked = 0;
+            int spared = 0;
             Iterator<FileEntry> it = entries.values().iterator();
             while (it.hasNext()) {
                 FileEntry e = it.next();
                 if (e.inFlight > 0) {
+                    spared++;
                     continue;
                 }
                 if (e.active) {
                     e.active = false;
+                    marked++;
                 } else {
                     it.remove();
                     retire(e);
                 }
             }
+            Pass pass = new Pass(now - nextReap, before, marked, before - entries.size(), spared);
             reaping = !entries.isEmpty();
             nextReap = now + reapPeriod;
+            return pass;
         } finally {
             guard.unlock();
         }
     }
     // end::fdcache-reaper[]
+
+    /**
+     * What one reaper pass did: how late it ran after it was due, the entries it found, those it marked inactive (used
+     * since the last pass), those it dropped (unused for a whole period) and those it spared (a response sending).
+     */
+    record Pass(long lateNanos, int entries, int marked, int dropped, int spared) {
+        @Override
+        public String toString() {
+            return "reaper pass at " + System.currentTimeMillis() + " ms: " + lateNanos / 1_000_000 + " ms late, "
+                    + entries + " entries, " + marked + " marked inactive, " + dropped + " dropped, " + spared
+                    + " spared in flight";
+        }
+    }
+
+    // tag::fdcache-reaper-log[]
+    /**
+     * With {@code -Dstage05.reaper.log=true}, every reaper pass is a line on stderr: how late it ran, what it
+     * dropped. A diagnostic, once a period, never on the request path: it is how chapter 04 found out whether a
+     * reaper that must wait for a carrier thread runs on time when the carriers are busy.
+     */
+    static final boolean LOG_PASSES = Boolean.getBoolean("stage05.reaper.log");
+
+    static void log(String who, Pass pass) {
+        if (pass != null && LOG_PASSES) {
+            System.err.println(who + ": " + pass);
+        }
+    }
+    // end::fdcache-reaper-log[]
 
     /**
      * Nanoseconds until {@link #reap} has work, for the loop's select timeout; Long.MAX_VALUE when the cache is empty.

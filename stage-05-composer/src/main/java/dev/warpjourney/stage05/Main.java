@@ -39,6 +39,7 @@ public final class Main {
                               (sendfile, per-request: each of this stage's ideas switched off, to
                               measure what it bought)
               --help          print this text
+            Diagnostics: java -Dstage05.reaper.log=true -jar ... prints each file-cache reaper pass on stderr.
             Stage 05 of Warp Journey: stage 04 with a fast response composer (a parser over bytes,
             a Date made once a second, heads pre-composed per cached file, small files sent with
             their head in one write). Prefork is N processes of this jar, each with --loops 1
