@@ -34,11 +34,6 @@ enum Design {
         List<String> stageArgs(int n) {
             return List.of("--bodies", "sendfile");
         }
-
-        @Override
-        boolean runsIn(Scenario.Kind kind) {
-            return kind == Scenario.Kind.WARP;
-        }
     },
     /** Stage 05 without the Date cache: the Date formatted for each response, as in stage 04. */
     DATE_PER_REQUEST("date-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
@@ -46,22 +41,12 @@ enum Design {
         List<String> stageArgs(int n) {
             return List.of("--date", "per-request");
         }
-
-        @Override
-        boolean runsIn(Scenario.Kind kind) {
-            return kind == Scenario.Kind.WARP;
-        }
     },
     /** Stage 05 without pre-composed heads: a cached file's head composed for each response, as in stage 04. */
     HEADS_PER_REQUEST("heads-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
         @Override
         List<String> stageArgs(int n) {
             return List.of("--heads", "per-request");
-        }
-
-        @Override
-        boolean runsIn(Scenario.Kind kind) {
-            return kind == Scenario.Kind.WARP;
         }
     },
     // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
@@ -163,7 +148,7 @@ enum Design {
 
     /** Whether a journey runs this design in a scenario of this kind: every kind, but a switched-off idea only in warp. */
     boolean runsIn(Scenario.Kind kind) {
-        return true;
+        return !SWITCHED_OFF.contains(this) || kind == Scenario.Kind.WARP;
     }
 
     /** JVM processes it runs as: prefork's N, one for every other design. */
