@@ -26,14 +26,7 @@ public final class FloorServer {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         boolean close = args.length > 1 && args[1].equals("--close");
-        byte[] response = ("HTTP/1.1 200 OK\r\n"
-                        + "Date: Sat, 01 Sep 2012 00:00:00 GMT\r\n"
-                        + "Server: floor\r\n"
-                        + "Content-Type: text/html\r\n"
-                        + "Content-Length: " + Corpus.INDEX_HTML.length() + "\r\n"
-                        + (close ? "Connection: close\r\n" : "")
-                        + "\r\n" + Corpus.INDEX_HTML)
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] response = response(close);
 
         Selector selector = Selector.open();
         ServerSocketChannel listener = ServerSocketChannel.open();
@@ -84,6 +77,18 @@ public final class FloorServer {
                 }
             }
         }
+    }
+
+    /** The one response, to every request: the headers a real server would send and the 151-byte page. */
+    static byte[] response(boolean close) {
+        return ("HTTP/1.1 200 OK\r\n"
+                        + "Date: Sat, 01 Sep 2012 00:00:00 GMT\r\n"
+                        + "Server: floor\r\n"
+                        + "Content-Type: text/html\r\n"
+                        + "Content-Length: " + Corpus.INDEX_HTML.length() + "\r\n"
+                        + (close ? "Connection: close\r\n" : "")
+                        + "\r\n" + Corpus.INDEX_HTML)
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void flush(SocketChannel ch, SelectionKey key, State s, byte[] response, boolean close)

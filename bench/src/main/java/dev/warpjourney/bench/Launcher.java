@@ -204,6 +204,16 @@ final class Launcher {
                         corpus.toString()));
                 yield cmd;
             }
+            case NATIVE_FLOOR -> {
+                List<String> c = new ArrayList<>(List.of(
+                        NativeFloor.build(root, work).toString(),
+                        String.valueOf(port),
+                        corpus.resolve("index.html").toString()));
+                if (close) {
+                    c.add("--close");
+                }
+                yield c;
+            }
             case JWEBSERVER -> {
                 // jwebserver is `java -m jdk.httpserver`; run that way so that the idle interval can be raised
                 // (its default closes idle connections after 30 s, which would empty the c10k scenario).

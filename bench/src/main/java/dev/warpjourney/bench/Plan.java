@@ -99,7 +99,7 @@ record Plan(Options options, List<Pass> passes) {
      */
     static List<ServerName> serversFor(Scenario s, List<ServerName> servers) {
         List<ServerName> all = servers.stream()
-                .filter(n -> n.peer() != Peer.FLOOR || s.floorApplies())
+                .filter(n -> n.peer() == null || !n.peer().floor() || s.floorApplies())
                 .filter(n -> n.design().runsIn(s.kind()))
                 .toList();
         if (!s.headline()) {
@@ -111,7 +111,9 @@ record Plan(Options options, List<Pass> passes) {
                 .orElse(null);
         return all.stream()
                 .filter(n -> n.equals(newest)
-                        || n.design() == Design.AS_BUILT && (n.peer() == Peer.NGINX || n.peer() == Peer.FLOOR))
+                        || n.design() == Design.AS_BUILT
+                                && n.peer() != null
+                                && (n.peer() == Peer.NGINX || n.peer().floor()))
                 .toList();
     }
 

@@ -108,4 +108,19 @@ class PlanTest {
                 .as("a journey runs them beside stage 05 by default")
                 .contains(five + "@sendfile", five + "@date-per-request", five + "@heads-per-request");
     }
+
+    @Test
+    void theNativeFloorStandsWhereTheFloorDoes() {
+        Plan p = plan(
+                "--quick",
+                "--servers",
+                "stage-05-composer,nginx,floor,native-floor",
+                "--scenarios",
+                "warp@0.3,large",
+                "--no-costs");
+        assertThat(names(p.passes().get(0))).containsExactly("stage-05-composer", "nginx", "floor", "native-floor");
+        assertThat(names(p.passes().get(1))).as("not the 151-byte file").containsExactly("stage-05-composer", "nginx");
+        assertThat(ServerName.parse("native-floor").peer()).isEqualTo(Peer.NATIVE_FLOOR);
+        assertThat(ServerName.parse("native-floor").java()).isFalse();
+    }
 }
