@@ -13,6 +13,8 @@ echo "kernel=$(uname -sr)"
 echo "jdk=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}') ($("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vendor =/ {print $2}'))"
 echo "wrk=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')"
 echo "nginx=$( (nginx -v 2>&1 || true) | sed 's|.*nginx/||')"
+# The C compiler that builds the native floor peer (bench/src/main/c/native-floor.c).
+echo "cc=$( (cc --version 2>/dev/null || true) | head -1)"
 # The servers' descriptor limit (they inherit the harness's; the JVM raises its soft limit to this
 # hard one): stage 04's file cache keeps a quarter of it open at most.
 echo "descriptor_limit=$(ulimit -Hn)"
