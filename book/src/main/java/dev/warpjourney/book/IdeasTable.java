@@ -21,8 +21,8 @@ import java.util.Optional;
  * warp, A B A B at the same CPU budget). An idea's share is what stage 05 pays per request without it: the paired
  * rounds' ratio of CPU per request, the variant's over stage 05's, with the harness's interval. Writes
  * table-ideas.adoc and, for the prose, {ideas-LABEL-cost} (the ratio less one, in percent), its -interval,
- * {ideas-LABEL-of-stage-04} (that cost as a part of all that stage 04 pays more), {ideas-rest-of-stage-04} (the part
- * no switch isolates), and the run's
+ * {ideas-LABEL-of-stage-04} (that cost over stage 04's, both from paired ratios: the part of all that stage 04 pays
+ * more, if the savings add up), {ideas-rest-of-stage-04} (the part no switch isolates), and the run's
  * {ablation-...} figures. Without the run, every cited figure reads "not measured in this run".
  */
 final class IdeasTable {
@@ -52,49 +52,46 @@ final class IdeasTable {
         List<SummaryRow> warp = run.summary().stream()
                 .filter(r -> r.scenario().equals("warp") && r.idle() == 0)
                 .toList();
-        Optional<SummaryRow> five = row(warp, STAGE_05);
-        Optional<SummaryRow> four = row(warp, STAGE_04);
-        Double cpu5 = five.map(r -> Figure.value(r.cpuUsPerReq())).orElse(null);
-        Double cpu4 = four.map(r -> Figure.value(r.cpuUsPerReq())).orElse(null);
         StringBuilder t = new StringBuilder();
         t.append("[cols=\"4,2,2,3,2,2\",options=\"header\"]\n|===\n")
                 .append("| Switched off | Requests per second (median) | CPU µs per request")
                 .append(" | CPU per request, over stage 05's (interval) | System calls per request")
                 .append(" | Heap bytes per request\n");
         t.append(line(run, warp, "Nothing: stage 05 as it ships", STAGE_05, null));
+        RatioRow all = pair(run, STAGE_04);
+        Double allCost = all == null || all.cpuVs().value() == null
+                ? null
+                : all.cpuVs().value().value() - 1;
+        // Each idea's part of all that stage 04 pays more: its cost over stage 04's, both paired ratios less one.
+        // That assumes the savings add up (each measured alone, against the same stage 05).
+        Double parts = allCost == null || allCost <= 0 ? null : 0.0;
         for (Idea idea : IDEAS) {
             String server = STAGE_05 + "@" + idea.label();
             RatioRow pair = pair(run, server);
             t.append(line(run, warp, idea.what(), server, pair));
-            if (pair != null && pair.cpuVs().value() != null) {
-                double r = pair.cpuVs().value().value();
-                main.attr("ideas-" + idea.label() + "-cost", percent(r));
+            Double cost = pair == null || pair.cpuVs().value() == null
+                    ? null
+                    : pair.cpuVs().value().value() - 1;
+            if (cost != null) {
+                main.attr("ideas-" + idea.label() + "-cost", percent(cost + 1));
                 main.attr(
                         "ideas-" + idea.label() + "-cost-interval",
                         percent(Figure.value(pair.cpuVs().lo())) + " to "
                                 + percent(Figure.value(pair.cpuVs().hi())));
-                Double cpu = row(warp, server)
-                        .map(x -> Figure.value(x.cpuUsPerReq()))
-                        .orElse(null);
-                if (cpu != null && cpu5 != null && cpu4 != null && cpu4 > cpu5) {
-                    main.attr(
-                            "ideas-" + idea.label() + "-of-stage-04",
-                            String.format(Locale.ROOT, "%.0f%%", 100 * (cpu - cpu5) / (cpu4 - cpu5)));
-                }
+            }
+            if (cost != null && parts != null) {
+                main.attr(
+                        "ideas-" + idea.label() + "-of-stage-04",
+                        String.format(Locale.ROOT, "%.0f%%", 100 * cost / allCost));
+                parts += cost;
+            } else {
+                parts = null;
             }
         }
-        // What no switch isolates (the parser over bytes, the target memo): stage 04's extra less the three.
-        Double off = cpu5 == null ? null : 0.0;
-        for (Idea idea : IDEAS) {
-            Double cpu = row(warp, STAGE_05 + "@" + idea.label())
-                    .map(x -> Figure.value(x.cpuUsPerReq()))
-                    .orElse(null);
-            off = cpu == null || off == null ? null : off + (cpu - cpu5);
+        if (parts != null) {
+            // What no switch isolates (the parser over bytes, the target memo): stage 04's extra less the three.
+            main.attr("ideas-rest-of-stage-04", String.format(Locale.ROOT, "%.0f%%", 100 * (1 - parts / allCost)));
         }
-        if (off != null && cpu4 != null && cpu4 > cpu5) {
-            main.attr("ideas-rest-of-stage-04", String.format(Locale.ROOT, "%.0f%%", 100 * (1 - off / (cpu4 - cpu5))));
-        }
-        RatioRow all = pair(run, STAGE_04);
         t.append(line(run, warp, "All of them, and the parser over bytes: stage 04", STAGE_04, all));
         if (all != null && all.cpuVs().value() != null) {
             main.attr("ideas-stage-04-cost", percent(all.cpuVs().value().value()));

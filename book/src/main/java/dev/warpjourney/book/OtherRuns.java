@@ -77,6 +77,12 @@ final class OtherRuns {
                 other.numbers(scratch);
                 if (name.equals("fdcache")) {
                     FdcacheFigures.write(other, scratch);
+                    // Chapter 04's question from that run: whole lookups (readlink) per manyfiles request, per model.
+                    other.attrs.forEach((k, v) -> {
+                        if (k.matches("previous-fdcache-syscalls-manyfiles-[a-z0-9-]+-readlink")) {
+                            main.attrs.put(k, v);
+                        }
+                    });
                 }
                 main.metrics.putAll(other.metrics);
             }
