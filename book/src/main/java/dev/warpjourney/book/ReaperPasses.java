@@ -64,7 +64,8 @@ final class ReaperPasses {
         }
         List<Row> rows = Csv.read(csv, Row::of);
         StringBuilder t = new StringBuilder("[cols=\"3,2,2,2,2,2\",options=\"header\"]\n|===\n")
-                .append("| Server, pass | Requests per second (median) | Passes during the runs (due)")
+                .append("| Server, pass | Pace: requests per second (median; CPU not read, not a ranking)")
+                .append(" | Passes during the runs (due)")
                 .append(" | Latest of them (ms) | Entries dropped per pass | First pass after the load: late by (s)\n");
         for (String label : List.of("loop", "vthreads")) {
             for (boolean traced : List.of(false, true)) {
