@@ -1,0 +1,387 @@
+package dev.warpjourney.stage06;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Linux system calls this stage makes itself, through the FFM API (java.lang.foreign, final since Java 22): the
+ * C library's functions, each bound once to a method handle, called with memory this class owns. One instance per
+ * event loop, used by that loop's thread only: it holds the loop's scratch memory (the errno capture, an int for
+ * setsockopt, the socket address), allocated once in the loop's arena, never per request.
+ *
+ * <p>Every call returns what the kernel returned, or, when that is -1, minus the errno the call left, captured at
+ * once (the JVM may run code between the call and a later read of errno that changes it): {@code accept4} on an empty
+ * backlog returns {@code -EAGAIN}. So the hot path tests a number and allocates nothing; the caller decides which
+ * errors are exceptions.
+ *
+ * <p>What the JDK did for us and no longer does: check a descriptor is open (a closed or reused number here reads
+ * or writes whatever now has it), check a buffer's bounds (a wrong length is a wrong memory access, not an
+ * exception), and close on garbage collection. The chapter counts that as this stage's price.
+ *
+ * <p>The constants are those of x86_64 and aarch64 Linux (the two share them); {@link #EPOLL_EVENT} differs between
+ * the two, and is chosen by architecture.
+ */
+final class Linux {
+    // Address families, socket types and flags (<sys/socket.h>, <fcntl.h>).
+    static final int AF_INET = 2;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_NONBLOCK = 0x800; // O_NONBLOCK
+    static final int SOCK_CLOEXEC = 0x80000; // O_CLOEXEC
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_REUSEPORT = 15;
+    static final int IPPROTO_TCP = 6;
+    static final int TCP_NODELAY = 1;
+    static final int TCP_CORK = 3;
+    /** send(2): more data follows, do not push a segment yet (Warp's head before its sendfile). */
+    static final int MSG_MORE = 0x8000;
+    /** send(2): a peer that closed gives EPIPE, not SIGPIPE (the JVM ignores SIGPIPE anyway). */
+    static final int MSG_NOSIGNAL = 0x4000;
+
+    static final int SHUT_WR = 1;
+    static final int O_RDONLY = 0;
+    static final int O_NOFOLLOW = 0x20000;
+    static final int O_DIRECTORY = 0x10000;
+    static final int O_CLOEXEC = 0x80000;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    // epoll (<sys/epoll.h>).
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    static final int EPOLLIN = 0x001;
+    static final int EPOLLOUT = 0x004;
+    static final int EPOLLERR = 0x008;
+    static final int EPOLLHUP = 0x010;
+    static final int EPOLLRDHUP = 0x2000;
+
+    // errno values (<errno.h>) this stage acts on.
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int EPIPE = 32;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
+    static final int ECONNABORTED = 103;
+    static final int ECONNRESET = 104;
+
+    /**
+     * {@code struct epoll_event}: a 32-bit event mask, then 64 bits of the caller's data (here the descriptor). On
+     * x86_64 the C library declares it packed (12 bytes, the data unaligned at offset 4), on aarch64 it is naturally
+     * aligned (16 bytes, the data at 8): a layout that is right on one is wrong on the other.
+     */
+    static final StructLayout EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
+                    || "x86_64".equals(System.getProperty("os.arch"))
+            ? MemoryLayout.structLayout(
+                    ValueLayout.JAVA_INT.withName("events"),
+                    ValueLayout.JAVA_LONG_UNALIGNED.withName("data"))
+            : MemoryLayout.structLayout(
+                    ValueLayout.JAVA_INT.withName("events"),
+                    MemoryLayout.paddingLayout(4),
+                    ValueLayout.JAVA_LONG.withName("data"));
+
+    private static final long EVENT_DATA = EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
+
+    /** {@code struct iovec}: a base address and a length, one per buffer of a gathering write. */
+    static final StructLayout IOVEC =
+            MemoryLayout.structLayout(ValueLayout.ADDRESS.withName("base"), ValueLayout.JAVA_LONG.withName("len"));
+
+    /** {@code struct sockaddr_in}: family, port and address in network byte order, eight bytes of zeros. */
+    private static final long SOCKADDR_IN = 16;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    /** Where each call leaves its errno, read before anything else can change it. */
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
+    private static final ValueLayout P = ValueLayout.ADDRESS;
+
+    // One handle per function, bound once. Each takes the capture segment first (captureCallState).
+    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(I, I, I, I));
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(I, I, I, I, P, I));
+    private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(I, I, P, I));
+    private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(I, I, I));
+    private static final MethodHandle ACCEPT4 = bind("accept4", FunctionDescriptor.of(I, I, P, P, I));
+    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(I, I));
+    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(I, I, I, I, P));
+    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(I, I, P, I, I));
+    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(I, I, I));
+    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(L, I, P, L));
+    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(L, I, P, L));
+    private static final MethodHandle WRITEV = bind("writev", FunctionDescriptor.of(L, I, P, I));
+    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(L, I, P, L, I));
+    private static final MethodHandle SENDFILE = bind("sendfile", FunctionDescriptor.of(L, I, I, P, L));
+    private static final MethodHandle OPENAT = bind("openat", FunctionDescriptor.of(I, I, P, I, I));
+    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(I, I, I));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no " + name + ": Linux only"));
+        return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** The loop's scratch memory, all from its arena: the errno capture, setsockopt's int, a socket address. */
+    private final MemorySegment capture;
+
+    private final MemorySegment intValue;
+    private final MemorySegment address;
+    private final MemorySegment offset;
+    private final MemorySegment event;
+
+    Linux(Arena arena) {
+        this.capture = arena.allocate(CAPTURE);
+        this.intValue = arena.allocate(I);
+        this.address = arena.allocate(SOCKADDR_IN, 4);
+        this.offset = arena.allocate(L);
+        this.event = arena.allocate(EPOLL_EVENT);
+    }
+
+    /** The result, or minus the errno the call captured when it returned -1. */
+    private long result(long r) {
+        return r == -1 ? -(int) ERRNO.get(capture, 0L) : r;
+    }
+
+    /** A non-blocking, close-on-exec TCP socket bound to host:port and listening; or minus errno. */
+    int listener(String ipv4, int port, int backlog, boolean reusePort) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return fd;
+        }
+        int r = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+        if (r >= 0 && reusePort) {
+            r = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+        }
+        if (r >= 0) {
+            r = bind(fd, ipv4, port);
+        }
+        if (r >= 0) {
+            r = listen(fd, backlog);
+        }
+        if (r < 0) {
+            close(fd);
+            return r;
+        }
+        return fd;
+    }
+
+    int socket(int domain, int type, int protocol) {
+        try {
+            return (int) result((int) SOCKET.invokeExact(capture, domain, type, protocol));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int setsockopt(int fd, int level, int name, int value) {
+        intValue.set(I, 0, value);
+        try {
+            return (int) result((int) SETSOCKOPT.invokeExact(capture, fd, level, name, intValue, 4));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int bind(int fd, String ipv4, int port) {
+        address.fill((byte) 0);
+        address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET); // sin_family, the host's byte order
+        address.set(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+        String[] parts = ipv4.split("\\.");
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + ipv4);
+        }
+        for (int i = 0; i < 4; i++) {
+            address.set(ValueLayout.JAVA_BYTE, 4 + i, (byte) Integer.parseInt(parts[i]));
+        }
+        try {
+            return (int) result((int) BIND.invokeExact(capture, fd, address, (int) SOCKADDR_IN));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int listen(int fd, int backlog) {
+        try {
+            return (int) result((int) LISTEN.invokeExact(capture, fd, backlog));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * One connection from the listener's backlog, already non-blocking and close-on-exec: one system call where the
+     * JDK makes an accept, three fcntl and two getsockname. {@code -EAGAIN}: the backlog is empty.
+     */
+    int accept4(int listener) {
+        try {
+            return (int) result((int) ACCEPT4.invokeExact(
+                    capture, listener, MemorySegment.NULL, MemorySegment.NULL, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int epollCreate() {
+        try {
+            return (int) result((int) EPOLL_CREATE1.invokeExact(capture, EPOLL_CLOEXEC));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Adds, changes or removes {@code fd} in the epoll set, with the descriptor itself as its data. */
+    int epollCtl(int epfd, int op, int fd, int events) {
+        event.set(I, 0, events);
+        event.set(ValueLayout.JAVA_LONG_UNALIGNED, EVENT_DATA, fd);
+        try {
+            return (int) result((int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** An array of {@code n} epoll events for {@link #epollWait}, from the loop's arena. */
+    static MemorySegment events(Arena arena, int n) {
+        return arena.allocate(EPOLL_EVENT, n);
+    }
+
+    /** Waits for ready descriptors (at most {@code timeoutMillis}, -1 for ever); the count, or minus errno. */
+    int epollWait(int epfd, MemorySegment events, int timeoutMillis) {
+        int max = (int) (events.byteSize() / EPOLL_EVENT.byteSize());
+        try {
+            return (int) result((int) EPOLL_WAIT.invokeExact(capture, epfd, events, max, timeoutMillis));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The event mask of the i-th ready descriptor. */
+    static int readyEvents(MemorySegment events, int i) {
+        return events.get(I, i * EPOLL_EVENT.byteSize());
+    }
+
+    /** The descriptor of the i-th ready event (its data, as {@link #epollCtl} set it). */
+    static int readyFd(MemorySegment events, int i) {
+        return (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * EPOLL_EVENT.byteSize() + EVENT_DATA);
+    }
+
+    /** A non-blocking eventfd: what another thread writes to wake the loop (the selector's wakeup). */
+    int eventfd() {
+        try {
+            return (int) result((int) EVENTFD.invokeExact(capture, 0, EFD_NONBLOCK | EFD_CLOEXEC));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Reads into {@code buf} (native memory) at most {@code len} bytes; 0 at end of stream, or minus errno. */
+    long read(int fd, MemorySegment buf, long len) {
+        try {
+            return result((long) READ.invokeExact(capture, fd, buf, Math.min(len, buf.byteSize())));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    long write(int fd, MemorySegment buf, long len) {
+        try {
+            return result((long) WRITE.invokeExact(capture, fd, buf, Math.min(len, buf.byteSize())));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A gathering write of {@code count} iovecs (see {@link #IOVEC}); the bytes written, or minus errno. */
+    long writev(int fd, MemorySegment iovecs, int count) {
+        if (count < 0 || count * IOVEC.byteSize() > iovecs.byteSize()) {
+            throw new IndexOutOfBoundsException("iovecs hold fewer than " + count);
+        }
+        try {
+            return result((long) WRITEV.invokeExact(capture, fd, iovecs, count));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Sets iovec {@code i} of {@code iovecs} to the bytes of {@code buf}. */
+    static void iovec(MemorySegment iovecs, int i, MemorySegment buf) {
+        long at = i * IOVEC.byteSize();
+        iovecs.set(ValueLayout.ADDRESS, at, buf);
+        iovecs.set(L, at + ValueLayout.ADDRESS.byteSize(), buf.byteSize());
+    }
+
+    /** send(2) with flags ({@link #MSG_MORE}: the head waits for the body that follows). */
+    long send(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return result((long) SEND.invokeExact(capture, fd, buf, Math.min(len, buf.byteSize()), flags));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * The kernel copies {@code count} bytes of file {@code in} from {@code position} to socket {@code out}: one call,
+     * where the JDK's transferTo adds an fstat and a copy_file_range that a socket refuses. The bytes sent, or minus
+     * errno.
+     */
+    long sendfile(int out, int in, long position, long count) {
+        offset.set(L, 0, position);
+        try {
+            return result((long) SENDFILE.invokeExact(capture, out, in, offset, count));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** openat(2) of one name in directory {@code dirfd}, read-only, close-on-exec, {@code extraFlags} added. */
+    int openat(int dirfd, String name, int extraFlags) {
+        try (Arena call = Arena.ofConfined()) { // a lookup, on the file cache's miss path, never per request
+            MemorySegment path = call.allocateFrom(name, StandardCharsets.UTF_8);
+            return (int) result((int) OPENAT.invokeExact(capture, dirfd, path, O_RDONLY | O_CLOEXEC | extraFlags, 0));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int shutdown(int fd, int how) {
+        try {
+            return (int) result((int) SHUTDOWN.invokeExact(capture, fd, how));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int close(int fd) {
+        try {
+            return (int) result((int) CLOSE.invokeExact(capture, fd));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** invokeExact declares Throwable; a downcall throws nothing but an Error of the JVM's, passed on as it is. */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        return new IllegalStateException(t);
+    }
+}
