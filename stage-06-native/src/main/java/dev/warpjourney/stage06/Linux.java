@@ -81,15 +81,14 @@ final class Linux {
      * x86_64 the C library declares it packed (12 bytes, the data unaligned at offset 4), on aarch64 it is naturally
      * aligned (16 bytes, the data at 8): a layout that is right on one is wrong on the other.
      */
-    static final StructLayout EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
-                    || "x86_64".equals(System.getProperty("os.arch"))
-            ? MemoryLayout.structLayout(
-                    ValueLayout.JAVA_INT.withName("events"),
-                    ValueLayout.JAVA_LONG_UNALIGNED.withName("data"))
-            : MemoryLayout.structLayout(
-                    ValueLayout.JAVA_INT.withName("events"),
-                    MemoryLayout.paddingLayout(4),
-                    ValueLayout.JAVA_LONG.withName("data"));
+    static final StructLayout EPOLL_EVENT =
+            "amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"))
+                    ? MemoryLayout.structLayout(
+                            ValueLayout.JAVA_INT.withName("events"), ValueLayout.JAVA_LONG_UNALIGNED.withName("data"))
+                    : MemoryLayout.structLayout(
+                            ValueLayout.JAVA_INT.withName("events"),
+                            MemoryLayout.paddingLayout(4),
+                            ValueLayout.JAVA_LONG.withName("data"));
 
     private static final long EVENT_DATA = EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
 

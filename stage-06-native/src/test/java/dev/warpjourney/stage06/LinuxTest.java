@@ -1,5 +1,7 @@
 package dev.warpjourney.stage06;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
@@ -8,19 +10,23 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
-/** A first check of the bindings on loopback (WIP: becomes LinuxTest, JUnit, with the module). */
-public final class LinuxSmoke {
-    public static void main(String[] args) throws Exception {
+/** The bindings on loopback: each call does what its C counterpart does, and failures come back as minus errno. */
+class LinuxTest {
+    private static final int PORT = 18606; // WIP: a free port, as the contract finds one
+
+    @Test
+    void aListenerAcceptsReadsAndAnswersWithSendfileWritevAndClose() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             Linux os = new Linux(arena);
-            int lfd = os.listener("127.0.0.1", 18606, 128, false);
+            int lfd = os.listener("127.0.0.1", PORT, 128, false);
             check(lfd >= 0, "listener " + lfd);
             check(os.accept4(lfd) == -Linux.EAGAIN, "empty backlog is -EAGAIN");
             int ep = os.epollCreate();
             check(os.epollCtl(ep, Linux.EPOLL_CTL_ADD, lfd, Linux.EPOLLIN) == 0, "epoll add");
             MemorySegment events = Linux.events(arena, 16);
-            try (Socket client = new Socket("127.0.0.1", 18606)) {
+            try (Socket client = new Socket("127.0.0.1", PORT)) {
                 int n = os.epollWait(ep, events, 2000);
                 check(n == 1 && Linux.readyFd(events, 0) == lfd, "listener ready: " + n);
                 int fd = os.accept4(lfd);
@@ -33,20 +39,26 @@ public final class LinuxSmoke {
                 MemorySegment buf = arena.allocate(4096);
                 long r = os.read(fd, buf, 4096);
                 check(r == 18, "read " + r);
-                MemorySegment head = arena.allocateFrom("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", StandardCharsets.US_ASCII);
+                MemorySegment head =
+                        arena.allocateFrom("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", StandardCharsets.US_ASCII);
                 head = head.asSlice(0, head.byteSize() - 1); // no NUL
                 Path f = Files.createTempFile("linux", ".txt");
                 Files.writeString(f, "hello");
                 int dir = os.openat(-100 /* AT_FDCWD */, f.toString(), 0);
                 check(dir >= 0, "openat " + dir);
-                check(os.send(fd, head, head.byteSize(), Linux.MSG_MORE | Linux.MSG_NOSIGNAL) == head.byteSize(), "send");
+                check(
+                        os.send(fd, head, head.byteSize(), Linux.MSG_MORE | Linux.MSG_NOSIGNAL) == head.byteSize(),
+                        "send");
                 check(os.sendfile(fd, dir, 0, 5) == 5, "sendfile");
                 InputStream in = client.getInputStream();
                 String got = new String(in.readNBytes((int) head.byteSize() + 5), StandardCharsets.US_ASCII);
                 check(got.endsWith("\r\n\r\nhello"), "response " + got);
                 MemorySegment iov = arena.allocate(Linux.IOVEC, 2);
                 Linux.iovec(iov, 0, head);
-                Linux.iovec(iov, 1, arena.allocateFrom("world", StandardCharsets.US_ASCII).asSlice(0, 5));
+                Linux.iovec(
+                        iov,
+                        1,
+                        arena.allocateFrom("world", StandardCharsets.US_ASCII).asSlice(0, 5));
                 check(os.writev(fd, iov, 2) == head.byteSize() + 5, "writev");
                 got = new String(in.readNBytes((int) head.byteSize() + 5), StandardCharsets.US_ASCII);
                 check(got.endsWith("world"), "writev bytes " + got);
@@ -56,13 +68,10 @@ public final class LinuxSmoke {
             }
             os.close(ep);
             os.close(lfd);
-            System.out.println("bindings ok on " + System.getProperty("os.arch"));
         }
     }
 
     private static void check(boolean ok, String what) {
-        if (!ok) {
-            throw new AssertionError(what);
-        }
+        assertThat(ok).as(what).isTrue();
     }
 }

@@ -1,0 +1,164 @@
+package dev.warpjourney.stage06;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Command line: {@code java -jar stage-06-native.jar [--host H] [--port P] [--root DIR] [--loops N]
+ * [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped|sendfile]
+ * [--date once-a-second|per-request] [--heads per-file|per-request]}.
+ */
+public final class Main {
+    private Main() {}
+
+    private static final String USAGE = """
+            usage: java -jar stage-06-native.jar [--host 127.0.0.1] [--port 8080] [--root .] [--loops N]
+                   [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped|sendfile]
+                   [--date once-a-second|per-request] [--heads per-file|per-request]
+              --host ADDRESS  address to listen on (default 127.0.0.1)
+              --port N        port to listen on, 0 for any free port (default 8080)
+              --root DIR      directory to serve (default: the current directory)
+              --loops N       event loops, a thread and a selector each (default: the available processors)
+              --model M       loops: N event loops (default); vthreads: a virtual thread per connection,
+                              parked on the JDK's pollers (--loops sizes nothing there: give the JVM
+                              -Djdk.virtualThreadScheduler.parallelism=N -Djdk.readPollers=P instead)
+              --accept A      who accepts, with --model loops: reuseport (default: a listener per loop,
+                              all on one port), shared (one listener in every loop's selector), handoff
+                              (one acceptor thread hands each connection to the next loop)
+              --bodies B      small files' bytes, sent with the head in one write: memory (default: read
+                              once into the cache) or mapped (mmap of the file); sendfile: none kept,
+                              every file sent after its head by sendfile, as in stage 04
+              --date D        the Date header: once-a-second (default: formatted when the second
+                              changes) or per-request (formatted for each response, as in stage 04)
+              --heads H       a cached file's 200 head: per-file (default: composed once per file) or
+                              per-request (composed for each response, as in stage 04)
+                              (sendfile, per-request: each of this stage's ideas switched off, to
+                              measure what it bought)
+              --help          print this text
+            Diagnostics: java -Dstage06.reaper.log=true -jar ... prints each file-cache reaper pass on stderr.
+            Stage 05 of Warp Journey: stage 04 with a fast response composer (a parser over bytes,
+            a Date made once a second, heads pre-composed per cached file, small files sent with
+            their head in one write). Prefork is N processes of this jar, each with --loops 1
+            --accept reuseport and the same --port.""";
+
+    public static void main(String[] args) throws InterruptedException {
+        String host = "127.0.0.1";
+        int port = 8080;
+        Path root = Path.of(".");
+        int loops = Runtime.getRuntime().availableProcessors();
+        Config.Model model = Config.Model.LOOPS;
+        Config.Accept accept = null;
+        Config.Bodies bodies = Config.Bodies.MEMORY;
+        Config.Dates dates = Config.Dates.ONCE_A_SECOND;
+        Config.Heads heads = Config.Heads.PER_FILE;
+        PrintStream err = System.err;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--help", "-h" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    case "--host" -> host = value(args, ++i);
+                    case "--port" -> port = Integer.parseInt(value(args, ++i));
+                    case "--root" -> root = Path.of(value(args, ++i));
+                    case "--loops" -> loops = loops(value(args, ++i));
+                    case "--model" -> model = choice(Config.Model.class, "--model", value(args, ++i));
+                    case "--accept" -> accept = choice(Config.Accept.class, "--accept", value(args, ++i));
+                    case "--bodies" -> bodies = choice(Config.Bodies.class, "--bodies", value(args, ++i));
+                    case "--date" -> dates = choice(Config.Dates.class, "--date", value(args, ++i));
+                    case "--heads" -> heads = choice(Config.Heads.class, "--heads", value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            if (accept != null && model != Config.Model.LOOPS) {
+                // A virtual thread per connection has one acceptor; there is no loop to choose.
+                throw new IllegalArgumentException("--accept applies to --model loops only");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("stage-06-native: " + e.getMessage() + " (try --help)");
+            System.exit(2);
+            return;
+        }
+        if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+            err.println("stage-06-native: root is not a readable directory: " + root.toAbsolutePath());
+            System.exit(2);
+            return;
+        }
+        Server server;
+        try {
+            server = Server.start(Config.of(host, port, root)
+                    .with(model, loops, accept == null ? Config.Accept.REUSEPORT : accept)
+                    .with(bodies)
+                    .with(dates)
+                    .with(heads));
+        } catch (BindException e) {
+            err.println("stage-06-native: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IOException | RuntimeException e) {
+            err.println("stage-06-native: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        // SIGTERM and Ctrl-C run shutdown hooks. A hook cannot change the exit status (143 for
+        // SIGTERM), so after a clean drain it halts with 0: a clean stop is not an error. The hook
+        // goes in before the start-up line, since a supervisor may signal as soon as it reads it.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            try {
+                server.shutdown(Limits.SHUTDOWN_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0);
+        }));
+        System.out.println("listening on http://" + host + ":" + server.port() + "/ serving "
+                + server.files().root() + " (" + server.describe() + ")");
+        Thread.currentThread().join(); // the loops (or the virtual threads) serve; main just waits for the signal
+    }
+
+    private static int loops(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--loops needs a whole number, at least 1: " + text);
+    }
+
+    /** One of an enum's constants by its lower-case name, e.g. "vthreads" for Model.VTHREADS, "per-request" for PER_REQUEST. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String option, String text) {
+        for (E e : type.getEnumConstants()) {
+            if (optionName(e).equals(text)) {
+                return e;
+            }
+        }
+        StringBuilder names = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            names.append(names.isEmpty() ? "" : "|").append(optionName(e));
+        }
+        throw new IllegalArgumentException(option + " must be " + names + ": " + text);
+    }
+
+    /** An enum constant as the command line spells it (and the start-up line names it). */
+    static String optionName(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("missing value for " + args[i - 1]);
+        }
+        return args[i];
+    }
+}
