@@ -1,18 +1,9 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
 
 /**
- * The accepting side of an event loop: a listening socket in one thread's selector, accepted from until its backlog
+ * The accepting side of an event loop: a listening socket in one thread's epoll set, accepted from until its backlog
  * is empty at each wake-up, and set aside for {@link Limits#ACCEPT_BACKOFF} when accept(2) fails rather than tried
  * again at once. What becomes of a new connection is its owner's {@link Target}: a serving {@link Loop} adopts it;
  * in accept mode HANDOFF the {@link HandoffAcceptor} passes it to the next loop.
@@ -20,22 +11,25 @@ import java.nio.channels.spi.SelectorProvider;
  * <p>Used by its owner's thread alone, but for {@link #close}, which a stop calls from any thread.
  */
 final class Acceptor {
-    /** What the owner does with each accepted connection (already non-blocking, with TCP_NODELAY). */
+    /** What the owner does with each accepted connection (a descriptor, already non-blocking, with TCP_NODELAY). */
     interface Target {
-        void take(SocketChannel ch) throws IOException;
+        void take(int fd) throws IOException;
     }
 
     /** The owner's name, for the log lines of a failing accept. */
     private final String name;
     /**
-     * The listening socket: closed by {@link #close} (a graceful stop takes no new connections), or when its owner
-     * ends. In accept mode SHARED every loop has an Acceptor of its own on the same listener, each with a key in its
-     * own selector: a graceful stop closes it from every loop, which is safe. (A loop whose selector fails ends and
-     * closes it too, so the others stop taking connections; stage 02's one loop ended the server in that case as well.)
+     * The listening socket: stopped by {@link #stop} (a graceful stop takes no new connections), let go by
+     * {@link #close} when its owner ends. In accept mode SHARED every loop has an Acceptor of its own on the same
+     * listener, in its own epoll set: the last to let go closes it (see {@link Listener}). (A loop that fails
+     * ends and stops it too, so the others stop taking connections; stage 02's one loop ended the server in that
+     * case as well.)
      */
-    private final ServerSocketChannel listener;
-    /** The listener's key in the owner's selector; the back-off takes OP_ACCEPT out of its interest set and back. */
-    private final SelectionKey key;
+    private final Listener listener;
+    /** The owner's epoll set and calls; the back-off takes EPOLLIN out of the listener's events and back. */
+    private final NativeIo io;
+    /** Set by {@link #close}: the listener is no longer in the owner's epoll set. */
+    private boolean closed;
 
     private final Target target;
     /** Accepting is paused after a failed accept(2) until {@link #resumeAt} (System.nanoTime()). */
@@ -47,60 +41,36 @@ final class Acceptor {
 
     private int failures;
 
-    /** Registers {@code listener} with {@code selector}, the key's attachment being this acceptor. */
-    Acceptor(String name, ServerSocketChannel listener, Selector selector, Target target)
-            throws ClosedChannelException {
+    /** Adds {@code listener} to {@code io}'s epoll set; the owner maps its descriptor to this acceptor. */
+    Acceptor(String name, Listener listener, NativeIo io, Target target) throws IOException {
         this.name = name;
         this.listener = listener;
+        this.io = io;
         this.target = target;
-        this.key = listener.register(selector, SelectionKey.OP_ACCEPT, this);
+        io.register(listener.fd, Linux.EPOLLIN);
     }
-
-    /**
-     * A bound, non-blocking listening socket on {@code port} of the configured host, from the
-     * selector provider the loops use (a channel registers only with a selector of its own provider).
-     */
-    // tag::reuseport[]
-    static ServerSocketChannel listen(Config config, int port, boolean reusePort) throws IOException {
-        ServerSocketChannel listener = SelectorProvider.provider().openServerSocketChannel();
-        try {
-            if (reusePort) {
-                // SO_REUSEPORT (Linux 3.9), set before bind: every socket with it, of the same user, may
-                // bind the same address and port, and each gets an accept queue of its own. The kernel
-                // spreads new connections over the queues by a hash of the addresses and ports, so one
-                // loop's accept never races another's: no loop is woken for a connection it will not
-                // get (compare SHARED), and no thread stands between the kernel and the loop (compare
-                // HANDOFF). N processes can share a port the same way: that is prefork. The price: a
-                // port held by another SO_REUSEPORT socket of the same user (another stage left running) is
-                // joined, not refused as "in use"; a socket without the option still makes bind fail.
-                listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            listener.bind(new InetSocketAddress(config.host(), port), Limits.LISTEN_BACKLOG);
-            listener.configureBlocking(false);
-            return listener;
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
-    }
-    // end::reuseport[]
 
     int port() {
-        return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
+        return listener.port;
     }
 
     // tag::accept[]
     void accept() {
         while (true) {
-            SocketChannel ch;
-            try {
-                // Drain the backlog: after a burst of connects one wake-up accepts them all.
-                ch = listener.accept();
-            } catch (IOException e) {
-                failed(e);
+            // tag::native-accept[]
+            // Drain the backlog: after a burst of connects one wake-up accepts them all. One call each:
+            // accept4 makes the socket non-blocking and close-on-exec as it returns it, where the JDK
+            // makes accept, then fcntl three times and getsockname twice (stage 05's close table).
+            int fd = io.linux.accept4(listener.fd);
+            // end::native-accept[]
+            if (fd == -Linux.EINTR || fd == -Linux.ECONNABORTED) {
+                continue; // a signal, or a client that reset while queued: the next one
+            }
+            if (fd < 0 && fd != -Linux.EAGAIN) {
+                failed(Linux.exception("accept4", fd));
                 return;
             }
-            if (ch == null) {
+            if (fd < 0) {
                 // The queue is empty. In accept mode SHARED this is the thundering herd: the listener is
                 // in every loop's epoll set, so each new connection woke every loop, one of them took it
                 // and the others' accept(2) failed here with EAGAIN: N-1 wake-ups and N-1 system calls
@@ -110,13 +80,9 @@ final class Acceptor {
                 return;
             }
             try {
-                ch.configureBlocking(false);
-                // A file's body can follow its head in a second write (sendfile); without TCP_NODELAY that write
-                // would wait for the ACK of the first (Nagle + delayed ACK, ~40 ms).
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                target.take(ch);
+                target.take(fd); // TCP_NODELAY came with it, from the listener (see Listener.open)
             } catch (IOException | RuntimeException | Error e) {
-                closeQuietly(ch); // the client reset in between, or an Error: that connection is lost, nothing else
+                io.linux.close(fd); // an Error: that connection is lost, nothing else
                 if (!(e instanceof IOException)) {
                     Failures.unexpected(e);
                 }
@@ -127,18 +93,19 @@ final class Acceptor {
     /**
      * A failed accept(2) leaves the connection in the backlog and the listener readable: trying
      * again at the next wake-up fails again at once, and the loop spins at 100% CPU. So the
-     * listener leaves the selector's interest set for {@link Limits#ACCEPT_BACKOFF}, and the
+     * listener's events are taken away for {@link Limits#ACCEPT_BACKOFF}, and the
      * deadline check puts it back; one line is logged when the failures begin, one when the
      * backlog has been emptied again (not at the first accept that works: the file cache's reaper
      * gives descriptors back one at a time, and each would end an episode and start the next, in
      * two lines). Out of descriptors (EMFILE, ENFILE) is the usual cause, out of socket
      * buffers or memory the others. An accept that fails for one connection's sake costs a pause
-     * too, never a refusal: the JDK already retries ECONNABORTED (a client that reset while queued),
+     * too, never a refusal: {@link #accept} retries ECONNABORTED (a client that reset while queued),
      * and the clients in the backlog simply wait.
      */
     private void failed(IOException e) {
-        if (!listener.isOpen()) {
-            return; // closed on purpose: a stop stops accepting that way
+        if (listener.isStopped()) {
+            setInterest(0); // stopped on purpose (EINVAL now): its owner lets it go at its next turn
+            return;
         }
         long now = System.nanoTime();
         if (failures++ == 0) {
@@ -170,32 +137,30 @@ final class Acceptor {
     void resumeIfDue(long now) {
         if (paused && now - resumeAt >= 0) {
             paused = false;
-            setInterest(SelectionKey.OP_ACCEPT);
+            setInterest(Linux.EPOLLIN);
         }
     }
 
-    private void setInterest(int ops) {
-        try {
-            key.interestOps(ops);
-        } catch (CancelledKeyException e) {
-            // the listener is closed: nothing to pause or resume
+    private void setInterest(int events) {
+        if (!closed) {
+            io.interest(listener.fd, events);
         }
+    }
+
+    /** From any thread: no new connections (the kernel refuses them from now on). See {@link Listener#stop}. */
+    void stop() {
+        listener.stop();
     }
 
     /**
-     * From any thread: no new connections. Closing is safe while another thread selects, the key is simply
-     * cancelled; the descriptor itself is released at the next select of every selector it is registered with (in
-     * accept mode SHARED, every loop's), which the stop's wake-ups bring.
+     * On the owner's thread, once it stops accepting for good: the listener leaves its epoll set, and the last
+     * acceptor to let go closes it.
      */
     void close() {
-        closeQuietly(listener);
-    }
-
-    private static void closeQuietly(java.nio.channels.Channel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing more to release
+        if (!closed) {
+            closed = true;
+            io.deregister(listener.fd);
+            listener.release(io.linux);
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.warpjourney.stage06;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 
 /**
  * One client connection: its bytes in, the response being written, and its deadline.
@@ -17,8 +15,13 @@ final class Connection {
         CLOSED
     }
 
-    private final SocketChannel channel;
-    private final SelectionKey key;
+    /** The socket's descriptor: this connection's alone until {@link #close}, after which its number is not ours. */
+    private final int fd;
+    /** The loop's calls to the kernel (see {@link Io}). */
+    private final Io io;
+    /** What the loop's epoll set waits for on {@link #fd}: EPOLLIN or EPOLLOUT, as the selector's interest set did. */
+    private int interest = Linux.EPOLLIN;
+
     private final Loop loop;
 
     /** The loop's one read buffer while the loop serves this connection; null between wake-ups. */
@@ -56,9 +59,9 @@ final class Connection {
      */
     private int batched;
 
-    Connection(SocketChannel channel, SelectionKey key, Loop loop) {
-        this.channel = channel;
-        this.key = key;
+    Connection(int fd, Io io, Loop loop) {
+        this.fd = fd;
+        this.io = io;
         this.loop = loop;
         this.incoming = new Incoming(loop);
         this.outgoing = new Outgoing(loop.fileCache(), loop.reserve());
@@ -86,14 +89,14 @@ final class Connection {
             int n;
             do { // drop whatever comes until the socket is empty; its end means the client has closed too
                 in.clear();
-                n = channel.read(in);
+                n = io.read(fd, in);
             } while (n > 0);
             if (n < 0) {
                 close();
             }
             return;
         }
-        int n = channel.read(in);
+        int n = io.read(fd, in);
         if (n < 0) {
             close(); // the client closed; whatever it half-sent is dropped
             return;
@@ -101,6 +104,16 @@ final class Connection {
         if (n > 0) {
             process();
         }
+    }
+
+    /** Whether the loop should call {@link #onReadable} when the socket is readable. */
+    boolean waitsToRead() {
+        return interest == Linux.EPOLLIN;
+    }
+
+    /** Whether the loop should call {@link #onWritable} when the socket can take more. */
+    boolean waitsToWrite() {
+        return interest == Linux.EPOLLOUT;
     }
 
     void onWritable() throws IOException {
@@ -394,7 +407,7 @@ final class Connection {
     private static final byte[] NO_BYTES = new byte[0];
 
     private void writeResponse() throws IOException {
-        switch (outgoing.write(channel)) {
+        switch (outgoing.write(io, fd)) {
             case BLOCKED -> waitForWritable();
             case TRUNCATED -> close(); // we cannot keep the promised Content-Length
             case SENT -> {
@@ -404,7 +417,7 @@ final class Connection {
                     return;
                 }
                 state = State.READING;
-                key.interestOps(SelectionKey.OP_READ);
+                waitFor(Linux.EPOLLIN);
                 loop.deadlines().awaitRequest(this);
                 // No call to process() here: the loop that called us takes the next pipelined request.
             }
@@ -412,8 +425,16 @@ final class Connection {
     }
     // end::send[]
 
+    /** Changes what the epoll set waits for, with one epoll_ctl, only when it changes (as the selector did). */
+    private void waitFor(int events) {
+        if (interest != events) {
+            interest = events;
+            io.interest(fd, events);
+        }
+    }
+
     private void waitForWritable() {
-        key.interestOps(SelectionKey.OP_WRITE);
+        waitFor(Linux.EPOLLOUT);
         loop.deadlines().awaitProgress(this);
     }
 
@@ -424,8 +445,8 @@ final class Connection {
      */
     private void lingeringClose() throws IOException {
         state = State.LINGERING;
-        channel.shutdownOutput();
-        key.interestOps(SelectionKey.OP_READ);
+        io.shutdownOutput(fd);
+        waitFor(Linux.EPOLLIN);
         loop.deadlines().linger(this);
     }
 
@@ -439,12 +460,8 @@ final class Connection {
         outgoing.release();
         loop.deadlines().cancel(this);
         incoming.release();
-        key.cancel();
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
+        loop.disown(fd); // before the close: from the close on, the number may be another socket's
+        io.close(fd); // the epoll set forgets it too: one system call
         loop.reserve().restore();
     }
 }

@@ -58,9 +58,14 @@ final class FileCache {
 
         /** Opens the file an entry describes, proven to be that file under the root. */
         FileChannel open(FileEntry file) throws IOException;
+
+        /** The same, as a bare descriptor, with the calling loop's {@code linux}: for sendfile. */
+        int openDescriptor(FileEntry file, Linux linux) throws IOException;
     }
 
     private final Lookup files;
+    /** The owning loop's calls, which open bare descriptors; null in model VTHREADS, whose cache opens channels. */
+    private final Linux linux;
     /** Paths to entries, least recently used first; bounded by {@link Limits#FILE_CACHE_ENTRIES}. */
     private final LinkedHashMap<String, FileEntry> entries;
     /** The entries whose descriptor is open, least recently used first; bounded by {@link #maxChannels}. */
@@ -100,6 +105,21 @@ final class FileCache {
             Guard guard,
             Config.Bodies bodies,
             long bodyBudget) {
+        this(files, maxEntries, maxChannels, window, reapPeriod, guard, bodies, bodyBudget, null);
+    }
+
+    /** With {@code linux}, an event loop's: the cache opens bare descriptors with the loop's calls (see {@link #acquireDescriptor}). */
+    FileCache(
+            Lookup files,
+            int maxEntries,
+            int maxChannels,
+            Duration window,
+            Duration reapPeriod,
+            Guard guard,
+            Config.Bodies bodies,
+            long bodyBudget,
+            Linux linux) {
+        this.linux = linux;
         this.smallBodies = new SmallBodies(bodies, bodyBudget);
         this.files = files;
         this.maxChannels = maxChannels;
@@ -176,7 +196,7 @@ final class FileCache {
             FileEntry cached = entries.get(key);
             if (cached != null
                     && now - cached.checkedAt < window
-                    && (cached.kind != FileEntry.Kind.FILE || cached.channel != null || cached.body != null)) {
+                    && (cached.kind != FileEntry.Kind.FILE || isOpen(cached) || cached.body != null)) {
                 hits++; // nothing to ask: its descriptor or its bytes are the file (or there is no file to open)
                 cached.active = true;
                 return cached;
@@ -231,29 +251,56 @@ final class FileCache {
     FileChannel acquire(FileEntry e) throws IOException {
         guard.lock();
         try {
-            if (e.channel == null) {
-                if (!e.retired && open.size() >= maxChannels) {
-                    evictChannel();
-                }
-                try {
-                    e.channel = files.open(e);
-                } catch (IOException ex) {
-                    if (!Failures.isOutOfResources(ex) || !closeIdle()) {
-                        throw ex;
-                    }
-                    e.channel = files.open(e);
-                }
-                opens++;
-            }
-            if (!e.retired) {
-                open.put(e, e); // now the most recently used
-            }
-            e.inFlight++;
-            e.active = true;
+            take(e);
             return e.channel;
         } finally {
             guard.unlock();
         }
+    }
+
+    /** {@link #acquire} in an event loop's cache: the open file as a bare descriptor, for sendfile. */
+    int acquireDescriptor(FileEntry e) throws IOException {
+        guard.lock();
+        try {
+            take(e);
+            return e.descriptor;
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    private void take(FileEntry e) throws IOException {
+        if (!isOpen(e)) {
+            if (!e.retired && open.size() >= maxChannels) {
+                evictChannel();
+            }
+            try {
+                open(e);
+            } catch (IOException ex) {
+                if (!Failures.isOutOfResources(ex) || !closeIdle()) {
+                    throw ex;
+                }
+                open(e);
+            }
+            opens++;
+        }
+        if (!e.retired) {
+            open.put(e, e); // now the most recently used
+        }
+        e.inFlight++;
+        e.active = true;
+    }
+
+    private void open(FileEntry e) throws IOException {
+        if (linux != null) {
+            e.descriptor = files.openDescriptor(e, linux);
+        } else {
+            e.channel = files.open(e);
+        }
+    }
+
+    private static boolean isOpen(FileEntry e) {
+        return e.channel != null || e.descriptor >= 0;
     }
 
     /** The response that {@link #acquire}d the descriptor is done with it. */
@@ -470,6 +517,11 @@ final class FileCache {
                 // the descriptor is released either way
             }
             e.channel = null;
+            closes++;
+        }
+        if (e.descriptor >= 0) {
+            linux.close(e.descriptor);
+            e.descriptor = -1;
             closes++;
         }
     }

@@ -53,7 +53,12 @@ final class FileEntry {
     boolean active = true;
     /** The open file, once a body has been sent from it; null before that and after it is closed. */
     FileChannel channel;
-    /** Responses sending from {@link #channel} now: nothing closes it while this is above 0. */
+    /**
+     * The open file as a bare descriptor, in an event loop's cache (sendfile needs its number); -1 when not open.
+     * An entry has this or {@link #channel}, never both: a loop's cache opens descriptors, model VTHREADS' channels.
+     */
+    int descriptor = -1;
+    /** Responses sending from the open file now: nothing closes it while this is above 0. */
     int inFlight;
     /** Out of the cache (replaced, evicted or reaped): its channel closes when its last response is done. */
     boolean retired;

@@ -1,13 +1,6 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
-import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -19,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Its state is its thread's, but for the stop flags, which other threads set.
  */
 final class HandoffAcceptor {
-    /** The listener's only selector. Opened by the constructor, closed when {@link #run} ends. */
-    private final Selector selector;
+    /** The listener's only epoll set, and this thread's calls. Made by the constructor, closed when {@link #run} ends. */
+    private final NativeIo io;
 
     private final Acceptor acceptor;
     /** The serving loops, fixed for the server's life. */
@@ -34,13 +27,13 @@ final class HandoffAcceptor {
     /** Set once, by {@link #drain} or {@link #close} on another thread: stop at the next wake-up. */
     private volatile boolean stopping;
 
-    HandoffAcceptor(String name, ServerSocketChannel listener, Loop[] loops) throws IOException {
-        this.selector = SelectorProvider.provider().openSelector();
+    HandoffAcceptor(String name, Listener listener, Loop[] loops) throws IOException {
+        this.io = new NativeIo();
         this.loops = loops;
         try {
-            this.acceptor = new Acceptor(name, listener, selector, this::handOff);
+            this.acceptor = new Acceptor(name, listener, io, this::handOff);
         } catch (IOException | RuntimeException e) {
-            selector.close();
+            io.close();
             throw e; // Server closes the listener it gave
         }
         this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
@@ -48,8 +41,8 @@ final class HandoffAcceptor {
 
     // tag::round-robin[]
     /** Round-robin: the loops take turns, whatever each is busy with. */
-    private void handOff(SocketChannel ch) {
-        loops[next].handOff(ch);
+    private void handOff(int fd) {
+        loops[next].handOff(fd, io.linux);
         next = (next + 1) % loops.length;
     }
     // end::round-robin[]
@@ -67,29 +60,24 @@ final class HandoffAcceptor {
             while (!stopping) {
                 long now = System.nanoTime();
                 long wait = acceptor.nanosToResume(now);
-                // 0 would mean "block forever" to select(): a paused accept wakes it at least 1 ms later.
-                selector.select(wait == Long.MAX_VALUE ? 0 : Math.max(1, wait / 1_000_000 + 1));
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (key.isValid() && key.isAcceptable()) {
+                // -1 is "for ever" to epoll_wait: a paused accept wakes it at least 1 ms later.
+                int ready = io.await(wait == Long.MAX_VALUE ? -1 : (int) Math.max(1, wait / 1_000_000 + 1));
+                for (int i = 0; i < ready; i++) {
+                    if (Linux.readyFd(io.events, i) == io.wakeup) {
+                        io.woken(); // a stop: the loop's condition says so
+                    } else if (!stopping) {
                         acceptor.accept();
                     }
                 }
                 acceptor.resumeIfDue(System.nanoTime());
             }
-        } catch (IOException | ClosedSelectorException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (!stopping) {
                 System.err.println(thread.getName() + ": event loop failed: " + e);
             }
         } finally {
             acceptor.close();
-            try {
-                selector.close();
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
+            io.close();
             stopped.countDown();
         }
     }
@@ -97,8 +85,8 @@ final class HandoffAcceptor {
     /** Graceful stop, from any thread: no new connections. Returns at once; {@link #awaitStopped} waits. */
     void drain() {
         stopping = true;
-        acceptor.close();
-        selector.wakeup();
+        acceptor.stop();
+        io.wake();
     }
 
     /** Waits for {@link #run} to end; false if it has not within {@code millis}. */
@@ -110,11 +98,8 @@ final class HandoffAcceptor {
     void close() {
         drain();
         if (thread.getState() == Thread.State.NEW) {
-            try {
-                selector.close(); // never started: nothing runs to close it
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
+            acceptor.close(); // never started: nothing runs to close it
+            io.close();
             stopped.countDown();
             return;
         }

@@ -1,5 +1,6 @@
 package dev.warpjourney.stage06;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,6 +34,13 @@ import java.nio.charset.StandardCharsets;
  * the two, and is chosen by architecture.
  */
 final class Linux {
+    /** Whether this is a system these bindings are right for: Linux, on x86_64 or aarch64. */
+    static final boolean SUPPORTED = "Linux".equals(System.getProperty("os.name"))
+            && switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64", "aarch64" -> true;
+                default -> false;
+            };
+
     // Address families, socket types and flags (<sys/socket.h>, <fcntl.h>).
     static final int AF_INET = 2;
     static final int SOCK_STREAM = 1;
@@ -49,6 +58,7 @@ final class Linux {
     static final int MSG_NOSIGNAL = 0x4000;
 
     static final int SHUT_WR = 1;
+    static final int SHUT_RDWR = 2;
     static final int O_RDONLY = 0;
     static final int O_NOFOLLOW = 0x20000;
     static final int O_DIRECTORY = 0x10000;
@@ -75,6 +85,16 @@ final class Linux {
     static final int EMFILE = 24;
     static final int ECONNABORTED = 103;
     static final int ECONNRESET = 104;
+    static final int ENOENT = 2;
+    static final int EACCES = 13;
+    static final int ENOTDIR = 20;
+    static final int ENOMEM = 12;
+    static final int ENOBUFS = 105;
+    static final int ELOOP = 40;
+    static final int EADDRINUSE = 98;
+    static final int EBADF = 9;
+    /** openat(2)'s "the current directory" as the directory descriptor. */
+    static final int AT_FDCWD = -100;
 
     /**
      * {@code struct epoll_event}: a 32-bit event mask, then 64 bits of the caller's data (here the descriptor). On
@@ -115,25 +135,46 @@ final class Linux {
     private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(I, I, I, I, P, I));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(I, I, P, I));
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(I, I, I));
-    private static final MethodHandle ACCEPT4 = bind("accept4", FunctionDescriptor.of(I, I, P, P, I));
+    private static final MethodHandle ACCEPT4 = critical("accept4", FunctionDescriptor.of(I, I, P, P, I));
     private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", FunctionDescriptor.of(I, I));
-    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", FunctionDescriptor.of(I, I, I, I, P));
+    private static final MethodHandle EPOLL_CTL = critical("epoll_ctl", FunctionDescriptor.of(I, I, I, I, P));
     private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(I, I, P, I, I));
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(I, I, I));
-    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(L, I, P, L));
-    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(L, I, P, L));
-    private static final MethodHandle WRITEV = bind("writev", FunctionDescriptor.of(L, I, P, I));
-    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(L, I, P, L, I));
-    private static final MethodHandle SENDFILE = bind("sendfile", FunctionDescriptor.of(L, I, I, P, L));
+    private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(I, I, P, P));
+    // tag::native-critical[]
+    // The calls of the request path on a non-blocking socket never wait, so they are bound "critical": the JVM
+    // skips the thread-state transition around them (no safepoint poll on the way back). A critical call must be
+    // short, as a garbage collection waits for it to return; epoll_wait, which sleeps, is bound the ordinary way.
+    // The buffers are passed as addresses (a C pointer is a 64-bit integer here): no MemorySegment object per call.
+    private static final MethodHandle READ = critical("read", FunctionDescriptor.of(L, I, L, L));
+    private static final MethodHandle WRITE = critical("write", FunctionDescriptor.of(L, I, L, L));
+    private static final MethodHandle WRITEV = critical("writev", FunctionDescriptor.of(L, I, L, I));
+    private static final MethodHandle SEND = critical("send", FunctionDescriptor.of(L, I, L, L, I));
+    // end::native-critical[]
+    private static final MethodHandle SENDFILE = critical("sendfile", FunctionDescriptor.of(L, I, I, P, L));
     private static final MethodHandle OPENAT = bind("openat", FunctionDescriptor.of(I, I, P, I, I));
-    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(I, I, I));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
+    private static final MethodHandle SHUTDOWN = critical("shutdown", FunctionDescriptor.of(I, I, I));
+    private static final MethodHandle CLOSE = critical("close", FunctionDescriptor.of(I, I));
 
+    // tag::native-bind[]
+    /** A C function of the C library as a method handle that also captures errno (see {@link #result}). */
     private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no " + name + ": Linux only"));
-        return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
+        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
     }
+
+    private static MethodHandle critical(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(
+                symbol(name),
+                descriptor,
+                Linker.Option.captureCallState("errno"),
+                Linker.Option.critical(false)); // false: no Java heap arrays are passed, only native addresses
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no " + name + ": Linux only"));
+    }
+    // end::native-bind[]
 
     /** The loop's scratch memory, all from its arena: the errno capture, setsockopt's int, a socket address. */
     private final MemorySegment capture;
@@ -288,18 +329,44 @@ final class Linux {
         }
     }
 
-    /** Reads into {@code buf} (native memory) at most {@code len} bytes; 0 at end of stream, or minus errno. */
-    long read(int fd, MemorySegment buf, long len) {
+    /** The port a listener is bound to (getsockname), or minus errno. */
+    int localPort(int fd) {
+        address.fill((byte) 0);
+        intValue.set(I, 0, (int) SOCKADDR_IN);
         try {
-            return result((long) READ.invokeExact(capture, fd, buf, Math.min(len, buf.byteSize())));
+            int r = (int) result((int) GETSOCKNAME.invokeExact(capture, fd, address, intValue));
+            return r < 0
+                    ? r
+                    : Short.toUnsignedInt(address.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2));
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    long write(int fd, MemorySegment buf, long len) {
+    /** Adds 1 to an eventfd's counter, which makes it readable: how another thread wakes a loop. */
+    long signal(int eventfd) {
+        offset.set(L, 0, 1L);
+        return write(eventfd, offset.address(), 8);
+    }
+
+    /** Reads (and so resets) an eventfd's counter. */
+    long drain(int eventfd) {
+        return read(eventfd, offset.address(), 8);
+    }
+
+    /** Reads at most {@code len} bytes to native memory at {@code address}; 0 at end of stream, or minus errno. */
+    long read(int fd, long address, long len) {
         try {
-            return result((long) WRITE.invokeExact(capture, fd, buf, Math.min(len, buf.byteSize())));
+            return result((long) READ.invokeExact(capture, fd, address, len));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Writes {@code len} bytes of native memory at {@code address}; the bytes written, or minus errno. */
+    long write(int fd, long address, long len) {
+        try {
+            return result((long) WRITE.invokeExact(capture, fd, address, len));
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -311,23 +378,23 @@ final class Linux {
             throw new IndexOutOfBoundsException("iovecs hold fewer than " + count);
         }
         try {
-            return result((long) WRITEV.invokeExact(capture, fd, iovecs, count));
+            return result((long) WRITEV.invokeExact(capture, fd, iovecs.address(), count));
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    /** Sets iovec {@code i} of {@code iovecs} to the bytes of {@code buf}. */
-    static void iovec(MemorySegment iovecs, int i, MemorySegment buf) {
+    /** Sets iovec {@code i} of {@code iovecs} to {@code len} bytes at {@code address}. */
+    static void iovec(MemorySegment iovecs, int i, long address, long len) {
         long at = i * IOVEC.byteSize();
-        iovecs.set(ValueLayout.ADDRESS, at, buf);
-        iovecs.set(L, at + ValueLayout.ADDRESS.byteSize(), buf.byteSize());
+        iovecs.set(L, at, address);
+        iovecs.set(L, at + ValueLayout.ADDRESS.byteSize(), len);
     }
 
     /** send(2) with flags ({@link #MSG_MORE}: the head waits for the body that follows). */
-    long send(int fd, MemorySegment buf, long len, int flags) {
+    long send(int fd, long address, long len, int flags) {
         try {
-            return result((long) SEND.invokeExact(capture, fd, buf, Math.min(len, buf.byteSize()), flags));
+            return result((long) SEND.invokeExact(capture, fd, address, len, flags));
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -347,10 +414,14 @@ final class Linux {
         }
     }
 
+    /** How the JDK turns a file name into bytes here (sun.jnu.encoding), so that openat names the file it would. */
+    private static final Charset FILE_NAMES =
+            Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"), StandardCharsets.UTF_8);
+
     /** openat(2) of one name in directory {@code dirfd}, read-only, close-on-exec, {@code extraFlags} added. */
     int openat(int dirfd, String name, int extraFlags) {
         try (Arena call = Arena.ofConfined()) { // a lookup, on the file cache's miss path, never per request
-            MemorySegment path = call.allocateFrom(name, StandardCharsets.UTF_8);
+            MemorySegment path = call.allocateFrom(name, FILE_NAMES);
             return (int) result((int) OPENAT.invokeExact(capture, dirfd, path, O_RDONLY | O_CLOEXEC | extraFlags, 0));
         } catch (Throwable t) {
             throw unexpected(t);
@@ -371,6 +442,29 @@ final class Linux {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    /**
+     * An IOException for a call that returned minus {@code errno}, worded as the C library's strerror words it, so
+     * that {@link Failures#isOutOfResources} reads a native failure as it reads the JDK's.
+     */
+    static IOException exception(String call, long minusErrno) {
+        int errno = (int) -minusErrno;
+        String reason = switch (errno) {
+            case EMFILE -> "Too many open files";
+            case ENFILE -> "Too many open files in system";
+            case ENOBUFS -> "No buffer space available";
+            case ENOMEM -> "Cannot allocate memory";
+            case EPIPE -> "Broken pipe";
+            case ECONNRESET -> "Connection reset by peer";
+            case ENOENT -> "No such file or directory";
+            case ELOOP -> "Too many levels of symbolic links";
+            case ENOTDIR -> "Not a directory";
+            case EACCES -> "Permission denied";
+            case EADDRINUSE -> "Address already in use";
+            default -> "errno " + errno;
+        };
+        return new IOException(call + ": " + reason);
     }
 
     /** invokeExact declares Throwable; a downcall throws nothing but an Error of the JVM's, passed on as it is. */

@@ -1,28 +1,21 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One event loop and everything it owns: its thread, its selector, the listening socket it
+ * One event loop and everything it owns: its thread, its epoll set, the listening socket it
  * accepts from, and its connections with their deadlines. Its state is its thread's alone: other
  * threads only read its port, hand it connections ({@link #handOff}) and ask it to stop
  * ({@link #drain}, {@link #close}).
  *
  * <p>N of these, one per core, each stage 02's loop whole: its own thread, epoll
- * selector, deadline queues, read buffer, reserve descriptor and connection count. A connection
+ * set, deadline queues, read buffer, reserve descriptor and connection count. A connection
  * lives and dies on the loop that took it, so nothing on the request path is shared between
  * threads, and nothing on it takes a lock or waits for another core's cache line: the loops scale
  * as far as the kernel and the memory bus let them. (One selector shared by N threads would need
@@ -35,11 +28,25 @@ import java.util.concurrent.TimeUnit;
  * listener of its own on the common port; with SHARED every loop's Acceptor registers the one
  * listener in its own selector; with HANDOFF a {@link HandoffAcceptor}, a thread that serves
  * nothing, owns the listener and hands each connection to the next loop ({@link #handOff}).
+ *
+ * <p>Stage 06: the loop calls Linux itself ({@link NativeIo}) where stage 05's called a Selector. Its sockets are
+ * descriptors, ints; what the selector's keys held (the attachment, the interest set) the loop holds in
+ * {@link #owners}, an array indexed by descriptor, and in each {@link Connection}.
  */
 final class Loop {
 
-    /** Every socket of this loop. Opened by the constructor, closed when {@link #run} ends. */
-    private final Selector selector;
+    /** This loop's epoll set, wake-up eventfd and native memory. Made by the constructor, closed when {@link #run} ends. */
+    private final NativeIo io;
+    // tag::native-owners[]
+    /**
+     * Who owns each descriptor in the epoll set, by its number: its {@link Connection}, or the {@link Acceptor};
+     * null for a number that is not this loop's. What a SelectionKey's attachment was: epoll hands back the number
+     * the loop registered (see {@link Linux#epollCtl}), and this array gives back the owner without a map or a box.
+     * Descriptors are small numbers, the lowest free one first (POSIX), so it grows to the highest number the process
+     * has had open at once, and no further.
+     */
+    private Object[] owners = new Object[1024];
+    // end::native-owners[]
     /** This loop's name, and its thread's: stage06-loop-0, stage06-loop-1, ... */
     private final String name;
     /** Accepts for this loop; null on a loop that only gets connections handed over (accept mode HANDOFF). */
@@ -50,7 +57,7 @@ final class Loop {
      * can be registered from another thread, but its Connection, deadlines and count are this loop's
      * alone, so they are created here.) Lock-free, and empty unless the accept mode is HANDOFF.
      */
-    private final ConcurrentLinkedQueue<SocketChannel> handoffs = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Integer> handoffs = new ConcurrentLinkedQueue<>();
     /** The document root's files, from the {@link Server}; it keeps no state between requests. */
     private final StaticFiles files;
     /**
@@ -76,10 +83,9 @@ final class Loop {
     /**
      * The loop's response buffer, lent like the read buffer: a response head is composed into it
      * and written from it at once; only a head the socket did not take whole is copied out, to the
-     * connection. Direct, so the kernel reads it where it is (the JDK copies a heap buffer into a
-     * direct one of its own at every write).
+     * connection. Native memory (the loop's {@link NativeIo}), so the kernel reads it where it is.
      */
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(Limits.WRITE_BUFFER_SIZE);
+    private final ByteBuffer writeBuffer;
     /** The request being handled: one object, refilled by the parser for each request this loop reads. */
     private final Request request = new Request();
     /** The Date header's bytes, remade once a second at most. */
@@ -100,10 +106,7 @@ final class Loop {
     /** Set once, on this loop's thread, before it empties its handoff queue for the last time: see {@link #handOff}. */
     private volatile boolean ended;
 
-    /**
-     * Open client connections (the selector's keys also count the listener, and cancelled keys
-     * linger). Up in a Connection's constructor, down in its close(); a drain ends at 0.
-     */
+    /** Open client connections. Up in a Connection's constructor, down in its close(); a drain ends at 0. */
     private int connections;
     /** Connections this loop has served, in all: how the tests see that connections spread over the loops. */
     private long opened;
@@ -111,17 +114,12 @@ final class Loop {
     private final ReserveDescriptor reserve;
 
     /**
-     * Opens the selector, registers the listener (null: connections come by {@link #handOff}) and
+     * Makes the epoll set, registers the listener (null: connections come by {@link #handOff}) and
      * takes the reserve; {@link #start} starts the thread.
      */
-    Loop(String name, Config config, StaticFiles files, ServerSocketChannel listener) throws IOException {
-        // tag::selector[]
-        // Epoll is the JDK's default on Linux (sun.nio.ch.EPollSelectorProvider). Another provider,
-        // chosen with -Djava.nio.channels.spi.SelectorProvider, is taken and named in the start-up
-        // line (stage 02's chapter measures epoll alone that way; every loop here uses the same one).
-        SelectorProvider provider = SelectorProvider.provider();
-        this.selector = provider.openSelector();
-        // end::selector[]
+    Loop(String name, Config config, StaticFiles files, Listener listener) throws IOException {
+        this.io = new NativeIo();
+        this.writeBuffer = io.writeBuffer;
         this.name = name;
         this.files = files;
         this.dates = new DateCache(config.dates());
@@ -134,12 +132,16 @@ final class Loop {
                 Limits.FILE_CACHE_REAP_PERIOD,
                 Guard.NONE,
                 config.bodies(),
-                Limits.BODY_CACHE_BYTES / config.loops());
+                Limits.BODY_CACHE_BYTES / config.loops(),
+                io.linux); // the loop's descriptors are opened natively: sendfile needs their numbers
         this.deadlines = new Deadlines(config);
         try {
-            this.acceptor = listener == null ? null : new Acceptor(name, listener, selector, this::adopt);
+            this.acceptor = listener == null ? null : new Acceptor(name, listener, io, this::adopt);
+            if (acceptor != null) {
+                own(listener.fd, acceptor);
+            }
         } catch (IOException | RuntimeException e) {
-            selector.close();
+            io.close();
             throw e; // Server closes the listener it gave
         }
         this.reserve = new ReserveDescriptor();
@@ -160,7 +162,25 @@ final class Loop {
     }
 
     String selectorName() {
-        return selector.provider().getClass().getName();
+        return "native-epoll"; // no SelectorProvider: the loop calls epoll itself
+    }
+
+    /** The loop's side of the kernel, for its connections' calls. */
+    Io io() {
+        return io;
+    }
+
+    /** Records who owns descriptor {@code fd} (null: nobody any more), growing the table when the number is new. */
+    private void own(int fd, Object owner) {
+        if (fd >= owners.length) {
+            owners = Arrays.copyOf(owners, Math.max(fd + 1, owners.length * 2));
+        }
+        owners[fd] = owner;
+    }
+
+    /** A connection's socket is closed: its number may come back, as another connection's. */
+    void disown(int fd) {
+        owners[fd] = null;
     }
 
     StaticFiles files() {
@@ -239,49 +259,60 @@ final class Loop {
                 }
                 if (draining && !drainStarted) {
                     drainStarted = true;
+                    if (acceptor != null) {
+                        acceptor.close(); // on this thread, which alone calls accept4 on it (see Acceptor.close)
+                    }
                     closeIdleConnections(); // once, at the start of a shutdown: not per wake-up
                 }
                 // Sleep until the nearest deadline, not a fixed tick: an idle server does not wake.
-                selector.select(millisToNearestDeadline(now));
-                takeHandoffs();
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.attachment() instanceof Acceptor a) {
+                int ready = io.await(millisToNearestDeadline(now));
+                MemorySegment events = io.events;
+                for (int i = 0; i < ready; i++) {
+                    int fd = Linux.readyFd(events, i);
+                    int ev = Linux.readyEvents(events, i);
+                    Object owner = fd < owners.length ? owners[fd] : null;
+                    if (owner instanceof Connection c) {
+                        serve(c, ev);
+                    } else if (owner instanceof Acceptor a) {
                         a.accept();
-                    } else {
-                        Connection c = (Connection) key.attachment();
-                        try {
-                            if (key.isReadable()) {
-                                c.onReadable();
-                            }
-                            if (key.isValid() && key.isWritable()) {
-                                c.onWritable();
-                            }
-                        } catch (IOException e) {
-                            c.close(); // reset by peer, broken pipe: this client is gone, the others are not
-                        } catch (RuntimeException | Error e) {
-                            // A bug, or an Error in this connection's work (out of memory, a stack
-                            // overflow): this connection is closed, and its buffers with it; the loop,
-                            // its listener and every other connection carry on.
-                            c.close();
-                            Failures.unexpected(e);
-                        }
+                    } else if (fd == io.wakeup) {
+                        io.woken();
+                        takeHandoffs();
                     }
+                    // else: closed earlier in this same batch of events
                 }
                 expireDeadlines();
             }
-        } catch (IOException | ClosedSelectorException e) {
+        } catch (IOException | RuntimeException | Error e) {
             if (!closing) {
                 System.err.println(name + ": event loop failed: " + e);
             }
         } finally {
             closeEverything();
             stopped.countDown();
+        }
+    }
+
+    /**
+     * One connection's events. An error or a hang-up wakes whichever side it waits on, as the selector's ready set
+     * did: the read or the write then fails, and says why.
+     */
+    private void serve(Connection c, int ev) {
+        try {
+            if ((ev & (Linux.EPOLLIN | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0 && c.waitsToRead()) {
+                c.onReadable();
+            }
+            if ((ev & (Linux.EPOLLOUT | Linux.EPOLLHUP | Linux.EPOLLERR)) != 0 && c.waitsToWrite()) {
+                c.onWritable();
+            }
+        } catch (IOException e) {
+            c.close(); // reset by peer, broken pipe: this client is gone, the others are not
+        } catch (RuntimeException | Error e) {
+            // A bug, or an Error in this connection's work (out of memory, a stack
+            // overflow): this connection is closed, and its buffers with it; the loop,
+            // its listener and every other connection carry on.
+            c.close();
+            Failures.unexpected(e);
         }
     }
 
@@ -295,7 +326,7 @@ final class Loop {
         deadlines.expire(now);
     }
 
-    private long millisToNearestDeadline(long now) {
+    private int millisToNearestDeadline(long now) {
         long nearest = deadlines.nanosToNearest(now);
         if (draining) {
             nearest = Math.min(nearest, drainDeadline - now);
@@ -305,24 +336,24 @@ final class Loop {
         }
         nearest = Math.min(
                 nearest, fileCache.nanosToReap(now)); // an empty cache sets no timer: an idle server still sleeps
-        // 0 would mean "block forever" to select(): wait at least 1 ms when a deadline is due.
-        return nearest == Long.MAX_VALUE ? 0 : Math.max(1, nearest / 1_000_000 + 1);
+        // -1 is "for ever" to epoll_wait; a due deadline waits 0 ms, a later one at least the millisecond it is in.
+        return nearest == Long.MAX_VALUE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, nearest / 1_000_000 + 1));
     }
     // end::loop[]
 
     private void closeIdleConnections() {
-        for (SelectionKey key : new ArrayList<>(selector.keys())) {
-            if (key.attachment() instanceof Connection c && key.isValid() && c.isIdle()) {
+        for (Object owner : owners.clone()) {
+            if (owner instanceof Connection c && c.isIdle()) {
                 c.closeIdle(); // shutting down: an idle keep-alive connection has nothing in flight
             }
         }
     }
 
-    /** A new connection becomes this loop's: registered with its selector, counted, given a deadline. */
-    private void adopt(SocketChannel ch) throws IOException {
-        SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-        Connection c = new Connection(ch, key, this);
-        key.attach(c);
+    /** A new connection becomes this loop's: in its epoll set, counted, given a deadline. */
+    private void adopt(int fd) throws IOException {
+        io.register(fd, Linux.EPOLLIN);
+        Connection c = new Connection(fd, io, this);
+        own(fd, c);
         if (draining) {
             c.closeIdle(); // came in as the stop began: a graceful stop takes no new connections
         }
@@ -332,32 +363,32 @@ final class Loop {
      * From the acceptor's thread (accept mode HANDOFF): queue a connection for this loop and wake
      * it. The price of this design is here: every connection costs a second thread a wake-up of this
      * one, an eventfd write on the acceptor's side and a return from epoll_wait on this side, and
-     * the socket crosses from one core's cache to another's. (The JDK coalesces wake-ups that come
-     * before the loop has woken, so a burst costs one.)
+     * the socket crosses from one core's cache to another's. ({@code linux} is the caller's: its
+     * scratch memory is its thread's.)
      */
     // tag::handoff[]
-    void handOff(SocketChannel ch) {
-        handoffs.add(ch);
+    void handOff(int fd, Linux linux) {
+        handoffs.add(fd);
         if (ended) {
             // This loop has closed everything (or is doing so) and will not look at its queue again:
             // whatever is in it now, this socket included, is closed here, not leaked.
-            SocketChannel left;
+            Integer left;
             while ((left = handoffs.poll()) != null) {
-                closeQuietly(left);
+                linux.close(left);
             }
             return;
         }
-        selector.wakeup();
+        io.wake();
     }
 
     /** On this loop's thread, after each wake-up: the connections the acceptor handed over become ours. */
     private void takeHandoffs() {
-        SocketChannel ch;
-        while ((ch = handoffs.poll()) != null) {
+        Integer fd;
+        while ((fd = handoffs.poll()) != null) {
             try {
-                adopt(ch);
+                adopt(fd);
             } catch (IOException | RuntimeException | Error e) {
-                closeQuietly(ch);
+                io.close(fd);
                 if (!(e instanceof IOException)) {
                     Failures.unexpected(e);
                 }
@@ -365,14 +396,6 @@ final class Loop {
         }
     }
     // end::handoff[]
-
-    private static void closeQuietly(Channel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
-    }
 
     /**
      * Graceful stop, from any thread: no new connections, idle ones closed, responses in flight
@@ -383,9 +406,9 @@ final class Loop {
         drainDeadline = deadline;
         draining = true;
         if (acceptor != null) {
-            acceptor.close(); // stop accepting at once (see Acceptor.close)
+            acceptor.stop(); // stop accepting at once (see Acceptor.stop)
         }
-        selector.wakeup();
+        io.wake();
     }
 
     /** Waits for {@link #run} to end; false if it has not within {@code millis}. */
@@ -404,7 +427,7 @@ final class Loop {
             stopped.countDown();
             return;
         }
-        selector.wakeup();
+        io.wake();
         try {
             if (Thread.currentThread() != thread && thread.isAlive()) {
                 stopped.await(5, TimeUnit.SECONDS);
@@ -416,24 +439,20 @@ final class Loop {
 
     private void closeEverything() {
         ended = true;
-        try {
-            for (SelectionKey key : selector.keys()) {
-                if (key.attachment() instanceof Connection c) {
-                    c.close();
-                }
+        for (Object owner : owners.clone()) {
+            if (owner instanceof Connection c) {
+                c.close();
             }
-            SocketChannel ch;
-            while ((ch = handoffs.poll()) != null) {
-                closeQuietly(ch); // handed over, never served
-            }
-            fileCache.close(); // after the connections: no response sends from its descriptors any more
-            if (acceptor != null) {
-                acceptor.close();
-            }
-            selector.close();
-            reserve.release();
-        } catch (IOException | ClosedSelectorException e) {
-            // closing anyway
         }
+        Integer fd;
+        while ((fd = handoffs.poll()) != null) {
+            io.close(fd); // handed over, never served
+        }
+        fileCache.close(); // after the connections: no response sends from its descriptors any more
+        if (acceptor != null) {
+            acceptor.close();
+        }
+        io.close();
+        reserve.release();
     }
 }

@@ -87,6 +87,17 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // tag::native-linux-only[]
+        String os = System.getProperty("os.name") + " on " + System.getProperty("os.arch");
+        if (!Linux.SUPPORTED) {
+            // The bindings are Linux's system calls, with the constants and struct layouts of x86_64 and aarch64:
+            // elsewhere they would call the wrong functions with the wrong numbers. Stage 05 runs everywhere.
+            err.println("stage-06-native: runs on Linux (x86_64 or aarch64) only, as it calls epoll, accept4 and "
+                    + "sendfile itself; this is " + os + ": use stage-05-composer here");
+            System.exit(2);
+            return;
+        }
+        // end::native-linux-only[]
         if (!Files.isDirectory(root) || !Files.isReadable(root)) {
             err.println("stage-06-native: root is not a readable directory: " + root.toAbsolutePath());
             System.exit(2);

@@ -1,9 +1,8 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 
 /**
  * The response a connection is writing, from the moment it is composed until its last byte is out. It has one of
@@ -33,8 +32,6 @@ final class Outgoing {
     private ByteBuffer head;
     /** A small file's bytes being written after the head: this connection's view of the cached bytes. */
     private ByteBuffer body;
-    /** The two buffers of a gathering write, made once per connection. */
-    private ByteBuffer[] pair;
     /**
      * The last file this connection sent from its cached bytes, and its view of them: a keep-alive client asking again
      * reuses both.
@@ -42,10 +39,14 @@ final class Outgoing {
     private FileEntry viewOf;
 
     private ByteBuffer view;
+    /** The native address of {@link #view}'s first byte (position 0), found once per view: the writev's second iovec. */
+    private long viewBase;
     /** The cached file being sent and its descriptor, which the cache keeps open until {@link #closeFile} releases it. */
     private FileEntry entry;
 
-    private FileChannel file;
+    /** The file's descriptor, open in the cache; -1 when this response sends no file. */
+    private int file = -1;
+
     private long filePosition;
     private long fileEnd;
     /** Whether the connection closes once this response is out. */
@@ -68,6 +69,7 @@ final class Outgoing {
         if (viewOf != file) {
             dropView();
             view = bytes.duplicate();
+            viewBase = MemorySegment.ofBuffer(view.clear()).address(); // a direct buffer: the cache keeps no heap bytes
             viewOf = file;
             cache.view(file);
         }
@@ -79,12 +81,12 @@ final class Outgoing {
     /** The file's descriptor from the loop's cache: open already on a hit, no system call at all. */
     void openFile(FileEntry file, long offset, long length) throws IOException {
         try {
-            this.file = cache.acquire(file);
+            this.file = cache.acquireDescriptor(file);
         } catch (IOException e) {
             if (!Failures.isOutOfResources(e) || !reserve.release()) {
                 throw e;
             }
-            this.file = cache.acquire(file); // in the reserve descriptor's place
+            this.file = cache.acquireDescriptor(file); // in the reserve descriptor's place
         }
         this.entry = file;
         this.filePosition = offset;
@@ -94,7 +96,7 @@ final class Outgoing {
 
     /** Whether this response sends a file from its descriptor. */
     boolean hasFile() {
-        return file != null;
+        return file >= 0;
     }
 
     /** Whether the connection closes once this response is out. */
@@ -111,33 +113,28 @@ final class Outgoing {
 
     // tag::composer-write[]
     /** Writes what the socket takes of the response, up to all of it. */
-    Progress write(SocketChannel channel) throws IOException {
+    Progress write(Io io, int fd) throws IOException {
         while (head.hasRemaining() || (body != null && body.hasRemaining())) {
-            // Head and a small file's bytes in one writev(2): the whole response in one system call.
-            long n = body == null ? channel.write(head) : channel.write(gather(head, body));
+            // Head and a small file's bytes in one writev(2): the whole response in one system call. A head
+            // before a file's sendfile goes with MSG_MORE, as Warp sent it.
+            long n = body == null ? io.write(fd, head, hasFile()) : io.write(fd, head, body, viewBase);
             if (n == 0) {
                 return Progress.BLOCKED;
             }
         }
         // end::composer-write[]
-        while (file != null && filePosition < fileEnd) {
+        while (file >= 0 && filePosition < fileEnd) {
             // The kernel copies file pages to the socket (sendfile): the body never enters the heap.
-            long n = file.transferTo(filePosition, fileEnd - filePosition, channel);
+            long n = io.sendfile(fd, file, filePosition, fileEnd - filePosition);
+            if (n < 0) {
+                return Progress.TRUNCATED;
+            }
             if (n == 0) {
-                return filePosition >= file.size() ? Progress.TRUNCATED : Progress.BLOCKED;
+                return Progress.BLOCKED;
             }
             filePosition += n;
         }
         return Progress.SENT;
-    }
-
-    private ByteBuffer[] gather(ByteBuffer head, ByteBuffer body) {
-        if (pair == null) {
-            pair = new ByteBuffer[2];
-        }
-        pair[0] = head;
-        pair[1] = body;
-        return pair;
     }
 
     /**
@@ -175,9 +172,9 @@ final class Outgoing {
     // tag::fdcache-release[]
     /** The response is done with its file (sent, or its connection closed): the cache may close it again. */
     private void closeFile() {
-        if (file != null) {
+        if (file >= 0) {
             cache.release(entry);
-            file = null;
+            file = -1;
             entry = null;
             reserve.restore();
         }

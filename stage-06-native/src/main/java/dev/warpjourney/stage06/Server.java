@@ -1,7 +1,6 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,15 +53,17 @@ public final class Server implements AutoCloseable {
         switch (config.accept()) {
             case REUSEPORT -> {
                 // The first loop binds the port asked for (0: any free one), the others the port it got.
-                loops.add(loop(loopName(0), Acceptor.listen(config, config.port(), true)));
+                loops.add(loop(loopName(0), Listener.open(config, config.port(), true, 1)));
                 int port = loops.getFirst().port();
                 for (int i = 1; i < n; i++) {
-                    loops.add(loop(loopName(i), Acceptor.listen(config, port, true)));
+                    loops.add(loop(loopName(i), Listener.open(config, port, true, 1)));
                 }
             }
             case SHARED -> {
                 // One listener, registered with every loop's selector (see Loop.accept: the herd).
-                ServerSocketChannel listener = Acceptor.listen(config, config.port(), false);
+                // One listener, in every loop's epoll set (see Loop.accept: the herd); the last loop to let go closes
+                // it.
+                Listener listener = Listener.open(config, config.port(), false, n);
                 for (int i = 0; i < n; i++) {
                     loops.add(loop(loopName(i), listener));
                 }
@@ -71,11 +72,11 @@ public final class Server implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     loops.add(loop(loopName(i), null));
                 }
-                ServerSocketChannel listener = Acceptor.listen(config, config.port(), false);
+                Listener listener = Listener.open(config, config.port(), false, 1);
                 try {
                     acceptor = new HandoffAcceptor("stage06-acceptor", listener, loops.toArray(Loop[]::new));
                 } catch (IOException | RuntimeException e) {
-                    listener.close();
+                    listener.release(new Linux(java.lang.foreign.Arena.ofAuto()));
                     throw e;
                 }
             }
@@ -84,12 +85,12 @@ public final class Server implements AutoCloseable {
     // end::loops[]
 
     /** A new loop; if it cannot be made (out of descriptors for its selector), the listener it was given is closed. */
-    private Loop loop(String name, ServerSocketChannel listener) throws IOException {
+    private Loop loop(String name, Listener listener) throws IOException {
         try {
             return new Loop(name, config, files, listener);
         } catch (IOException | RuntimeException e) {
             if (listener != null) {
-                listener.close();
+                listener.release(new Linux(java.lang.foreign.Arena.ofAuto())); // start-up only
             }
             throw e;
         }

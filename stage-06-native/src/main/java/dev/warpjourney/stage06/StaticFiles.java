@@ -1,6 +1,7 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -30,9 +31,21 @@ final class StaticFiles implements FileCache.Lookup {
      * (it has on Linux); files are then opened by their real path.
      */
     private final SecureDirectoryStream<Path> rootDirectory;
+    /**
+     * The root again, as a bare descriptor: where an event loop's {@link #openDescriptor} starts its walk. Opened
+     * once, read-only, shared by the loops (openat does not move it).
+     */
+    private final int rootDescriptor;
 
     StaticFiles(Path root) throws IOException {
         this.root = root.toRealPath();
+        try (Arena call = Arena.ofConfined()) {
+            int fd = new Linux(call).openat(Linux.AT_FDCWD, this.root.toString(), Linux.O_DIRECTORY);
+            if (fd < 0) {
+                throw Linux.exception("open " + this.root, fd);
+            }
+            this.rootDescriptor = fd;
+        }
         DirectoryStream<Path> dir = Files.newDirectoryStream(this.root);
         if (dir instanceof SecureDirectoryStream<Path> secure) {
             this.rootDirectory = secure;
@@ -46,8 +59,11 @@ final class StaticFiles implements FileCache.Lookup {
         return root;
     }
 
-    /** The server has stopped: the root's descriptor goes too. */
+    /** The server has stopped: the root's descriptors go too. */
     void close() {
+        try (Arena call = Arena.ofConfined()) {
+            new Linux(call).close(rootDescriptor);
+        }
         if (rootDirectory != null) {
             try {
                 rootDirectory.close();
@@ -200,6 +216,53 @@ final class StaticFiles implements FileCache.Lookup {
         }
     }
     // end::fdcache-open[]
+
+    // tag::native-open[]
+    /**
+     * {@link #open}'s walk made with the loop's own calls, for a bare descriptor that sendfile can use: from the
+     * root's descriptor, each directory opened with openat and O_NOFOLLOW, then the file. The identity check stats
+     * the open file itself, through /proc/self/fd (that link leads to the file the descriptor has open, whatever
+     * its name names now), where stage 05 stats the name beside the descriptor.
+     */
+    @Override
+    public int openDescriptor(FileEntry file, Linux linux) throws IOException {
+        Path relative = root.relativize(file.file);
+        int dir = rootDescriptor;
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                int next = linux.openat(dir, relative.getName(i).toString(), Linux.O_DIRECTORY | Linux.O_NOFOLLOW);
+                if (next < 0) {
+                    throw Linux.exception("openat " + relative.getName(i), next); // ELOOP: a link, swapped in
+                }
+                if (dir != rootDescriptor) {
+                    linux.close(dir);
+                }
+                dir = next;
+            }
+            int fd = linux.openat(dir, relative.getFileName().toString(), Linux.O_NOFOLLOW);
+            if (fd < 0) {
+                throw Linux.exception("openat " + relative, fd);
+            }
+            Object identity;
+            try {
+                identity = Files.readAttributes(Path.of("/proc/self/fd/" + fd), PosixFileAttributes.class)
+                        .fileKey();
+            } catch (IOException | RuntimeException e) {
+                linux.close(fd);
+                throw e;
+            }
+            if (file.identity == null || !file.identity.equals(identity)) {
+                linux.close(fd);
+                throw new IOException(file.file + " is not the file its lookup checked");
+            }
+            return fd;
+        } finally {
+            if (dir != rootDescriptor) {
+                linux.close(dir);
+            }
+        }
+    }
+    // end::native-open[]
 
     private static Response file(Request req, FileEntry file, boolean head) {
         long size = file.size;

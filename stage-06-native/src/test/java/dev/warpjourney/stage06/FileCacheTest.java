@@ -71,6 +71,11 @@ class FileCacheTest {
             public java.nio.channels.FileChannel open(FileEntry file) throws IOException {
                 return files.open(file);
             }
+
+            @Override
+            public int openDescriptor(FileEntry file, Linux linux) throws IOException {
+                return files.openDescriptor(file, linux);
+            }
         };
         return new FileCache(counting, maxEntries, maxChannels, window, reapPeriod, Guard.NONE, bodies, bodyBudget);
     }

@@ -5,22 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The keep-alive loop driven by hand, on a scripted channel: what the client sent, how much the
- * socket takes per write, and how deep the stack is at every write. No selector, no thread: the
+ * socket takes per write, and how deep the stack is at every write. No epoll, no thread: the
  * test calls what the loop would call, so every step is deterministic.
  */
 class KeepAliveLoopTest {
@@ -51,8 +42,14 @@ class KeepAliveLoopTest {
         loop = new Loop("keep-alive-test", config, new StaticFiles(root), null);
     }
 
-    /** A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. */
-    static class ScriptedChannel extends SocketChannel {
+    /** The descriptor the scripted connections are given: never used as one, the script stands in for the socket. */
+    private static final int FD = 1_000_000;
+
+    /**
+     * A socket that hands out the scripted input and takes writes up to a budget; it records stack depths. It stands
+     * in for the loop's calls to the kernel ({@link Io}), and remembers what the loop waits for, as epoll would.
+     */
+    static class ScriptedChannel implements Io {
         final byte[] input;
         int inputPos;
         int reads;
@@ -65,13 +62,13 @@ class KeepAliveLoopTest {
         boolean outputShut;
         /** Calls to write, a gathering one counted once: the system calls a real socket would have made. */
         int writeCalls;
+        /** What the loop's epoll set would wait for: EPOLLIN or EPOLLOUT. */
+        int interest = Linux.EPOLLIN;
 
         ScriptedChannel(byte[] input) {
-            super(SelectorProvider.provider());
             this.input = input;
         }
 
-        @Override
         public int read(ByteBuffer dst) {
             reads++;
             if (inputPos == input.length) {
@@ -83,7 +80,6 @@ class KeepAliveLoopTest {
             return n;
         }
 
-        @Override
         public int write(ByteBuffer src) {
             writeCalls++;
             return take(src);
@@ -102,25 +98,26 @@ class KeepAliveLoopTest {
         }
 
         @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) {
-            throw new UnsupportedOperationException();
+        public int read(int fd, ByteBuffer dst) {
+            return read(dst);
         }
 
-        /**
-         * A gathering write (stage 05's head and small body), within the same budget: buffer after buffer, as
-         * writev(2).
-         */
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
+        public long write(int fd, ByteBuffer head, boolean more) {
+            return write(head);
+        }
+
+        /** A gathering write (stage 05's head and small body), within the same budget: buffer after buffer, as writev(2). */
+        @Override
+        public long write(int fd, ByteBuffer head, ByteBuffer body, long bodyBase) {
             writeCalls++;
             long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                if (!srcs[i].hasRemaining()) {
+            for (ByteBuffer b : new ByteBuffer[] {head, body}) {
+                if (!b.hasRemaining()) {
                     continue;
                 }
-                int n = take(srcs[i]);
-                total += n;
-                if (srcs[i].hasRemaining()) {
+                total += take(b);
+                if (b.hasRemaining()) {
                     break; // the budget ran out inside this buffer
                 }
             }
@@ -128,126 +125,23 @@ class KeepAliveLoopTest {
         }
 
         @Override
-        public SocketChannel shutdownOutput() {
+        public long sendfile(int fd, int file, long position, long count) {
+            throw new UnsupportedOperationException("the script serves small files only");
+        }
+
+        @Override
+        public void shutdownOutput(int fd) {
             outputShut = true;
-            return this;
         }
 
         @Override
-        public SocketChannel shutdownInput() {
-            return this;
-        }
-
-        @Override
-        public SocketChannel bind(SocketAddress local) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <T> SocketChannel setOption(SocketOption<T> name, T value) {
-            return this;
-        }
-
-        @Override
-        public <T> T getOption(SocketOption<T> name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Set<SocketOption<?>> supportedOptions() {
-            return Set.of();
-        }
-
-        @Override
-        public Socket socket() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isConnected() {
-            return true;
-        }
-
-        @Override
-        public boolean isConnectionPending() {
-            return false;
-        }
-
-        @Override
-        public boolean connect(SocketAddress remote) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean finishConnect() {
-            return true;
-        }
-
-        @Override
-        public SocketAddress getRemoteAddress() {
-            return null;
-        }
-
-        @Override
-        public SocketAddress getLocalAddress() {
-            return null;
-        }
-
-        @Override
-        protected void implCloseSelectableChannel() {
+        public void close(int fd) {
             // nothing to release
         }
 
         @Override
-        protected void implConfigureBlocking(boolean block) {
-            // always "non-blocking": reads and writes never wait
-        }
-    }
-
-    /** Stands in for the selector's key: remembers the interest set. */
-    static final class ScriptedKey extends SelectionKey {
-        private final SelectableChannel channel;
-        private int ops = OP_READ;
-        private boolean valid = true;
-
-        ScriptedKey(SelectableChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public SelectableChannel channel() {
-            return channel;
-        }
-
-        @Override
-        public Selector selector() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isValid() {
-            return valid;
-        }
-
-        @Override
-        public void cancel() {
-            valid = false;
-        }
-
-        @Override
-        public int interestOps() {
-            return ops;
-        }
-
-        @Override
-        public SelectionKey interestOps(int ops) {
-            this.ops = ops;
-            return this;
-        }
-
-        @Override
-        public int readyOps() {
-            return ops;
+        public void interest(int fd, int events) {
+            interest = events;
         }
     }
 
@@ -292,8 +186,7 @@ class KeepAliveLoopTest {
     @Test
     void tenThousandPipelinedRequestsAreAnsweredInOrderWithAFlatStack() throws IOException {
         ScriptedChannel ch = new ScriptedChannel(pipelined(PIPELINED));
-        ScriptedKey key = new ScriptedKey(ch);
-        Connection c = new Connection(ch, key, loop);
+        Connection c = new Connection(FD, ch, loop);
         while (ch.inputPos < ch.input.length) {
             c.onReadable(); // each call reads one buffer-full: hundreds of requests
         }
@@ -317,13 +210,13 @@ class KeepAliveLoopTest {
     @Test
     void pipelinedRequestsInOneReadAreAnsweredInOneWrite() throws IOException {
         ScriptedChannel one = new ScriptedChannel(pipelined(20));
-        new Connection(one, new ScriptedKey(one), loop).onReadable();
+        new Connection(FD, one, loop).onReadable();
         assertAlternating(statuses(one), 20);
         assertThat(one.writeCalls).as("write calls for 20 pipelined responses").isEqualTo(1);
 
         ScriptedChannel slow = new ScriptedChannel(pipelined(20));
         slow.writeBudget = 700; // a few responses, then a full socket
-        Connection c = new Connection(slow, new ScriptedKey(slow), loop);
+        Connection c = new Connection(FD, slow, loop);
         c.onReadable();
         assertThat(c.state).isEqualTo(Connection.State.WRITING);
         while (c.state == Connection.State.WRITING) {
@@ -346,13 +239,13 @@ class KeepAliveLoopTest {
     void aResponseWaitingForTheSocketKeepsNothingOfTheLoopsWriteBuffer() throws IOException {
         byte[] request = "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel whole = new ScriptedChannel(request);
-        new Connection(whole, new ScriptedKey(whole), loop).onReadable();
+        new Connection(FD, whole, loop).onReadable();
         String expected = whole.output.toString(StandardCharsets.ISO_8859_1);
         assertThat(expected).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\naaa\n");
 
         ScriptedChannel slow = new ScriptedChannel(request);
         slow.writeBudget = expected.length() - 4; // the head goes out, the body waits
-        Connection a = new Connection(slow, new ScriptedKey(slow), loop);
+        Connection a = new Connection(FD, slow, loop);
         a.onReadable();
         assertThat(a.state).isEqualTo(Connection.State.WRITING);
 
@@ -363,7 +256,7 @@ class KeepAliveLoopTest {
                         throw new java.io.UncheckedIOException(new IOException("connection reset by peer"));
                     }
                 };
-        assertThatThrownBy(() -> new Connection(reset, new ScriptedKey(reset), loop).onReadable())
+        assertThatThrownBy(() -> new Connection(FD, reset, loop).onReadable())
                 .isInstanceOf(java.io.UncheckedIOException.class); // its 404 stays composed in the loop's buffer
 
         slow.writeBudget = Long.MAX_VALUE;
@@ -379,8 +272,7 @@ class KeepAliveLoopTest {
     @Test
     void whileAResponseWaitsForTheSocketNothingIsRead() throws IOException {
         ScriptedChannel ch = new ScriptedChannel(pipelined(PIPELINED));
-        ScriptedKey key = new ScriptedKey(ch);
-        Connection c = new Connection(ch, key, loop);
+        Connection c = new Connection(FD, ch, loop);
         ch.writeBudget = 100; // the first response does not fit: the socket is full
 
         c.onReadable();
@@ -388,20 +280,20 @@ class KeepAliveLoopTest {
         assertThat(ch.inputPos)
                 .as("buffered ahead: at most one read buffer")
                 .isLessThanOrEqualTo(Limits.READ_BUFFER_SIZE);
-        assertThat(key.interestOps()).as("waiting to write, not reading").isEqualTo(SelectionKey.OP_WRITE);
+        assertThat(ch.interest).as("waiting to write, not reading").isEqualTo(Linux.EPOLLOUT);
         assertThat(c.state).isEqualTo(Connection.State.WRITING);
 
         // Still full: a writable wake-up writes nothing more and reads nothing.
         c.onWritable();
         assertThat(ch.reads).isEqualTo(1);
-        assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_WRITE);
+        assertThat(ch.interest).isEqualTo(Linux.EPOLLOUT);
 
         // The socket drains: what was buffered is answered, and reading resumes only then.
         ch.writeBudget = Long.MAX_VALUE;
         int bufferedBefore = ch.inputPos;
         c.onWritable();
         assertThat(ch.reads).as("answering the buffered requests needs no read").isEqualTo(1);
-        assertThat(key.interestOps()).isEqualTo(SelectionKey.OP_READ);
+        assertThat(ch.interest).isEqualTo(Linux.EPOLLIN);
         assertThat(statuses(ch))
                 .as("every complete request in the buffer is answered")
                 .hasSize(completeRequests(ch.input, bufferedBefore));
@@ -428,7 +320,7 @@ class KeepAliveLoopTest {
                 return 1;
             }
         };
-        Connection c = new Connection(ch, new ScriptedKey(ch), loop);
+        Connection c = new Connection(FD, ch, loop);
         while (ch.inputPos < all.length) {
             c.onReadable();
         }
@@ -443,7 +335,7 @@ class KeepAliveLoopTest {
                         + "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         ScriptedChannel ch = new ScriptedChannel(all);
-        Connection c = new Connection(ch, new ScriptedKey(ch), loop);
+        Connection c = new Connection(FD, ch, loop);
         c.onReadable();
         String out = ch.output.toString(StandardCharsets.ISO_8859_1);
         assertThat(statuses(ch)).containsExactly(400);

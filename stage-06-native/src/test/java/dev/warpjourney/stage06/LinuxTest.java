@@ -37,7 +37,7 @@ class LinuxTest {
                 n = os.epollWait(ep, events, 2000);
                 check(n == 1 && Linux.readyFd(events, 0) == fd, "conn ready");
                 MemorySegment buf = arena.allocate(4096);
-                long r = os.read(fd, buf, 4096);
+                long r = os.read(fd, buf.address(), 4096);
                 check(r == 18, "read " + r);
                 MemorySegment head =
                         arena.allocateFrom("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", StandardCharsets.US_ASCII);
@@ -47,18 +47,20 @@ class LinuxTest {
                 int dir = os.openat(-100 /* AT_FDCWD */, f.toString(), 0);
                 check(dir >= 0, "openat " + dir);
                 check(
-                        os.send(fd, head, head.byteSize(), Linux.MSG_MORE | Linux.MSG_NOSIGNAL) == head.byteSize(),
+                        os.send(fd, head.address(), head.byteSize(), Linux.MSG_MORE | Linux.MSG_NOSIGNAL)
+                                == head.byteSize(),
                         "send");
                 check(os.sendfile(fd, dir, 0, 5) == 5, "sendfile");
                 InputStream in = client.getInputStream();
                 String got = new String(in.readNBytes((int) head.byteSize() + 5), StandardCharsets.US_ASCII);
                 check(got.endsWith("\r\n\r\nhello"), "response " + got);
                 MemorySegment iov = arena.allocate(Linux.IOVEC, 2);
-                Linux.iovec(iov, 0, head);
+                Linux.iovec(iov, 0, head.address(), head.byteSize());
                 Linux.iovec(
                         iov,
                         1,
-                        arena.allocateFrom("world", StandardCharsets.US_ASCII).asSlice(0, 5));
+                        arena.allocateFrom("world", StandardCharsets.US_ASCII).address(),
+                        5);
                 check(os.writev(fd, iov, 2) == head.byteSize() + 5, "writev");
                 got = new String(in.readNBytes((int) head.byteSize() + 5), StandardCharsets.US_ASCII);
                 check(got.endsWith("world"), "writev bytes " + got);

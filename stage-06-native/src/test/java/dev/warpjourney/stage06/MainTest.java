@@ -33,6 +33,7 @@ class MainTest {
         List<String> command = new ArrayList<>(List.of(
                 java,
                 "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED", // what the jar's manifest says (Enable-Native-Access)
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
@@ -73,7 +74,7 @@ class MainTest {
             String line = out.readLine();
             assertThat(line)
                     .matches("listening on http://127\\.0\\.0\\.1:\\d+/ serving .* \\(model: loops, loops: 3, "
-                            + "accept: handoff, selector: sun\\.nio\\.ch\\.\\w+, bodies: memory, date: once-a-second, "
+                            + "accept: handoff, selector: native-epoll, bodies: memory, date: once-a-second, "
                             + "heads: per-file\\)");
         } finally {
             p.destroy();
