@@ -49,6 +49,44 @@ enum Design {
             return List.of("--heads", "per-request");
         }
     },
+    // Stage 06's native moves, each undone in turn: the JDK's own system calls put back in its place
+    // (--jdk-costs), so that what the server loses is what the move saved. The connection's moves run in
+    // close, the scenario that pays them per request; the file's in large.
+    /** Stage 06 with accept, three fcntl and two getsockname per connection, as the JDK accepts, for one accept4. */
+    JDK_ACCEPT("jdk-accept", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--jdk-costs", "accept");
+        }
+    },
+    /** Stage 06 with TCP_NODELAY set on each connection, as stage 05 sets it, not inherited from the listener. */
+    JDK_NODELAY("jdk-nodelay", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--jdk-costs", "nodelay");
+        }
+    },
+    /** Stage 06 closing as a JDK channel closes: out of the epoll set, SO_LINGER read, a second shutdown. */
+    JDK_CLOSE("jdk-close", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--jdk-costs", "close");
+        }
+    },
+    /** Stage 06 with transferTo's fstat and refused copy_file_range before each sendfile. */
+    JDK_TRANSFER_TO("jdk-transfer-to", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--jdk-costs", "transfer-to");
+        }
+    },
+    /** Stage 06 writing a head before its sendfile without MSG_MORE, as the JDK must. */
+    NO_MSG_MORE("no-msg-more", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
+        @Override
+        List<String> stageArgs(int n) {
+            return List.of("--jdk-costs", "no-msg-more");
+        }
+    },
     // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
     // listener (the kernel spreads connections over N accept queues), all N on one listener
     // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.
@@ -104,6 +142,12 @@ enum Design {
     /** Stage 05's ideas switched off, one each, in the order chapter 05's table shows them. */
     static final List<Design> SWITCHED_OFF = List.of(SENDFILE, HEADS_PER_REQUEST, DATE_PER_REQUEST);
 
+    /** Stage 06's native moves undone, one each, for a new connection's calls: run in close only. */
+    static final List<Design> JDK_CONNECTION_COSTS = List.of(JDK_ACCEPT, JDK_NODELAY, JDK_CLOSE);
+
+    /** Stage 06's native moves undone, one each, for a file's calls: run in large only. */
+    static final List<Design> JDK_FILE_COSTS = List.of(JDK_TRANSFER_TO, NO_MSG_MORE);
+
     /** The multicore designs of stage 03, in the order the multicore preset runs them (and the charts draw them). */
     static final List<Design> MULTICORE = List.of(LOOPS, HANDOFF, SHARED, VTHREADS, PREFORK);
 
@@ -146,9 +190,21 @@ enum Design {
         return List.of();
     }
 
-    /** Whether a journey runs this design in a scenario of this kind: every kind, but a switched-off idea only in warp. */
+    /**
+     * Whether a journey runs this design in a scenario of this kind: every kind, but a switched-off idea only in warp,
+     * a JDK cost only where it is paid per request (close for a connection's, large for a file's).
+     */
     boolean runsIn(Scenario.Kind kind) {
-        return !SWITCHED_OFF.contains(this) || kind == Scenario.Kind.WARP;
+        if (SWITCHED_OFF.contains(this)) {
+            return kind == Scenario.Kind.WARP;
+        }
+        if (JDK_CONNECTION_COSTS.contains(this)) {
+            return kind == Scenario.Kind.CLOSE;
+        }
+        if (JDK_FILE_COSTS.contains(this)) {
+            return kind == Scenario.Kind.LARGE;
+        }
+        return true;
     }
 
     /** JVM processes it runs as: prefork's N, one for every other design. */

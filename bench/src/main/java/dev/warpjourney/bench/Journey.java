@@ -391,7 +391,7 @@ public final class Journey {
     // end::latency[]
 
     /**
-     * System calls (strace, over rounds) and, for the JVM servers in warp and c10k, a flame graph.
+     * System calls (strace, over rounds) and, for the JVM servers in warp, c10k and close, a flame graph.
      * CPU per request comes from the throughput rounds; strace slows a server too much to time it.
      */
     private void costPass(Plan.CostPass pass) throws InterruptedException {

@@ -51,6 +51,9 @@ final class Launcher {
     /** The stage whose chapter is the composer: the journey runs it with mapped small files too ({@code @mapped}). */
     static final String COMPOSER_STAGE = "stage-05-composer";
 
+    /** The stage whose chapter puts the JDK's costs back, one at a time (stage-06-native@jdk-accept, ...). */
+    static final String NATIVE_STAGE = "stage-06-native";
+
     /** Stage modules with a built jar, in order (stage-01-naive, stage-02-epoll, stage-02-epoll@poll, stage-03-...). */
     static List<String> stagesFound(Path repoRoot) {
         try (Stream<Path> dirs = Files.list(repoRoot)) {

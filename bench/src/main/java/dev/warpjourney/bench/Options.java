@@ -76,7 +76,9 @@ record Options(
                                     N loops of that design) and @prefork-N (N JVMs of one loop on one port),
                                     and from stage 05 on @mapped (small files mapped, not read into memory),
                                     and each idea switched off, in warp only: @sendfile (no single write),
-                                    @date-per-request, @heads-per-request
+                                    @date-per-request, @heads-per-request; from stage 06 on each of the
+                                    JDK's costs put back, in close: @jdk-accept, @jdk-nodelay, @jdk-close,
+                                    and in large: @jdk-transfer-to, @no-msg-more
               --scenarios a,b,...   scenarios (default: %s; also pipeline: 16 requests per write);
                                     NAME@F runs NAME with every server held to F of a core, for the
                                     newest stage, nginx and the floor only (warp@0.3)

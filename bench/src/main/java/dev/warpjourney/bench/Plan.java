@@ -43,7 +43,7 @@ record Plan(Options options, List<Pass> passes) {
     /**
      * System calls under strace and, for the JVMs, a flame graph: at the scenario's largest idle count.
      *
-     * @param flameGraphs whether the JVM servers are profiled (warp and c10k, unless the preset makes none)
+     * @param flameGraphs whether the JVM servers are profiled (warp, c10k and close, unless the preset makes none)
      */
     record CostPass(Scenario scenario, int idle, List<ServerName> servers, boolean flameGraphs) implements Pass {
         @Override

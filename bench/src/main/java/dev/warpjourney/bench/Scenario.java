@@ -189,9 +189,10 @@ record Scenario(String name, Kind kind, int connections, double quota, double ga
         return kind == Kind.WARP && !headline();
     }
 
-    /** warp and c10k: the cost pass profiles the JVM servers (flame graphs), where the journey makes any. */
+    /** warp, c10k and close: the cost pass profiles the JVM servers (flame graphs), where the journey makes any. */
     boolean flameGraph() {
-        return (kind == Kind.WARP || kind == Kind.C10K) && !headline();
+        // close too: chapter 06 explains what a new connection costs a JVM beside nginx and the native floor from it.
+        return (kind == Kind.WARP || kind == Kind.C10K || kind == Kind.CLOSE) && !headline();
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  *   <li>{@code stage-05-composer@mapped}: small files' bytes mapped from the file, not read into memory.</li>
  *   <li>{@code stage-05-composer@sendfile}, {@code @date-per-request}, {@code @heads-per-request}: one of stage 05's
  *       ideas switched off (the single write, the Date cache, the pre-composed head), to measure what it bought.</li>
+ *   <li>{@code stage-06-native@jdk-accept}, {@code @jdk-nodelay}, {@code @jdk-close}, {@code @jdk-transfer-to},
+ *       {@code @no-msg-more}: one of the JDK's costs put back in stage 06, to measure what its native move saved.</li>
  *   <li>{@code stage-03-multicore@loops-N}, {@code @shared-N}, {@code @handoff-N}, {@code @vthreads-N}
  *       ({@link Design}):
  *       one JVM, N loops of the named design.</li>
@@ -33,10 +35,14 @@ record ServerName(String name, String base, int stage, Peer peer, Design design,
 
     private static final String KNOWN =
             "@poll, from stage 03 on @loops-N, @handoff-N, @shared-N, @vthreads-N, @prefork-N,"
-                    + " from stage 05 on @mapped, @sendfile, @date-per-request, @heads-per-request";
+                    + " from stage 05 on @mapped, @sendfile, @date-per-request, @heads-per-request,"
+                    + " from stage 06 on @jdk-accept, @jdk-nodelay, @jdk-close, @jdk-transfer-to, @no-msg-more";
 
     /** The first stage that keeps small files' bytes, and so the first with {@code @mapped} (and stage 05's switches). */
     static final int FIRST_COMPOSER_STAGE = 5;
+
+    /** The first stage that calls Linux itself, and so the first with the JDK's costs to put back ({@code @jdk-accept}). */
+    static final int FIRST_NATIVE_STAGE = 6;
 
     /** A stage module's name: its two-digit number, then what it is. */
     private static final Pattern STAGE = Pattern.compile("stage-(\\d\\d)-.+");
@@ -68,8 +74,12 @@ record ServerName(String name, String base, int stage, Peer peer, Design design,
         Design exact = Design.named(variant);
         if (exact != null && !exact.multicore()) { // @poll, @mapped, stage 05's switches: no count
             if (stage < exact.firstStage()) {
-                throw new IllegalArgumentException(name + ": " + base + " has no response composer; @" + exact.label()
-                        + " needs stage 05 (stage-05-composer) or a later stage");
+                throw new IllegalArgumentException(
+                        exact.firstStage() == FIRST_NATIVE_STAGE
+                                ? name + ": " + base + " calls Linux through the JDK; @" + exact.label()
+                                        + " needs stage 06 (stage-06-native) or a later stage"
+                                : name + ": " + base + " has no response composer; @" + exact.label()
+                                        + " needs stage 05 (stage-05-composer) or a later stage");
             }
             return new ServerName(name, base, stage, null, exact, 0);
         }

@@ -1,6 +1,7 @@
 package dev.warpjourney.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -107,6 +108,43 @@ class PlanTest {
         assertThat(Design.chapterVariants(five).toList())
                 .as("a journey runs them beside stage 05 by default")
                 .contains(five + "@sendfile", five + "@date-per-request", five + "@heads-per-request");
+    }
+
+    @Test
+    void theJdkCostsRunWhereTheyArePaid() {
+        String six = "stage-06-native";
+        Plan p = plan(
+                "--quick",
+                "--servers",
+                String.join(
+                        ",",
+                        six,
+                        six + "@jdk-accept",
+                        six + "@jdk-nodelay",
+                        six + "@jdk-close",
+                        six + "@jdk-transfer-to",
+                        six + "@no-msg-more"),
+                "--scenarios",
+                "warp,close,large",
+                "--no-costs");
+        assertThat(names(p.passes().get(0))).as("warp: none of them").containsExactly(six);
+        assertThat(names(p.passes().get(1)))
+                .as("close: a connection's calls")
+                .containsExactly(six, six + "@jdk-accept", six + "@jdk-nodelay", six + "@jdk-close");
+        assertThat(names(p.passes().get(2)))
+                .as("large: a file's calls")
+                .containsExactly(six, six + "@jdk-transfer-to", six + "@no-msg-more");
+        assertThat(Design.JDK_TRANSFER_TO.stageArgs(1)).containsExactly("--jdk-costs", "transfer-to");
+        assertThat(Design.chapterVariants(six).toList())
+                .as("a journey runs them beside stage 06 by default")
+                .containsExactly(
+                        six + "@jdk-accept",
+                        six + "@jdk-nodelay",
+                        six + "@jdk-close",
+                        six + "@jdk-transfer-to",
+                        six + "@no-msg-more");
+        assertThatThrownBy(() -> ServerName.parse("stage-05-composer@jdk-close"))
+                .hasMessageContaining("needs stage 06");
     }
 
     @Test

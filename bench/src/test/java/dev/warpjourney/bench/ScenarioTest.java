@@ -19,7 +19,10 @@ class ScenarioTest {
         assertThat(Scenario.of("warp").latencyPass()).isTrue();
         assertThat(Scenario.of("warp").allocations()).isTrue();
         assertThat(Scenario.of("manyfiles").allocations()).isTrue();
-        assertThat(Scenario.of("close").flameGraph()).isFalse();
+        assertThat(Scenario.of("close").flameGraph())
+                .as("chapter 06 reads its profile")
+                .isTrue();
+        assertThat(Scenario.of("large").flameGraph()).isFalse();
         assertThat(Scenario.of("slowloris").wrk()).isFalse();
         // At a budget of its own, a scenario is the headline comparison: throughput rounds alone.
         Scenario tight = Scenario.of("c10k@0.5");

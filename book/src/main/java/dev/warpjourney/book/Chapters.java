@@ -21,9 +21,10 @@ final class Chapters {
      * Writes every chapter's tables and verdicts; returns the refuted or inconclusive hypotheses that a chapter does
      * not own up to (only against the reference run: a reader's run reports them instead). A chapter with
      * {@code run=fdcache} takes its tables from the fdcache run's calls; its hypotheses name that run's metrics
-     * (fdcache.*).
+     * (fdcache.*). So does {@code run=native} (chapter 06's run, native.*).
      */
-    static List<String> write(Run main, Path out, List<SyscallRow> fdcacheSyscalls) throws IOException {
+    static List<String> write(Run main, Path out, List<SyscallRow> fdcacheSyscalls, List<SyscallRow> nativeSyscalls)
+            throws IOException {
         List<String> problems = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(main.repo.resolve("book/src/data/chapters"))) {
@@ -37,9 +38,10 @@ final class Chapters {
             List<SyscallRow> calls = switch (data.getOrDefault("run", "")) {
                 case "" -> syscalls;
                 case "fdcache" -> fdcacheSyscalls;
+                case "native" -> nativeSyscalls;
                 default ->
                     throw new IllegalArgumentException(
-                            f + ": run must be fdcache or absent (the main run): " + data.get("run"));
+                            f + ": run must be fdcache, native or absent (the main run): " + data.get("run"));
             };
             for (Map.Entry<String, String> e : data.entrySet()) {
                 if (e.getKey().startsWith("syscalls.")) {

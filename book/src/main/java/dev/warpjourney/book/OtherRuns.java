@@ -35,14 +35,33 @@ final class OtherRuns {
         named(main, dir, out, "cores");
     }
 
-    private static void named(Run main, Path dir, Path out, String name) throws IOException {
+    /**
+     * Chapter 06's run (stage 06 beside stage 05, the NIO floor, the native floor and nginx, at 0.3 of a core, in
+     * warp, close, large and c10k): its figures prefixed {native-...} (metrics native.*), and its system calls, which
+     * the chapter's tables show (run=native). The reference run predates stage 06. Null without the run.
+     */
+    static Run nativeRun(Run main, Path dir, Path out) throws IOException {
+        return named(main, dir, out, "native");
+    }
+
+    /**
+     * The baseline chapter 06 starts from (results/native-floor: the C native floor beside the NIO floor, stage 05
+     * and nginx at 0.3 of a core, before stage 06 existed): its figures prefixed {native-floor-...}.
+     */
+    static void nativeFloor(Run main, Path dir, Path out) throws IOException {
+        named(main, dir, out, "native-floor");
+    }
+
+    private static Run named(Run main, Path dir, Path out, String name) throws IOException {
         if (Files.isRegularFile(dir.resolve("summary.csv"))) {
             Run run = new Run(main.repo, dir, main.multicore, name);
             run.numbers(out);
             main.add(run);
-        } else { // with the run, a misspelt name fails the book
-            RepoFiles.citedAttributes(main.repo, name + "-").forEach(k -> main.attrs.putIfAbsent(k, NOT_MEASURED));
+            return run;
         }
+        // with the run, a misspelt name fails the book
+        RepoFiles.citedAttributes(main.repo, name + "-").forEach(k -> main.attrs.putIfAbsent(k, NOT_MEASURED));
+        return null;
     }
 
     /**

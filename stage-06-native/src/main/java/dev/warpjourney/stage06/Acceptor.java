@@ -61,7 +61,7 @@ final class Acceptor {
             // Drain the backlog: after a burst of connects one wake-up accepts them all. One call each:
             // accept4 makes the socket non-blocking and close-on-exec as it returns it, where the JDK
             // makes accept, then fcntl three times and getsockname twice (stage 05's close table).
-            int fd = io.linux.accept4(listener.fd);
+            int fd = io.accept(listener.fd);
             // end::native-accept[]
             if (fd == -Linux.EINTR || fd == -Linux.ECONNABORTED) {
                 continue; // a signal, or a client that reset while queued: the next one

@@ -2,6 +2,7 @@ package dev.warpjourney.stage06;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * What one server instance needs to start.
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param bodies               how the file cache keeps small files' bytes, or none ({@link Bodies#SENDFILE})
  * @param dates                how the Date header is made: once a second, or for each response
  * @param heads                how a cached file's 200 head is made: once per file, or for each response
+ * @param jdkCosts             the JDK's system calls put back, each in place of this stage's own (empty: none)
  */
 public record Config(
         String host,
@@ -29,7 +31,28 @@ public record Config(
         Accept accept,
         Bodies bodies,
         Dates dates,
-        Heads heads) {
+        Heads heads,
+        Set<JdkCost> jdkCosts) {
+
+    // tag::native-jdk-cost[]
+    /**
+     * One of the JDK's costs put back, in place of the native move that removed it: the same system calls, in number
+     * and kind, as JDK 25's NIO makes there. Switched on one at a time, each measures what its move saved, as stage
+     * 02's poll measures epoll. Not a way to run the server: nothing here is for production.
+     */
+    public enum JdkCost {
+        /** accept, then three fcntl and two getsockname, as ServerSocketChannel.accept and configureBlocking make them. */
+        ACCEPT,
+        /** TCP_NODELAY set on each connection (setsockopt), as stage 05 sets it, not inherited from the listener. */
+        NODELAY,
+        /** The channel's close: the socket out of the epoll set, getsockopt(SO_LINGER) and a shutdown, then close. */
+        CLOSE,
+        /** FileChannel.transferTo's fstat and the copy_file_range a socket refuses, before each sendfile. */
+        TRANSFER_TO,
+        /** A head before a sendfile written plainly, without MSG_MORE: the JDK has no way to ask for it. */
+        NO_MSG_MORE
+    }
+    // end::native-jdk-cost[]
 
     /** Where a small file's bytes come from when they go out in one write with the head (the chapter measures both). */
     public enum Bodies {
@@ -62,7 +85,7 @@ public record Config(
 
     /** How the server uses more than one core. */
     public enum Model {
-        /** N event loops, each a thread with its own selector and connections: stage 02's loop, N times. */
+        /** N event loops, each a thread with its own epoll set and connections: stage 02's loop, N times. */
         LOOPS,
         /** Plain blocking code, a virtual thread per connection, parked on the JDK's own pollers. */
         VTHREADS
@@ -72,7 +95,7 @@ public record Config(
     public enum Accept {
         /** Each loop its own listener, all on one port (SO_REUSEPORT): the kernel picks the loop. */
         REUSEPORT,
-        /** One listener in every loop's selector: each loop accepts what it can (and all wake for each). */
+        /** One listener in every loop's epoll set: each loop accepts what it can (and all wake for each). */
         SHARED,
         /** One acceptor thread hands each connection to the next loop, round-robin. */
         HANDOFF
@@ -82,6 +105,7 @@ public record Config(
         if (loops < 1) {
             throw new IllegalArgumentException("loops must be at least 1: " + loops);
         }
+        jdkCosts = Set.copyOf(jdkCosts);
     }
 
     /** The default model and accept mode: a loop per available processor, each with its own listener. */
@@ -97,7 +121,8 @@ public record Config(
                 Accept.REUSEPORT,
                 Bodies.MEMORY,
                 Dates.ONCE_A_SECOND,
-                Heads.PER_FILE);
+                Heads.PER_FILE,
+                Set.of());
     }
 
     /** The defaults used by the command line. */
@@ -108,23 +133,63 @@ public record Config(
     /** The same server on another model, loop count and accept mode. */
     public Config with(Model model, int loops, Accept accept) {
         return new Config(
-                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, dates, heads);
+                host,
+                port,
+                root,
+                requestHeaderTimeout,
+                idleTimeout,
+                model,
+                loops,
+                accept,
+                bodies,
+                dates,
+                heads,
+                jdkCosts);
     }
 
     /** The same server, keeping small files' bytes another way (or none). */
     public Config with(Bodies how) {
-        return new Config(host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, how, dates, heads);
+        return new Config(
+                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, how, dates, heads, jdkCosts);
     }
 
     /** The same server, making its Date another way. */
     public Config with(Dates how) {
         return new Config(
-                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, how, heads);
+                host,
+                port,
+                root,
+                requestHeaderTimeout,
+                idleTimeout,
+                model,
+                loops,
+                accept,
+                bodies,
+                how,
+                heads,
+                jdkCosts);
+    }
+
+    /** The same server, with some of the JDK's costs put back (see {@link JdkCost}). */
+    public Config with(Set<JdkCost> costs) {
+        return new Config(
+                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, dates, heads, costs);
     }
 
     /** The same server, making its files' heads another way. */
     public Config with(Heads how) {
         return new Config(
-                host, port, root, requestHeaderTimeout, idleTimeout, model, loops, accept, bodies, dates, how);
+                host,
+                port,
+                root,
+                requestHeaderTimeout,
+                idleTimeout,
+                model,
+                loops,
+                accept,
+                bodies,
+                dates,
+                how,
+                jdkCosts);
     }
 }

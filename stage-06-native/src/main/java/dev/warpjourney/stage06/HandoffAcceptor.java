@@ -1,6 +1,7 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +28,8 @@ final class HandoffAcceptor {
     /** Set once, by {@link #drain} or {@link #close} on another thread: stop at the next wake-up. */
     private volatile boolean stopping;
 
-    HandoffAcceptor(String name, Listener listener, Loop[] loops) throws IOException {
-        this.io = new NativeIo();
+    HandoffAcceptor(String name, Listener listener, Loop[] loops, Set<Config.JdkCost> jdkCosts) throws IOException {
+        this.io = new NativeIo(jdkCosts);
         this.loops = loops;
         try {
             this.acceptor = new Acceptor(name, listener, io, this::handOff);

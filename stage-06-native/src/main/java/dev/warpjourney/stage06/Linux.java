@@ -57,6 +57,10 @@ final class Linux {
     /** send(2): a peer that closed gives EPIPE, not SIGPIPE (the JVM ignores SIGPIPE anyway). */
     static final int MSG_NOSIGNAL = 0x4000;
 
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int O_NONBLOCK = 0x800;
+    static final int SO_LINGER = 13;
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int O_RDONLY = 0;
@@ -141,6 +145,29 @@ final class Linux {
     private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", FunctionDescriptor.of(I, I, P, I, I));
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(I, I, I));
     private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(I, I, P, P));
+    // The JDK's calls, made only to measure what they cost (see JdkCost): never on this stage's own path.
+    private static final MethodHandle ACCEPT = critical("accept", FunctionDescriptor.of(I, I, P, P));
+    /** fcntl is variadic in C: the third argument is declared as such, or some platforms would pass it wrong. */
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(
+            symbol("fcntl"),
+            FunctionDescriptor.of(I, I, I, I),
+            Linker.Option.captureCallState("errno"),
+            Linker.Option.firstVariadicArg(2));
+
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt", FunctionDescriptor.of(I, I, I, I, P, P));
+    /**
+     * fstat as the JDK's libnio makes it: the fstat system call itself (the C library's own fstat now makes newfstatat),
+     * through syscall(2), variadic after the call's number, which is the architecture's.
+     */
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+            symbol("syscall"),
+            FunctionDescriptor.of(L, L, I, P),
+            Linker.Option.captureCallState("errno"),
+            Linker.Option.firstVariadicArg(1));
+
+    private static final long SYS_FSTAT = "aarch64".equals(System.getProperty("os.arch")) ? 80 : 5;
+    private static final MethodHandle COPY_FILE_RANGE =
+            bind("copy_file_range", FunctionDescriptor.of(L, I, P, I, P, L, I));
     // tag::native-critical[]
     // The calls of the request path on a non-blocking socket never wait, so they are bound "critical": the JVM
     // skips the thread-state transition around them (no safepoint poll on the way back). A critical call must be
@@ -183,8 +210,11 @@ final class Linux {
     private final MemorySegment address;
     private final MemorySegment offset;
     private final MemorySegment event;
+    /** Room for what the JDK's calls return and this stage ignores (a struct stat, a struct linger). */
+    private final MemorySegment ignored;
 
     Linux(Arena arena) {
+        this.ignored = arena.allocate(256, 8); // struct stat is 144 bytes on x86_64, 128 on aarch64
         this.capture = arena.allocate(CAPTURE);
         this.intValue = arena.allocate(I);
         this.address = arena.allocate(SOCKADDR_IN, 4);
@@ -420,7 +450,7 @@ final class Linux {
 
     /** openat(2) of one name in directory {@code dirfd}, read-only, close-on-exec, {@code extraFlags} added. */
     int openat(int dirfd, String name, int extraFlags) {
-        try (Arena call = Arena.ofConfined()) { // a lookup, on the file cache's miss path, never per request
+        try (Arena call = NativeMemory.confined()) { // a lookup, on the file cache's miss path, never per request
             MemorySegment path = call.allocateFrom(name, FILE_NAMES);
             return (int) result((int) OPENAT.invokeExact(capture, dirfd, path, O_RDONLY | O_CLOEXEC | extraFlags, 0));
         } catch (Throwable t) {
@@ -466,6 +496,54 @@ final class Linux {
         };
         return new IOException(call + ": " + reason);
     }
+
+    // tag::native-jdk-calls[]
+    /** accept(2), without accept4's flags: the socket comes back blocking, as the JDK's accept gets it. */
+    int accept(int listener) {
+        try {
+            return (int) result((int) ACCEPT.invokeExact(capture, listener, MemorySegment.NULL, MemorySegment.NULL));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    int fcntl(int fd, int command, int argument) {
+        try {
+            return (int) result((int) FCNTL.invokeExact(capture, fd, command, argument));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getsockopt(2) into scratch memory whose value nobody reads: the JDK asks SO_LINGER before each close. */
+    int getsockopt(int fd, int level, int name) {
+        intValue.set(I, 0, (int) ignored.byteSize());
+        try {
+            return (int) result((int) GETSOCKOPT.invokeExact(capture, fd, level, name, ignored, intValue));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** fstat(2), for its cost alone: the JDK's transferTo asks the file's size before each sendfile. */
+    int fstat(int fd) {
+        try {
+            return (int) result((long) SYSCALL.invokeExact(capture, SYS_FSTAT, fd, ignored));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** copy_file_range(2) from a file to a socket: what the JDK tries first, and the kernel refuses (EINVAL). */
+    long copyFileRange(int in, long position, int out, long count) {
+        offset.set(L, 0, position);
+        try {
+            return result((long) COPY_FILE_RANGE.invokeExact(capture, in, offset, out, MemorySegment.NULL, count, 0));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+    // end::native-jdk-calls[]
 
     /** invokeExact declares Throwable; a downcall throws nothing but an Error of the JVM's, passed on as it is. */
     private static RuntimeException unexpected(Throwable t) {

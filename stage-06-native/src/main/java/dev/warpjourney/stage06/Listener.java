@@ -43,7 +43,7 @@ final class Listener {
         if (!(host instanceof Inet4Address)) {
             throw new IOException("stage 06 listens on IPv4 addresses only, not " + host);
         }
-        try (Arena call = Arena.ofConfined()) { // start-up: memory for these few calls, then gone
+        try (Arena call = NativeMemory.confined()) { // start-up: memory for these few calls, then gone
             Linux linux = new Linux(call);
             // SO_REUSEPORT (Linux 3.9), set before bind: every socket with it, of the same user, may
             // bind the same address and port, and each gets an accept queue of its own. The kernel
@@ -78,7 +78,7 @@ final class Listener {
     /** From any thread, once or more: no new connections. The socket stays open (see the class comment). */
     void stop() {
         if (stopped.compareAndSet(false, true)) {
-            try (Arena call = Arena.ofConfined()) {
+            try (Arena call = NativeMemory.confined()) {
                 new Linux(call).shutdown(fd, Linux.SHUT_RDWR);
             }
         }

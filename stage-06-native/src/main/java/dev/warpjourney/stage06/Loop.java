@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Who accepts ({@link Config.Accept}): with REUSEPORT each loop's {@link Acceptor} owns a
  * listener of its own on the common port; with SHARED every loop's Acceptor registers the one
- * listener in its own selector; with HANDOFF a {@link HandoffAcceptor}, a thread that serves
+ * listener in its own epoll set; with HANDOFF a {@link HandoffAcceptor}, a thread that serves
  * nothing, owns the listener and hands each connection to the next loop ({@link #handOff}).
  *
  * <p>Stage 06: the loop calls Linux itself ({@link NativeIo}) where stage 05's called a Selector. Its sockets are
@@ -52,9 +52,9 @@ final class Loop {
     /** Accepts for this loop; null on a loop that only gets connections handed over (accept mode HANDOFF). */
     private final Acceptor acceptor;
     /**
-     * Shared, mutable: the one queue between two threads. The acceptor adds connections it accepted
-     * for this loop and wakes its selector; this loop registers them at its next wake-up. (A channel
-     * can be registered from another thread, but its Connection, deadlines and count are this loop's
+     * Shared, mutable: the one queue between two threads. The acceptor adds the descriptors it accepted
+     * for this loop and wakes it (its eventfd); this loop registers them at its next wake-up. (epoll_ctl
+     * could be called from another thread, but a Connection, its deadlines and the count are this loop's
      * alone, so they are created here.) Lock-free, and empty unless the accept mode is HANDOFF.
      */
     private final ConcurrentLinkedQueue<Integer> handoffs = new ConcurrentLinkedQueue<>();
@@ -118,7 +118,7 @@ final class Loop {
      * takes the reserve; {@link #start} starts the thread.
      */
     Loop(String name, Config config, StaticFiles files, Listener listener) throws IOException {
-        this.io = new NativeIo();
+        this.io = new NativeIo(config.jdkCosts());
         this.writeBuffer = io.writeBuffer;
         this.name = name;
         this.files = files;

@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Command line: {@code java -jar stage-06-native.jar [--host H] [--port P] [--root DIR] [--loops N]
@@ -19,15 +21,16 @@ public final class Main {
             usage: java -jar stage-06-native.jar [--host 127.0.0.1] [--port 8080] [--root .] [--loops N]
                    [--model loops|vthreads] [--accept reuseport|shared|handoff] [--bodies memory|mapped|sendfile]
                    [--date once-a-second|per-request] [--heads per-file|per-request]
+                   [--jdk-costs none|accept,nodelay,close,transfer-to,no-msg-more]
               --host ADDRESS  address to listen on (default 127.0.0.1)
               --port N        port to listen on, 0 for any free port (default 8080)
               --root DIR      directory to serve (default: the current directory)
-              --loops N       event loops, a thread and a selector each (default: the available processors)
+              --loops N       event loops, a thread and an epoll set each (default: the available processors)
               --model M       loops: N event loops (default); vthreads: a virtual thread per connection,
                               parked on the JDK's pollers (--loops sizes nothing there: give the JVM
                               -Djdk.virtualThreadScheduler.parallelism=N -Djdk.readPollers=P instead)
               --accept A      who accepts, with --model loops: reuseport (default: a listener per loop,
-                              all on one port), shared (one listener in every loop's selector), handoff
+                              all on one port), shared (one listener in every loop's epoll set), handoff
                               (one acceptor thread hands each connection to the next loop)
               --bodies B      small files' bytes, sent with the head in one write: memory (default: read
                               once into the cache) or mapped (mmap of the file); sendfile: none kept,
@@ -38,12 +41,17 @@ public final class Main {
                               per-request (composed for each response, as in stage 04)
                               (sendfile, per-request: each of this stage's ideas switched off, to
                               measure what it bought)
+              --jdk-costs C   none (default), or a comma-separated list of the JDK's system calls to put
+                              back in place of this stage's own, to measure what each move saved:
+                              accept (accept, 3 fcntl, 2 getsockname for accept4), nodelay (TCP_NODELAY per
+                              connection), close (the channel's close), transfer-to (fstat and
+                              copy_file_range before sendfile), no-msg-more (the head without MSG_MORE)
               --help          print this text
             Diagnostics: java -Dstage06.reaper.log=true -jar ... prints each file-cache reaper pass on stderr.
-            Stage 05 of Warp Journey: stage 04 with a fast response composer (a parser over bytes,
-            a Date made once a second, heads pre-composed per cached file, small files sent with
-            their head in one write). Prefork is N processes of this jar, each with --loops 1
-            --accept reuseport and the same --port.""";
+            Stage 06 of Warp Journey: stage 05 with its event loops below the JDK (epoll, accept4,
+            writev, send with MSG_MORE and sendfile called through the FFM API). Linux on x86_64 or
+            aarch64 only. Prefork is N processes of this jar, each with --loops 1 --accept reuseport
+            and the same --port.""";
 
     public static void main(String[] args) throws InterruptedException {
         String host = "127.0.0.1";
@@ -55,6 +63,7 @@ public final class Main {
         Config.Bodies bodies = Config.Bodies.MEMORY;
         Config.Dates dates = Config.Dates.ONCE_A_SECOND;
         Config.Heads heads = Config.Heads.PER_FILE;
+        Set<Config.JdkCost> jdkCosts = Set.of();
         PrintStream err = System.err;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -72,6 +81,7 @@ public final class Main {
                     case "--bodies" -> bodies = choice(Config.Bodies.class, "--bodies", value(args, ++i));
                     case "--date" -> dates = choice(Config.Dates.class, "--date", value(args, ++i));
                     case "--heads" -> heads = choice(Config.Heads.class, "--heads", value(args, ++i));
+                    case "--jdk-costs" -> jdkCosts = jdkCosts(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -81,6 +91,11 @@ public final class Main {
             if (accept != null && model != Config.Model.LOOPS) {
                 // A virtual thread per connection has one acceptor; there is no loop to choose.
                 throw new IllegalArgumentException("--accept applies to --model loops only");
+            }
+            if (!jdkCosts.isEmpty() && model != Config.Model.LOOPS) {
+                // The virtual threads stay on the JDK's NIO (a blocking native call would hold a carrier): no costs to
+                // put back.
+                throw new IllegalArgumentException("--jdk-costs applies to --model loops only");
             }
         } catch (IllegalArgumentException e) {
             err.println("stage-06-native: " + e.getMessage() + " (try --help)");
@@ -109,7 +124,8 @@ public final class Main {
                     .with(model, loops, accept == null ? Config.Accept.REUSEPORT : accept)
                     .with(bodies)
                     .with(dates)
-                    .with(heads));
+                    .with(heads)
+                    .with(jdkCosts));
         } catch (BindException e) {
             err.println("stage-06-native: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             System.exit(2);
@@ -162,6 +178,27 @@ public final class Main {
     }
 
     /** An enum constant as the command line spells it (and the start-up line names it). */
+    /** "none", or JdkCost names separated by commas, as the command line spells them. */
+    private static Set<Config.JdkCost> jdkCosts(String text) {
+        if (text.equals("none")) {
+            return Set.of();
+        }
+        Set<Config.JdkCost> costs = EnumSet.noneOf(Config.JdkCost.class);
+        for (String name : text.split(",", -1)) {
+            costs.add(choice(Config.JdkCost.class, "--jdk-costs", name));
+        }
+        return costs;
+    }
+
+    /** The JDK costs as the command line spells them, in their declared order. */
+    static String optionNames(Set<Config.JdkCost> costs) {
+        StringBuilder names = new StringBuilder();
+        for (Config.JdkCost c : EnumSet.copyOf(costs)) {
+            names.append(names.isEmpty() ? "" : ",").append(optionName(c));
+        }
+        return names.toString();
+    }
+
     static String optionName(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * One event loop's side of the kernel: its epoll set, its wake-up eventfd and the native memory its calls use, all
@@ -22,7 +23,7 @@ final class NativeIo implements Io {
     static final int MAX_EVENTS = 512;
 
     /** The loop's memory: every segment below. Closed with the loop (see {@link #close()}), never before. */
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena = NativeMemory.shared();
 
     final Linux linux = new Linux(arena);
     /** The loop's epoll set: every socket of the loop, and its wake-up eventfd. */
@@ -43,8 +44,20 @@ final class NativeIo implements Io {
     private final MemorySegment iovecs;
     /** Set once, by {@link #close()}: no {@link #wake} may write to the eventfd's number any more. */
     private boolean closed;
+    /** The JDK's costs put back ({@link Config.JdkCost}), to measure each native move: all false as built. */
+    private final boolean jdkAccept;
 
-    NativeIo() throws IOException {
+    private final boolean jdkNodelay;
+    private final boolean jdkClose;
+    private final boolean jdkTransferTo;
+    private final boolean noMsgMore;
+
+    NativeIo(Set<Config.JdkCost> jdkCosts) throws IOException {
+        this.jdkAccept = jdkCosts.contains(Config.JdkCost.ACCEPT);
+        this.jdkNodelay = jdkCosts.contains(Config.JdkCost.NODELAY);
+        this.jdkClose = jdkCosts.contains(Config.JdkCost.CLOSE);
+        this.jdkTransferTo = jdkCosts.contains(Config.JdkCost.TRANSFER_TO);
+        this.noMsgMore = jdkCosts.contains(Config.JdkCost.NO_MSG_MORE);
         this.epoll = linux.epollCreate();
         if (epoll < 0) {
             arena.close();
@@ -66,6 +79,34 @@ final class NativeIo implements Io {
         this.writeBuffer = writeMemory.asByteBuffer();
         this.spill = arena.allocate(Limits.WRITE_BUFFER_SIZE);
         this.iovecs = arena.allocate(Linux.IOVEC, 2);
+    }
+
+    /**
+     * One connection from {@code listener}'s backlog, non-blocking, with TCP_NODELAY (the listener's): its descriptor,
+     * or minus errno ({@code -EAGAIN}: the backlog is empty).
+     */
+    int accept(int listener) {
+        if (!jdkAccept) {
+            return nodelay(linux.accept4(listener));
+        }
+        int fd = linux.accept(listener);
+        if (fd >= 0) {
+            // The JDK's calls around its accept (JDK 25, ServerSocketChannelImpl and IOUtil.configureBlocking):
+            // the flags read and set, the local address asked twice. Their results change nothing here.
+            int flags = linux.fcntl(fd, Linux.F_GETFL, 0);
+            linux.fcntl(fd, Linux.F_SETFL, flags | Linux.O_NONBLOCK);
+            linux.fcntl(fd, Linux.F_GETFL, 0);
+            linux.localPort(fd);
+            linux.localPort(fd);
+        }
+        return nodelay(fd);
+    }
+
+    private int nodelay(int fd) {
+        if (fd >= 0 && jdkNodelay) {
+            linux.setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, 1); // already set: the listener's
+        }
+        return fd;
     }
 
     /** Adds a descriptor to the loop's epoll set, waiting for {@code events}. */
@@ -106,7 +147,7 @@ final class NativeIo implements Io {
         if (closed) {
             return; // the eventfd is closed, and its number may be another file's now
         }
-        try (Arena call = Arena.ofConfined()) {
+        try (Arena call = NativeMemory.confined()) {
             new Linux(call).signal(wakeup);
         }
     }
@@ -149,7 +190,7 @@ final class NativeIo implements Io {
         int len = Math.min(head.remaining(), (int) spill.byteSize());
         // send with MSG_MORE is Warp's head before its sendfile: the kernel holds the head back until the body's
         // first bytes fill the segment, so head and body leave in one packet, as nginx's TCP_CORK makes them.
-        long n = more
+        long n = more && !noMsgMore
                 ? linux.send(fd, address, len, Linux.MSG_MORE | Linux.MSG_NOSIGNAL)
                 : linux.write(fd, address, len);
         return advance(head, null, n, "write");
@@ -198,6 +239,13 @@ final class NativeIo implements Io {
     public long sendfile(int fd, int file, long position, long count) throws IOException {
         // One call: no fstat for the size (the kernel says 0 at the file's end), no copy_file_range that a
         // socket refuses, as the JDK's transferTo makes before each sendfile.
+        if (jdkTransferTo) {
+            linux.fstat(file); // the size, asked before each transfer
+            long copied = linux.copyFileRange(file, position, fd, count); // refused for a socket (EINVAL)
+            if (copied > 0) {
+                return copied; // a kernel that takes it: those bytes are sent
+            }
+        }
         long n = linux.sendfile(fd, file, position, count);
         if (n == 0) {
             return -1; // the file ended before the Content-Length promised
@@ -222,6 +270,13 @@ final class NativeIo implements Io {
 
     @Override
     public void close(int fd) {
+        if (jdkClose) {
+            // The JDK's close of a registered channel: out of the selector's epoll set first, SO_LINGER read, a
+            // shutdown of both sides (after a lingering close's own, it fails), then the close itself.
+            deregister(fd);
+            linux.getsockopt(fd, Linux.SOL_SOCKET, Linux.SO_LINGER);
+            linux.shutdown(fd, Linux.SHUT_RDWR);
+        }
         linux.close(fd); // an error leaves the descriptor closed all the same (Linux): nothing to retry
     }
 

@@ -1,6 +1,7 @@
 package dev.warpjourney.stage06;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,6 @@ public final class Server implements AutoCloseable {
                 }
             }
             case SHARED -> {
-                // One listener, registered with every loop's selector (see Loop.accept: the herd).
                 // One listener, in every loop's epoll set (see Loop.accept: the herd); the last loop to let go closes
                 // it.
                 Listener listener = Listener.open(config, config.port(), false, n);
@@ -74,9 +74,10 @@ public final class Server implements AutoCloseable {
                 }
                 Listener listener = Listener.open(config, config.port(), false, 1);
                 try {
-                    acceptor = new HandoffAcceptor("stage06-acceptor", listener, loops.toArray(Loop[]::new));
+                    acceptor = new HandoffAcceptor(
+                            "stage06-acceptor", listener, loops.toArray(Loop[]::new), config.jdkCosts());
                 } catch (IOException | RuntimeException e) {
-                    listener.release(new Linux(java.lang.foreign.Arena.ofAuto()));
+                    release(listener);
                     throw e;
                 }
             }
@@ -84,15 +85,22 @@ public final class Server implements AutoCloseable {
     }
     // end::loops[]
 
-    /** A new loop; if it cannot be made (out of descriptors for its selector), the listener it was given is closed. */
+    /** A new loop; if it cannot be made (out of descriptors for its epoll set), the listener it was given is closed. */
     private Loop loop(String name, Listener listener) throws IOException {
         try {
             return new Loop(name, config, files, listener);
         } catch (IOException | RuntimeException e) {
             if (listener != null) {
-                listener.release(new Linux(java.lang.foreign.Arena.ofAuto())); // start-up only
+                release(listener);
             }
             throw e;
+        }
+    }
+
+    /** At start-up, a listener no loop will take: let go of it, with memory for the call. */
+    private static void release(Listener listener) {
+        try (Arena call = NativeMemory.confined()) {
+            listener.release(new Linux(call));
         }
     }
 
@@ -130,10 +138,11 @@ public final class Server implements AutoCloseable {
                 + config.accept().name().toLowerCase(Locale.ROOT) + ", selector: " + selectorName() + composer();
     }
 
-    /** The composer's three switches, as the command line spells them. */
+    /** The composer's three switches, as the command line spells them, and any JDK cost put back. */
     private String composer() {
         return ", bodies: " + Main.optionName(config.bodies()) + ", date: " + Main.optionName(config.dates())
-                + ", heads: " + Main.optionName(config.heads());
+                + ", heads: " + Main.optionName(config.heads())
+                + (config.jdkCosts().isEmpty() ? "" : ", jdk-costs: " + Main.optionNames(config.jdkCosts()));
     }
 
     public String selectorName() {

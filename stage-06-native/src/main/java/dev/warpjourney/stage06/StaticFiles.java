@@ -39,7 +39,7 @@ final class StaticFiles implements FileCache.Lookup {
 
     StaticFiles(Path root) throws IOException {
         this.root = root.toRealPath();
-        try (Arena call = Arena.ofConfined()) {
+        try (Arena call = NativeMemory.confined()) {
             int fd = new Linux(call).openat(Linux.AT_FDCWD, this.root.toString(), Linux.O_DIRECTORY);
             if (fd < 0) {
                 throw Linux.exception("open " + this.root, fd);
@@ -61,7 +61,7 @@ final class StaticFiles implements FileCache.Lookup {
 
     /** The server has stopped: the root's descriptors go too. */
     void close() {
-        try (Arena call = Arena.ofConfined()) {
+        try (Arena call = NativeMemory.confined()) {
             new Linux(call).close(rootDescriptor);
         }
         if (rootDirectory != null) {

@@ -14,19 +14,19 @@ import org.junit.jupiter.api.Test;
 
 /** The bindings on loopback: each call does what its C counterpart does, and failures come back as minus errno. */
 class LinuxTest {
-    private static final int PORT = 18606; // WIP: a free port, as the contract finds one
-
     @Test
     void aListenerAcceptsReadsAndAnswersWithSendfileWritevAndClose() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             Linux os = new Linux(arena);
-            int lfd = os.listener("127.0.0.1", PORT, 128, false);
+            int lfd = os.listener("127.0.0.1", 0, 128, false); // port 0: the kernel picks a free one
             check(lfd >= 0, "listener " + lfd);
+            int port = os.localPort(lfd);
+            check(port > 0, "bound to " + port);
             check(os.accept4(lfd) == -Linux.EAGAIN, "empty backlog is -EAGAIN");
             int ep = os.epollCreate();
             check(os.epollCtl(ep, Linux.EPOLL_CTL_ADD, lfd, Linux.EPOLLIN) == 0, "epoll add");
             MemorySegment events = Linux.events(arena, 16);
-            try (Socket client = new Socket("127.0.0.1", PORT)) {
+            try (Socket client = new Socket("127.0.0.1", port)) {
                 int n = os.epollWait(ep, events, 2000);
                 check(n == 1 && Linux.readyFd(events, 0) == lfd, "listener ready: " + n);
                 int fd = os.accept4(lfd);
@@ -44,7 +44,7 @@ class LinuxTest {
                 head = head.asSlice(0, head.byteSize() - 1); // no NUL
                 Path f = Files.createTempFile("linux", ".txt");
                 Files.writeString(f, "hello");
-                int dir = os.openat(-100 /* AT_FDCWD */, f.toString(), 0);
+                int dir = os.openat(Linux.AT_FDCWD, f.toString(), 0);
                 check(dir >= 0, "openat " + dir);
                 check(
                         os.send(fd, head.address(), head.byteSize(), Linux.MSG_MORE | Linux.MSG_NOSIGNAL)

@@ -55,7 +55,10 @@ class MainTest {
                 "--model vthreads --accept shared",
                 "--bodies none",
                 "--date per_request",
-                "--heads never"
+                "--heads never",
+                "--jdk-costs fcntl",
+                "--jdk-costs accept,",
+                "--model vthreads --jdk-costs close"
             })
     void aBadDesignIsOneLineOnStderrAndExitTwo(String args) throws Exception {
         Process p = main(args.split(" "));
@@ -76,6 +79,19 @@ class MainTest {
                     .matches("listening on http://127\\.0\\.0\\.1:\\d+/ serving .* \\(model: loops, loops: 3, "
                             + "accept: handoff, selector: native-epoll, bodies: memory, date: once-a-second, "
                             + "heads: per-file\\)");
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+        assertThat(p.exitValue()).as("SIGTERM: a clean stop").isZero();
+    }
+
+    @Test
+    void theStartUpLineNamesTheJdkCostsPutBack() throws Exception {
+        Process p = main("--loops", "1", "--jdk-costs", "transfer-to,accept");
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).endsWith(", heads: per-file, jdk-costs: accept,transfer-to)");
         } finally {
             p.destroy();
             p.waitFor(20, TimeUnit.SECONDS);

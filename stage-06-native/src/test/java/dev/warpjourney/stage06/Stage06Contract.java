@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The whole HTTP contract against one of stage 05's designs (stage 04's, each with its composer; and small files
- * mapped): each concrete class names one, in
+ * The whole HTTP contract against one of stage 06's designs (stage 05's, each with its loops on Linux's own calls;
+ * and small files mapped, and the JDK's costs put back): each concrete class names one, in
  * process ({@link #design}) and as a process of its own (its {@code Child}, a main that adds the
  * design's options to the command line).
  */
@@ -18,6 +18,12 @@ abstract class Stage06Contract extends HttpContract {
     @Override
     public Duration freshnessWindow() {
         return Limits.FILE_CACHE_WINDOW;
+    }
+
+    /** What this stage's arenas hold (the loops', and any call's still open): the soak checks it. */
+    @Override
+    public long nativeBytes() {
+        return NativeMemory.live();
     }
 
     /** The design under test, applied to the contract's settings. */

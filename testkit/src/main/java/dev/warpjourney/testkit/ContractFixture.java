@@ -40,6 +40,15 @@ public interface ContractFixture {
     int port();
 
     /**
+     * Native memory the stage's own code holds now, in bytes (memory it allocates outside the heap itself, as stage
+     * 06 does through the FFM API); -1 for a stage that allocates none of its own (the JDK's direct buffers are the
+     * JDK's). The soak checks that it returns to its start.
+     */
+    default long nativeBytes() {
+        return -1;
+    }
+
+    /**
      * Starts another in-process server of the stage on 127.0.0.1, on a free port, serving
      * {@code root}, for a section that needs timeouts of its own; the caller closes it.
      */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Soak: a long mixed run against the in-process server, then the process must look as it did
- * before: the same open descriptors, about the same live heap, and a loop that still answers.
+ * before: the same open descriptors, about the same live heap, no more native memory of the stage's own
+ * ({@link #nativeBytes}), and a loop that still answers.
  */
 public interface SoakContract extends ContractFixture {
 
@@ -65,15 +66,17 @@ public interface SoakContract extends ContractFixture {
             // cleaner when collected, and would make the counts depend on when GC last ran.
             long heapBefore = Wire.liveHeap();
             long fdBefore = settledDescriptorCount();
+            long nativeBefore = nativeBytes();
             long t0 = System.nanoTime();
             AtomicLong done = runMix(SOAK_REQUESTS, etag);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
             long heapAfter = Wire.liveHeap();
             long fdAfter = Wire.descriptorsBackTo(fdBefore);
+            long nativeAfter = nativeBytes();
             System.out.printf(
                     "soak: %d requests in %d ms with %d clients; descriptors %d -> %d; live heap %d KiB -> %d KiB "
-                            + "(%+d KiB, tolerance %d KiB)%n",
+                            + "(%+d KiB, tolerance %d KiB); the stage's native memory %d -> %d bytes%n",
                     done.get(),
                     took.toMillis(),
                     SOAK_CLIENTS,
@@ -82,7 +85,9 @@ public interface SoakContract extends ContractFixture {
                     heapBefore >> 10,
                     heapAfter >> 10,
                     (heapAfter - heapBefore) >> 10,
-                    HEAP_TOLERANCE >> 10);
+                    HEAP_TOLERANCE >> 10,
+                    nativeBefore,
+                    nativeAfter);
             SoftAssertions soft = new SoftAssertions(); // report every figure that is off, not just the first
             soft.assertThat(done.get()).isGreaterThanOrEqualTo(SOAK_REQUESTS);
             soft.assertThat(fdAfter)
@@ -91,6 +96,9 @@ public interface SoakContract extends ContractFixture {
             soft.assertThat(heapAfter)
                     .as("live heap after the soak (before: " + heapBefore + ")")
                     .isLessThan(heapBefore + HEAP_TOLERANCE);
+            soft.assertThat(nativeAfter)
+                    .as("the stage's own native memory after the soak (before: " + nativeBefore + ")")
+                    .isLessThanOrEqualTo(nativeBefore);
             // The loop is alive.
             soft.assertThat(fetch("/hello.txt").body()).isEqualTo(Docroot.HELLO.getBytes(StandardCharsets.UTF_8));
             soft.assertAll();
