@@ -50,11 +50,12 @@ class PlanTest {
         // At a budget of its own: the newest stage, nginx and the floor; large asks for no 151-byte file: no floor.
         assertThat(names(p.passes().get(2))).containsExactly("stage-05-composer", "nginx", "floor");
         assertThat(names(p.passes().get(11))).containsExactly("stage-05-composer", "nginx");
-        // c10k: a pass per idle count, the cost pass at the largest, with flame graphs (close has none).
+        // c10k: a pass per idle count, the cost pass at the largest, with flame graphs (close too, large none).
         assertThat(((Plan.ThroughputPass) p.passes().get(4)).idle()).isEqualTo(100);
         assertThat(((Plan.CostPass) p.passes().get(5)).idle()).isEqualTo(100);
         assertThat(((Plan.CostPass) p.passes().get(5)).flameGraphs()).isTrue();
-        assertThat(((Plan.CostPass) p.passes().get(7)).flameGraphs()).isFalse();
+        assertThat(((Plan.CostPass) p.passes().get(7)).flameGraphs()).isTrue();
+        assertThat(((Plan.CostPass) p.passes().get(10)).flameGraphs()).isFalse();
     }
 
     @Test
@@ -62,9 +63,9 @@ class PlanTest {
         // --quick: 1 round of 2 s, 2 s warm-up runs, 1 strace round, 200 slow connections held 12 s.
         Plan p = plan("--quick", "--servers", "stage-01-naive,floor", "--scenarios", "warp,close,slowloris");
         // warp: (2 x 2 + 1 x 2) x 2 servers + latency 1 x 2 x 2; its costs (2 + 1 x (2 + 2) + 2 flame) x 2;
-        // close: 6 x 2, costs (2 + 4) x 2; slowloris: 1 x (12 + 3) x 2.
+        // close: 6 x 2, costs (2 + 4 + 2 flame) x 2; slowloris: 1 x (12 + 3) x 2.
         assertThat(p.passes()).hasSize(5);
-        assertThat(p.seconds()).isEqualTo(12 + 4 + 16 + 12 + 12 + 30);
+        assertThat(p.seconds()).isEqualTo(12 + 4 + 16 + 12 + 16 + 30);
 
         Plan multicore = Plan.of(Options.parse(new String[] {"--multicore"}, Path.of("."), FOUND, "0-1"));
         // Only the two designs whose system calls tell them apart are traced; no flame graphs, no latency pass.
