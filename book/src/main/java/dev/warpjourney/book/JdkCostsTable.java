@@ -18,9 +18,10 @@ import java.util.Locale;
  * and @no-msg-more in large, beside stage 05, A B A B at the same CPU budget). A cost's size is what stage 06 pays per
  * request with it put back: the paired rounds' ratio of CPU per request, the variant's over stage 06's, with the
  * harness's interval, beside the system calls it adds. Writes table-jdk-costs.adoc and, for the prose,
- * {jdk-LABEL-cost} (the ratio less one, in percent) with its -interval and -calls (calls added per request),
- * {jdk-LABEL-of-stage-05} (that cost over stage 05's extra in the same scenario, both paired ratios: the part of what
- * stage 05 pays more that this call explains, if the costs add up), {jdk-SCENARIO-rest} (what no switch explains),
+ * {cost-LABEL} (the ratio less one, in percent) with its -interval and -calls (calls added per request),
+ * {cost-LABEL-of-stage-05} (that cost over stage 05's extra in the same scenario, both paired ratios: the part of what
+ * stage 05 pays more that this call explains, if the costs add up), {cost-SCENARIO-stage-05} (stage 05's extra, with
+ * its -interval), {cost-SCENARIO-rest} (what no switch explains),
  * and the run's {jdkcosts-...} figures. Without the run, every cited figure reads "not measured in this run".
  */
 final class JdkCostsTable {
@@ -42,7 +43,7 @@ final class JdkCostsTable {
     static void write(Run main, Path dir, Path out) throws IOException {
         if (!Files.isRegularFile(dir.resolve("summary.csv"))) {
             RepoFiles.citedAttributes(main.repo, "jdkcosts-").forEach(k -> main.attrs.putIfAbsent(k, NOT_MEASURED));
-            RepoFiles.citedAttributes(main.repo, "jdk-").forEach(k -> main.attrs.putIfAbsent(k, NOT_MEASURED));
+            RepoFiles.citedAttributes(main.repo, "cost-").forEach(k -> main.attrs.putIfAbsent(k, NOT_MEASURED));
             Files.writeString(out.resolve("table-jdk-costs.adoc"), "(" + NOT_MEASURED + ": results/jdk-costs)\n");
             return;
         }
@@ -70,42 +71,56 @@ final class JdkCostsTable {
                 Double cost = cost(pair);
                 String share = null;
                 if (cost != null) {
-                    main.attr(c.label() + "-cost", percent(cost));
+                    main.attr("cost-" + c.label(), percent(cost));
                     main.attr(
-                            c.label() + "-cost-interval",
+                            "cost-" + c.label() + "-interval",
                             percent(Figure.value(pair.cpuVs().lo()) - 1) + " to "
                                     + percent(Figure.value(pair.cpuVs().hi()) - 1));
                 }
                 Double calls = callsAdded(summary, scenario, server);
                 if (calls != null) {
-                    main.attr(c.label() + "-calls", String.format(Locale.ROOT, "%+.2f", calls));
+                    main.attr("cost-" + c.label() + "-calls", String.format(Locale.ROOT, "%+.2f", calls));
                 }
                 if (cost != null && partsKnown) {
                     share = String.format(Locale.ROOT, "%.0f%%", 100 * cost / allCost);
-                    main.attr(c.label() + "-of-stage-05", share);
+                    main.attr("cost-" + c.label() + "-of-stage-05", share);
                     parts += cost;
                 } else {
                     partsKnown = false;
                 }
                 t.append(line(summary, scenario, c.what(), server, pair, share));
             }
-            t.append(line(summary, scenario, "All of them, and the selector: stage 05", STAGE_05, all, "100%"));
+            boolean stage05Pays = allCost != null && allCost > 0;
+            t.append(line(
+                    summary,
+                    scenario,
+                    "All of them, and the selector: stage 05",
+                    STAGE_05,
+                    all,
+                    stage05Pays ? "100%" : null));
             if (allCost != null) {
-                main.attr("jdk-" + scenario + "-stage-05-cost", percent(allCost));
+                main.attr("cost-" + scenario + "-stage-05", percent(allCost));
                 main.attr(
-                        "jdk-" + scenario + "-stage-05-cost-interval",
+                        "cost-" + scenario + "-stage-05-interval",
                         percent(Figure.value(all.cpuVs().lo()) - 1) + " to "
                                 + percent(Figure.value(all.cpuVs().hi()) - 1));
             }
             if (partsKnown) {
                 // What no switch puts back: the selector's bookkeeping, the channels' objects, the JDK's Java side.
+                // Each part is a median with an interval: their sum may pass the whole, and then nothing is left
+                // to name.
                 main.attr(
-                        "jdk-" + scenario + "-rest", String.format(Locale.ROOT, "%.0f%%", 100 * (1 - parts / allCost)));
+                        "cost-" + scenario + "-rest",
+                        parts <= allCost
+                                ? String.format(Locale.ROOT, "%.0f%%", 100 * (1 - parts / allCost))
+                                : "none: the parts' medians add up to "
+                                        + String.format(Locale.ROOT, "%.0f%%", 100 * parts / allCost)
+                                        + " of the whole");
             }
         }
         t.append("|===\n");
         Files.writeString(out.resolve("table-jdk-costs.adoc"), t);
-        RepoFiles.citedAttributes(main.repo, "jdk-").forEach(k -> main.attrs.putIfAbsent(k, "not ranked"));
+        RepoFiles.citedAttributes(main.repo, "cost-").forEach(k -> main.attrs.putIfAbsent(k, "not ranked"));
     }
 
     /** Stage 06 against the server: the server's CPU per request over stage 06's, per round. */

@@ -70,9 +70,10 @@ final class SeedTable {
                     String ratio = ratio(pts.get(0).reqPerS(), pts.get(1).reqPerS());
                     then.append("Ratio: ").append(ratio).append(" +\n");
                     run.attr("seed-one-core-ratio", ratio); // Mighty 3 over nginx, 2014
-                    here = warpLatest == null || warpNginx == null
-                            ? NOT_MEASURED
-                            : oneCore(summary, latest, warpLatest, warpNginx);
+                    here = (warpLatest == null || warpNginx == null
+                                    ? NOT_MEASURED
+                                    : oneCore(summary, latest, warpLatest, warpNginx))
+                            + nativeStage(run);
                 }
                 case "prefork" -> {
                     then.append("Ratio at the most workers: ")
@@ -120,6 +121,21 @@ final class SeedTable {
         return "stage-05-composer on 2 loops against nginx with 2 workers (results/cores, each held to "
                 + run.attrs.getOrDefault(key + "quota", "?") + " CPU): " + ratio + " ("
                 + run.attrs.getOrDefault(key + "vs-nginx-interval", "?") + ") +\n";
+    }
+
+    /**
+     * Stage 06 against nginx in warp, from its own run (results/native, read before this table; the reference run
+     * predates stage 06): empty without it.
+     */
+    private static String nativeStage(Run run) {
+        String key = "native-warp-stage-06-native-";
+        String ratio = run.attrs.get(key + "vs-nginx");
+        if (ratio == null || ratio.equals(NOT_MEASURED)) {
+            return "";
+        }
+        return " +\nstage-06-native against nginx (results/native, each held to "
+                + run.attrs.getOrDefault("native-env-server-quota", "?") + " CPU): " + ratio + " ("
+                + run.attrs.getOrDefault(key + "vs-nginx-interval", "?") + ")";
     }
 
     /** The server's warp row without idle connections, or null. */
