@@ -20,73 +20,31 @@ enum Design {
         }
     },
     /** Stage 05 with its small files' bytes mapped from the file (mmap) instead of read into memory. */
-    MAPPED("mapped", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--bodies", "mapped");
-        }
-    },
+    MAPPED("mapped", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE, "--bodies", "mapped"),
     // Stage 05's ideas, each switched off in turn (as @poll switches epoll off in stage 02): what the
     // server loses without it is what the idea bought. Run in warp only, the scenario the ideas are for.
     /** Stage 05 without the single write: every file by sendfile after its head, as in stage 04. */
-    SENDFILE("sendfile", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--bodies", "sendfile");
-        }
-    },
+    SENDFILE("sendfile", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE, "--bodies", "sendfile"),
     /** Stage 05 without the Date cache: the Date formatted for each response, as in stage 04. */
-    DATE_PER_REQUEST("date-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--date", "per-request");
-        }
-    },
+    DATE_PER_REQUEST(
+            "date-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE, "--date", "per-request"),
     /** Stage 05 without pre-composed heads: a cached file's head composed for each response, as in stage 04. */
-    HEADS_PER_REQUEST("heads-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--heads", "per-request");
-        }
-    },
+    HEADS_PER_REQUEST(
+            "heads-per-request", ServerName.FIRST_COMPOSER_STAGE, Launcher.COMPOSER_STAGE, "--heads", "per-request"),
     // Stage 06's native moves, each undone in turn: the JDK's own system calls put back in its place
     // (--jdk-costs), so that what the server loses is what the move saved. The connection's moves run in
     // close, the scenario that pays them per request; the file's in large.
     /** Stage 06 with accept, three fcntl and two getsockname per connection, as the JDK accepts, for one accept4. */
-    JDK_ACCEPT("jdk-accept", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--jdk-costs", "accept");
-        }
-    },
+    JDK_ACCEPT("jdk-accept", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE, "--jdk-costs", "accept"),
     /** Stage 06 with TCP_NODELAY set on each connection, as stage 05 sets it, not inherited from the listener. */
-    JDK_NODELAY("jdk-nodelay", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--jdk-costs", "nodelay");
-        }
-    },
+    JDK_NODELAY("jdk-nodelay", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE, "--jdk-costs", "nodelay"),
     /** Stage 06 closing as a JDK channel closes: out of the epoll set, SO_LINGER read, a second shutdown. */
-    JDK_CLOSE("jdk-close", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--jdk-costs", "close");
-        }
-    },
+    JDK_CLOSE("jdk-close", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE, "--jdk-costs", "close"),
     /** Stage 06 with transferTo's fstat and refused copy_file_range before each sendfile. */
-    JDK_TRANSFER_TO("jdk-transfer-to", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--jdk-costs", "transfer-to");
-        }
-    },
+    JDK_TRANSFER_TO(
+            "jdk-transfer-to", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE, "--jdk-costs", "transfer-to"),
     /** Stage 06 writing a head before its sendfile without MSG_MORE, as the JDK must. */
-    NO_MSG_MORE("no-msg-more", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE) {
-        @Override
-        List<String> stageArgs(int n) {
-            return List.of("--jdk-costs", "no-msg-more");
-        }
-    },
+    NO_MSG_MORE("no-msg-more", ServerName.FIRST_NATIVE_STAGE, Launcher.NATIVE_STAGE, "--jdk-costs", "no-msg-more"),
     // One JVM, N loops; the three differ only in who accepts: each loop on its own SO_REUSEPORT
     // listener (the kernel spreads connections over N accept queues), all N on one listener
     // (each new connection wakes them all: the thundering herd), or one acceptor handing sockets over.
@@ -159,11 +117,14 @@ enum Design {
      * null for a variant run only when asked for.
      */
     private final String chapter;
+    /** The arguments a variant gives the stage's main whatever N (--bodies mapped, --jdk-costs accept); none by default. */
+    private final List<String> args;
 
-    Design(String label, int firstStage, String chapter) {
+    Design(String label, int firstStage, String chapter, String... args) {
         this.label = label;
         this.firstStage = firstStage;
         this.chapter = chapter;
+        this.args = List.of(args);
     }
 
     /** Its name after the {@code @} (without the {@code -N}), and in scaling.csv's design column. */
@@ -187,7 +148,7 @@ enum Design {
 
     /** The arguments this design gives the stage's main, for N loops. */
     List<String> stageArgs(int n) {
-        return List.of();
+        return args;
     }
 
     /**

@@ -123,7 +123,10 @@ final class Linux {
     /** {@code struct sockaddr_in}: family, port and address in network byte order, eight bytes of zeros. */
     private static final long SOCKADDR_IN = 16;
 
+    // tag::native-setup[]
+    /** The platform's C calling convention, and the C library's symbols by name. */
     private static final Linker LINKER = Linker.nativeLinker();
+
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     /** Where each call leaves its errno, read before anything else can change it. */
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -133,6 +136,7 @@ final class Linux {
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
     private static final ValueLayout P = ValueLayout.ADDRESS;
+    // end::native-setup[]
 
     // One handle per function, bound once. Each takes the capture segment first (captureCallState).
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(I, I, I, I));
@@ -169,9 +173,11 @@ final class Linux {
     private static final MethodHandle COPY_FILE_RANGE =
             bind("copy_file_range", FunctionDescriptor.of(L, I, P, I, P, L, I));
     // tag::native-critical[]
-    // The calls of the request path on a non-blocking socket never wait, so they are bound "critical": the JVM
-    // skips the thread-state transition around them (no safepoint poll on the way back). A critical call must be
-    // short, as a garbage collection waits for it to return; epoll_wait, which sleeps, is bound the ordinary way.
+    // The calls of the request path on a non-blocking socket do not wait for a client, so they are bound
+    // "critical": the JVM skips the thread-state transition around them (an ordinary call marks the thread as in
+    // native code, so that a garbage collection may proceed without it, and checks for one on the way back). A
+    // critical call must be short, as a collection waits for it to return; sendfile of a file not in the page
+    // cache waits for the disk, the price of binding it so. epoll_wait, which sleeps, is bound the ordinary way.
     // The buffers are passed as addresses (a C pointer is a 64-bit integer here): no MemorySegment object per call.
     private static final MethodHandle READ = critical("read", FunctionDescriptor.of(L, I, L, L));
     private static final MethodHandle WRITE = critical("write", FunctionDescriptor.of(L, I, L, L));
@@ -222,10 +228,13 @@ final class Linux {
         this.event = arena.allocate(EPOLL_EVENT);
     }
 
+    // tag::native-call[]
     /** The result, or minus the errno the call captured when it returned -1. */
     private long result(long r) {
         return r == -1 ? -(int) ERRNO.get(capture, 0L) : r;
     }
+
+    // end::native-call[]
 
     /** A non-blocking, close-on-exec TCP socket bound to host:port and listening; or minus errno. */
     int listener(String ipv4, int port, int backlog, boolean reusePort) {
@@ -293,6 +302,7 @@ final class Linux {
         }
     }
 
+    // tag::native-call[]
     /**
      * One connection from the listener's backlog, already non-blocking and close-on-exec: one system call where the
      * JDK makes an accept, three fcntl and two getsockname. {@code -EAGAIN}: the backlog is empty.
@@ -305,6 +315,7 @@ final class Linux {
             throw unexpected(t);
         }
     }
+    // end::native-call[]
 
     int epollCreate() {
         try {
