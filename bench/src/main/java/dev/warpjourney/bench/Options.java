@@ -50,8 +50,8 @@ record Options(
         int latencyRate) {
 
     /**
-     * The scenarios a journey runs by default. NAME@F is NAME for the newest stage, nginx and the floor
-     * only, every server held to F of a core (Scenario.headline): warp@0.3 is the headline comparison at
+     * The scenarios a journey runs by default. NAME@F is NAME for the newest stages (on NIO and below it), nginx and
+     * the floors only, every server held to F of a core (Scenario.headline): warp@0.3 is the headline comparison at
      * a tighter budget; close@0.3 and large@0.2 are close and large at a budget low enough that the
      * servers, not wrk, are the limit (at half a core wrk is, where every request is a new connection
      * or a megabyte to read).
@@ -81,7 +81,8 @@ record Options(
                                     and in large: @jdk-transfer-to, @no-msg-more
               --scenarios a,b,...   scenarios (default: %s; also pipeline: 16 requests per write);
                                     NAME@F runs NAME with every server held to F of a core, for the
-                                    newest stage, nginx and the floor only (warp@0.3)
+                                    newest stage on NIO, the newest below it (stage 06 on),
+                                    nginx and the floors only (warp@0.3)
               --server-quota F|none every server's CPU budget: a cgroup quota of F of each server CPU per
                                     10 ms period (default 0.5; none with --multicore), so that the server,
                                     not wrk, is the limit; none: no budget (the server may use its CPUs

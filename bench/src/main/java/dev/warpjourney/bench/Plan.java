@@ -95,7 +95,9 @@ record Plan(Options options, List<Pass> passes) {
     /**
      * The servers of a scenario: the floor only where its 151 bytes are the file asked for, a switched-off idea of stage
      * 05 only in warp ({@link Design#runsIn}); at a scenario's own budget
-     * the headline comparison alone, the newest stage as it ships, nginx and the floor.
+     * the headline comparison alone: the newest stage on the JDK's NIO and the newest below it (stage 06 on), each as
+     * it ships, nginx and the floors. Both stages, because chapter 05's verdicts are read from stage 05 there and
+     * chapter 06's from stage 06.
      */
     static List<ServerName> serversFor(Scenario s, List<ServerName> servers) {
         List<ServerName> all = servers.stream()
@@ -105,16 +107,24 @@ record Plan(Options options, List<Pass> passes) {
         if (!s.headline()) {
             return all;
         }
-        ServerName newest = all.stream()
-                .filter(n -> n.isStage() && n.design() == Design.AS_BUILT)
-                .reduce((a, b) -> b)
-                .orElse(null);
+        ServerName newestNio = newest(all, false);
+        ServerName newestNative = newest(all, true);
         return all.stream()
-                .filter(n -> n.equals(newest)
+                .filter(n -> n.equals(newestNio)
+                        || n.equals(newestNative)
                         || n.design() == Design.AS_BUILT
                                 && n.peer() != null
                                 && (n.peer() == Peer.NGINX || n.peer().floor()))
                 .toList();
+    }
+
+    /** The last stage as it ships on one side of the JDK: on its NIO, or below it (stage 06 on); null if none. */
+    private static ServerName newest(List<ServerName> all, boolean belowTheJdk) {
+        return all.stream()
+                .filter(n -> n.isStage() && n.design() == Design.AS_BUILT)
+                .filter(n -> (n.stage() >= ServerName.FIRST_NATIVE_STAGE) == belowTheJdk)
+                .reduce((a, b) -> b)
+                .orElse(null);
     }
 
     /** About how long the whole journey takes, in seconds: the sum of its passes. */

@@ -162,4 +162,19 @@ class PlanTest {
         assertThat(ServerName.parse("native-floor").peer()).isEqualTo(Peer.NATIVE_FLOOR);
         assertThat(ServerName.parse("native-floor").java()).isFalse();
     }
+
+    @Test
+    void theHeadlineKeepsTheNewestStageOnEachSideOfTheJdk() {
+        Plan p = plan(
+                "--quick",
+                "--servers",
+                "stage-04-fdcache,stage-05-composer,stage-05-composer@mapped,stage-06-native,"
+                        + "stage-06-native@jdk-close,nginx,floor,native-floor",
+                "--scenarios",
+                "close@0.3",
+                "--no-costs");
+        assertThat(names(p.passes().get(0)))
+                .as("chapter 05 reads stage 05 there, chapter 06 stage 06: neither an older stage nor a variant")
+                .containsExactly("stage-05-composer", "stage-06-native", "nginx", "floor", "native-floor");
+    }
 }
