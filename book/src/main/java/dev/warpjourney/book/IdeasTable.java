@@ -5,7 +5,6 @@ import static dev.warpjourney.book.Format.bytes;
 import static dev.warpjourney.book.Format.thousands;
 
 import dev.warpjourney.bench.rows.AllocationRow;
-import dev.warpjourney.bench.rows.Figure;
 import dev.warpjourney.bench.rows.RatioRow;
 import dev.warpjourney.bench.rows.SummaryRow;
 import java.io.IOException;
@@ -58,26 +57,19 @@ final class IdeasTable {
                 .append(" | CPU per request, over stage 05's (interval) | System calls per request")
                 .append(" | Heap bytes per request\n");
         t.append(line(run, warp, "Nothing: stage 05 as it ships", STAGE_05, null));
-        RatioRow all = pair(run, STAGE_04);
-        Double allCost = all == null || all.cpuVs().value() == null
-                ? null
-                : all.cpuVs().value().value() - 1;
+        RatioRow all = PairedCost.pair(run, "warp", STAGE_05, STAGE_04);
+        Double allCost = PairedCost.cost(all);
         // Each idea's part of all that stage 04 pays more: its cost over stage 04's, both paired ratios less one.
         // That assumes the savings add up (each measured alone, against the same stage 05).
         Double parts = allCost == null || allCost <= 0 ? null : 0.0;
         for (Idea idea : IDEAS) {
             String server = STAGE_05 + "@" + idea.label();
-            RatioRow pair = pair(run, server);
+            RatioRow pair = PairedCost.pair(run, "warp", STAGE_05, server);
             t.append(line(run, warp, idea.what(), server, pair));
-            Double cost = pair == null || pair.cpuVs().value() == null
-                    ? null
-                    : pair.cpuVs().value().value() - 1;
+            Double cost = PairedCost.cost(pair);
             if (cost != null) {
-                main.attr("ideas-" + idea.label() + "-cost", percent(cost + 1));
-                main.attr(
-                        "ideas-" + idea.label() + "-cost-interval",
-                        percent(Figure.value(pair.cpuVs().lo())) + " to "
-                                + percent(Figure.value(pair.cpuVs().hi())));
+                main.attr("ideas-" + idea.label() + "-cost", PairedCost.percent(cost));
+                main.attr("ideas-" + idea.label() + "-cost-interval", PairedCost.interval(pair));
             }
             if (cost != null && parts != null) {
                 main.attr(
@@ -93,12 +85,9 @@ final class IdeasTable {
             main.attr("ideas-rest-of-stage-04", String.format(Locale.ROOT, "%.0f%%", 100 * (1 - parts / allCost)));
         }
         t.append(line(run, warp, "All of them, and the parser over bytes: stage 04", STAGE_04, all));
-        if (all != null && all.cpuVs().value() != null) {
-            main.attr("ideas-stage-04-cost", percent(all.cpuVs().value().value()));
-            main.attr(
-                    "ideas-stage-04-cost-interval",
-                    percent(Figure.value(all.cpuVs().lo())) + " to "
-                            + percent(Figure.value(all.cpuVs().hi())));
+        if (allCost != null) {
+            main.attr("ideas-stage-04-cost", PairedCost.percent(allCost));
+            main.attr("ideas-stage-04-cost-interval", PairedCost.interval(all));
         }
         t.append("|===\n");
         Files.writeString(out.resolve("table-ideas.adoc"), t);
@@ -109,30 +98,13 @@ final class IdeasTable {
         return warp.stream().filter(r -> r.server().equals(server)).findFirst();
     }
 
-    /** Stage 05 against the server: the peer's (the server's) CPU per request over stage 05's, per round. */
-    private static RatioRow pair(Run run, String server) throws IOException {
-        return run.ratios().stream()
-                .filter(p -> p.scenario().equals("warp")
-                        && p.idle() == 0
-                        && p.server().equals(STAGE_05)
-                        && p.peer().equals(server))
-                .findFirst()
-                .orElse(null);
-    }
-
     private static String line(Run run, List<SummaryRow> warp, String what, String server, RatioRow pair)
             throws IOException {
         SummaryRow r = row(warp, server).orElse(null);
         if (r == null) {
             return "| " + what + " 5+| " + NOT_MEASURED + "\n";
         }
-        String ratio = pair == null
-                ? "1"
-                : pair.cpuVs().value() == null
-                        ? "not ranked"
-                        : Format.two(pair.cpuVs().value()) + " ("
-                                + Format.two(pair.cpuVs().lo()) + "-"
-                                + Format.two(pair.cpuVs().hi()) + ")";
+        String ratio = PairedCost.ratioCell(pair);
         Double alloc = run.allocation().stream()
                 .filter(a -> a.scenario().equals("warp") && a.server().equals(server))
                 .map(AllocationRow::bytesPerRequest)
@@ -141,10 +113,5 @@ final class IdeasTable {
         return "| " + what + "\n| " + thousands(r.medianReqS()) + "\n| " + Format.two(r.cpuUsPerReq()) + "\n| "
                 + ratio + "\n| " + Format.two(r.syscallsPerReq()) + "\n| "
                 + (alloc == null ? "" : bytes(alloc)) + "\n";
-    }
-
-    /** A CPU ratio as what switching the idea off costs: 1.12 is "+12%". */
-    private static String percent(Double ratio) {
-        return ratio == null ? "?" : String.format(Locale.ROOT, "%+.0f%%", 100 * (ratio - 1));
     }
 }

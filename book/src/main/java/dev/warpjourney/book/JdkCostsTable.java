@@ -57,8 +57,8 @@ final class JdkCostsTable {
                 .append(" | System calls per request | CPU per request, over stage 06's (interval)")
                 .append(" | Part of stage 05's extra\n");
         for (String scenario : List.of("close", "large")) {
-            RatioRow all = pair(run, scenario, STAGE_05);
-            Double allCost = cost(all);
+            RatioRow all = PairedCost.pair(run, scenario, STAGE_06, STAGE_05);
+            Double allCost = PairedCost.cost(all);
             t.append(line(summary, scenario, "Nothing: stage 06 as it ships", STAGE_06, null, null));
             double parts = 0;
             boolean partsKnown = allCost != null && allCost > 0;
@@ -67,15 +67,12 @@ final class JdkCostsTable {
                     continue;
                 }
                 String server = STAGE_06 + "@" + c.label();
-                RatioRow pair = pair(run, scenario, server);
-                Double cost = cost(pair);
+                RatioRow pair = PairedCost.pair(run, scenario, STAGE_06, server);
+                Double cost = PairedCost.cost(pair);
                 String share = null;
                 if (cost != null) {
-                    main.attr("cost-" + c.label(), percent(cost));
-                    main.attr(
-                            "cost-" + c.label() + "-interval",
-                            percent(Figure.value(pair.cpuVs().lo()) - 1) + " to "
-                                    + percent(Figure.value(pair.cpuVs().hi()) - 1));
+                    main.attr("cost-" + c.label(), PairedCost.percent(cost));
+                    main.attr("cost-" + c.label() + "-interval", PairedCost.interval(pair));
                 }
                 Double calls = callsAdded(summary, scenario, server);
                 if (calls != null) {
@@ -99,11 +96,8 @@ final class JdkCostsTable {
                     all,
                     stage05Pays ? "100%" : null));
             if (allCost != null) {
-                main.attr("cost-" + scenario + "-stage-05", percent(allCost));
-                main.attr(
-                        "cost-" + scenario + "-stage-05-interval",
-                        percent(Figure.value(all.cpuVs().lo()) - 1) + " to "
-                                + percent(Figure.value(all.cpuVs().hi()) - 1));
+                main.attr("cost-" + scenario + "-stage-05", PairedCost.percent(allCost));
+                main.attr("cost-" + scenario + "-stage-05-interval", PairedCost.interval(all));
             }
             if (partsKnown) {
                 // What no switch puts back: the selector's bookkeeping, the channels' objects, the JDK's Java side.
@@ -121,24 +115,6 @@ final class JdkCostsTable {
         t.append("|===\n");
         Files.writeString(out.resolve("table-jdk-costs.adoc"), t);
         RepoFiles.citedAttributes(main.repo, "cost-").forEach(k -> main.attrs.putIfAbsent(k, "not ranked"));
-    }
-
-    /** Stage 06 against the server: the server's CPU per request over stage 06's, per round. */
-    private static RatioRow pair(Run run, String scenario, String server) throws IOException {
-        return run.ratios().stream()
-                .filter(p -> p.scenario().equals(scenario)
-                        && p.idle() == 0
-                        && p.server().equals(STAGE_06)
-                        && p.peer().equals(server))
-                .findFirst()
-                .orElse(null);
-    }
-
-    /** The ratio less one: what the server pays more per request than stage 06; null when not ranked. */
-    private static Double cost(RatioRow pair) {
-        return pair == null || pair.cpuVs().value() == null
-                ? null
-                : pair.cpuVs().value().value() - 1;
     }
 
     /** The server's system calls per request less stage 06's, in the same scenario. */
@@ -169,20 +145,9 @@ final class JdkCostsTable {
         if (r == null) {
             return "| " + what + "\n| " + scenario + " 5+| " + NOT_MEASURED + "\n";
         }
-        String ratio = pair == null
-                ? "1"
-                : pair.cpuVs().value() == null
-                        ? "not ranked"
-                        : Format.two(pair.cpuVs().value()) + " ("
-                                + Format.two(pair.cpuVs().lo()) + "-"
-                                + Format.two(pair.cpuVs().hi()) + ")";
+        String ratio = PairedCost.ratioCell(pair);
         return "| " + what + "\n| " + scenario + "\n| " + thousands(r.medianReqS()) + "\n| "
                 + Format.two(r.cpuUsPerReq()) + "\n| " + Format.two(r.syscallsPerReq()) + "\n| " + ratio + "\n| "
                 + (share == null ? "" : share) + "\n";
-    }
-
-    /** A cost (ratio less one) in percent: 0.12 is "+12%". */
-    private static String percent(Double cost) {
-        return cost == null ? "?" : String.format(Locale.ROOT, "%+.0f%%", 100 * cost);
     }
 }

@@ -38,7 +38,7 @@ final class OtherRuns {
     /**
      * Chapter 06's run (stage 06 beside stage 05, the NIO floor, the native floor and nginx, at 0.3 of a core, in
      * warp, close, large and c10k): its figures prefixed {native-...} (metrics native.*), and its system calls, which
-     * the chapter's tables show (run=native). The reference run predates stage 06. Null without the run.
+     * the chapter's tables show (run=native): the run its hypotheses were written for. Null without the run.
      */
     static Run nativeRun(Run main, Path dir, Path out) throws IOException {
         return named(main, dir, out, "native");

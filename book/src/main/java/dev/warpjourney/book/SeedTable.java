@@ -20,13 +20,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The original figures beside ours (table-seed.adoc): each figure of results/seed/original-figures.csv,
  * then and here, "here" from the main run's summary.csv (one core) or the multicore run's scaling.csv
- * (the prefork and mio figures). And {seed-one-core-ratio}, which chapter 05 cites.
+ * (the prefork and mio figures). The one-core figure shows the newest stage on the JDK's NIO and the newest below it,
+ * each against nginx. And {seed-one-core-ratio}, which chapter 05 cites.
  */
 final class SeedTable {
+    /** The first stage whose loop calls Linux itself, through the FFM API. */
+    private static final int FIRST_NATIVE_STAGE = 6;
+
     private SeedTable() {}
 
     static String table(Run run) throws IOException {
@@ -39,13 +44,15 @@ final class SeedTable {
             figures.computeIfAbsent(r.figure(), k -> new ArrayList<>()).add(r);
         }
         List<SummaryRow> summary = run.summary();
-        // The latest stage the run measured in warp (a stage newer than the run has no row yet).
-        String latest = RepoFiles.stages(run.repo).reversed().stream()
-                .filter(st -> summary.stream()
-                        .anyMatch(r -> r.scenario().equals("warp") && r.server().equals(st)))
-                .findFirst()
-                .orElse("");
-        SummaryRow warpLatest = warp(summary, latest);
+        // The newest stage the run measured in warp on each side of the JDK: on its NIO, and below it (stage 06 on).
+        // Stage 05 is the one that had to beat nginx through the JDK, as Warp did through GHC's IO manager; a stage
+        // newer than the run has no row yet.
+        List<String> measured = RepoFiles.stages(run.repo).stream()
+                .filter(st -> warp(summary, st) != null)
+                .toList();
+        List<String> newest = new ArrayList<>();
+        newest(measured, false).ifPresent(newest::add);
+        newest(measured, true).ifPresent(newest::add);
         SummaryRow warpNginx = warp(summary, "nginx");
 
         StringBuilder t =
@@ -70,10 +77,13 @@ final class SeedTable {
                     String ratio = ratio(pts.get(0).reqPerS(), pts.get(1).reqPerS());
                     then.append("Ratio: ").append(ratio).append(" +\n");
                     run.attr("seed-one-core-ratio", ratio); // Mighty 3 over nginx, 2014
-                    here = (warpLatest == null || warpNginx == null
-                                    ? NOT_MEASURED
-                                    : oneCore(summary, latest, warpLatest, warpNginx))
-                            + nativeStage(run);
+                    here = newest.isEmpty() || warpNginx == null
+                            ? NOT_MEASURED
+                            : String.join(
+                                    " +\n",
+                                    newest.stream()
+                                            .map(st -> oneCore(summary, st, warp(summary, st), warpNginx))
+                                            .toList());
                 }
                 case "prefork" -> {
                     then.append("Ratio at the most workers: ")
@@ -123,19 +133,13 @@ final class SeedTable {
                 + run.attrs.getOrDefault(key + "vs-nginx-interval", "?") + ") +\n";
     }
 
-    /**
-     * Stage 06 against nginx in warp, from its own run (results/native, read before this table; the reference run
-     * predates stage 06): empty without it.
-     */
-    private static String nativeStage(Run run) {
-        String key = "native-warp-stage-06-native-";
-        String ratio = run.attrs.get(key + "vs-nginx");
-        if (ratio == null || ratio.equals(NOT_MEASURED)) {
-            return "";
-        }
-        return " +\nstage-06-native against nginx (results/native, each held to "
-                + run.attrs.getOrDefault("native-env-server-quota", "?") + " CPU): " + ratio + " ("
-                + run.attrs.getOrDefault(key + "vs-nginx-interval", "?") + ")";
+    /** The last of the stages measured that are below the JDK (stage 06 on), or on its NIO (01 to 05). */
+    private static Optional<String> newest(List<String> measured, boolean belowTheJdk) {
+        return measured.stream()
+                .filter(st ->
+                        (Integer.parseInt(st.substring("stage-".length(), "stage-".length() + 2)) >= FIRST_NATIVE_STAGE)
+                                == belowTheJdk)
+                .reduce((a, b) -> b);
     }
 
     /** The server's warp row without idle connections, or null. */
@@ -148,27 +152,26 @@ final class SeedTable {
                 .orElse(null);
     }
 
-    /** The "here" cell of the one-core figure: the latest stage against nginx in warp, throughput and CPU. */
-    private static String oneCore(
-            List<SummaryRow> summary, String latest, SummaryRow warpLatest, SummaryRow warpNginx) {
-        return latest + ": " + thousands(warpLatest.medianReqS()) + " req/s +\nnginx: "
+    /** The "here" cell of the one-core figure: a stage against nginx in warp, throughput and CPU. */
+    private static String oneCore(List<SummaryRow> summary, String stage, SummaryRow row, SummaryRow warpNginx) {
+        return stage + ": " + thousands(row.medianReqS()) + " req/s +\nnginx: "
                 + thousands(warpNginx.medianReqS())
                 + " req/s +\nRatio (median of per-round ratios, interval): "
-                + (ranked(warpLatest) && warpLatest.vsNginx().value() != null
-                        ? ratioCell(warpLatest, "nginx")
-                        : "not ranked (" + orEmpty(warpLatest.unrankedReason()) + ")")
-                + tighter(summary, latest)
-                + " +\nCPU per request, nginx's over " + latest + "'s: "
-                + (warpLatest.paired() ? orEmpty(warpLatest.cpuVsNginx().value()) : cpuRatio(warpNginx, warpLatest))
+                + (ranked(row) && row.vsNginx().value() != null
+                        ? ratioCell(row, "nginx")
+                        : "not ranked (" + orEmpty(row.unrankedReason()) + ")")
+                + tighter(summary, stage)
+                + " +\nCPU per request, nginx's over " + stage + "'s: "
+                + (row.paired() ? orEmpty(row.cpuVsNginx().value()) : cpuRatio(warpNginx, row))
                 + " +\n(`warp` scenario, one server CPU"
-                + (warpLatest.quotaCpus() == null ? "" : ", every server held to " + warpLatest.cpuQuota() + " of it")
+                + (row.quotaCpus() == null ? "" : ", every server held to " + row.cpuQuota() + " of it")
                 + ")";
     }
 
     /** The headline ratio at the tighter budget (warp@0.3), where the run has it. */
-    private static String tighter(List<SummaryRow> summary, String latest) {
+    private static String tighter(List<SummaryRow> summary, String stage) {
         return summary.stream()
-                .filter(r -> r.scenario().startsWith("warp@") && r.server().equals(latest))
+                .filter(r -> r.scenario().startsWith("warp@") && r.server().equals(stage))
                 .findFirst()
                 .map(r -> " +\nAt " + r.scenario().substring(5) + " of a core: "
                         + (ranked(r) ? ratioCell(r, "nginx") : "not ranked (" + orEmpty(r.unrankedReason()) + ")"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,27 @@ class BookComposerTest {
                 .contains("stage-05-composer on 2 loops against nginx with 2 workers (results/cores, each held to ")
                 // The Mio row says why ours is no scaling figure.
                 .contains("where Mio had ten cores of its own");
+    }
+
+    @Test
+    void theSeedsOneCoreFigureShowsTheNewestStageOnEachSideOfTheJdk() throws Exception {
+        Path run = madeUpRun();
+        Files.writeString(
+                run.resolve("summary.csv"),
+                "warp,0,stage-04-fdcache,3,30000,29000,31000,0.61,,900,4000,0,30.0,3.1,29.0,31.0,1,0.5,0.5,0.5,0.9,server,"
+                        + "yes,,,2,yes,3,3,50,3,0,0,0,0\n"
+                        + "warp,0,stage-06-native,3,60000,59000,61000,1.22,,900,4000,0,8.0,2.02,7.5,8.5,1,0.5,0.5,0.5,0.9,server,"
+                        + "yes,,,2,yes,2,2,50,3,0,0,0,0\n",
+                StandardOpenOption.APPEND);
+        BookData.generate(REPO, run, MULTICORE, tmp.resolve("no-fdcache"), tmp.resolve("out"));
+        String seed = Files.readString(tmp.resolve("out/table-seed.adoc"));
+        assertThat(seed)
+                .as("stage 05 through the JDK, stage 06 below it; not stage 04")
+                .contains("stage-05-composer: 50,000 req/s")
+                .contains("stage-06-native: 60,000 req/s")
+                .contains("CPU per request, nginx's over stage-06-native's: 2.50")
+                .doesNotContain("stage-04-fdcache:");
+        assertThat(seed.indexOf("stage-05-composer: ")).isLessThan(seed.indexOf("stage-06-native: "));
     }
 
     private static Map<String, String> attributes(Path numbers) throws IOException {

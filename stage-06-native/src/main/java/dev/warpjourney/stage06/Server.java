@@ -65,7 +65,16 @@ public final class Server implements AutoCloseable {
                 // it.
                 Listener listener = Listener.open(config, config.port(), false, n);
                 for (int i = 0; i < n; i++) {
-                    loops.add(loop(loopName(i), listener));
+                    try {
+                        loops.add(loop(loopName(i), listener));
+                    } catch (IOException | RuntimeException e) {
+                        // The loops never made let go of their shares here, so that the loops made (closed by the
+                        // constructor) and loop i (by loop) bring the count to zero and close the socket.
+                        for (int unmade = i + 1; unmade < n; unmade++) {
+                            release(listener);
+                        }
+                        throw e;
+                    }
                 }
             }
             case HANDOFF -> {
