@@ -160,8 +160,9 @@ record Scenario(String name, Kind kind, int connections, double quota, double ga
 
     /**
      * A scenario with a budget of its own is the headline comparison at another budget: it runs
-     * only the newest stage on NIO, the newest below it, nginx and the floors (the others would add an hour and no verdict), in
-     * throughput rounds alone: the passes below belong to the scenario at the journey's budget.
+     * only the newest stage on NIO, the newest below it, nginx and the floors (the others would add
+     * an hour and no verdict), in throughput rounds alone: the passes below belong to the scenario at
+     * the journey's budget.
      */
     boolean headline() {
         return !Double.isNaN(quota);
